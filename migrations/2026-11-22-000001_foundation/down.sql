@@ -1,0 +1,3 @@
+DROP TABLE outbox;
+DROP TABLE tokens;
+DROP TABLE participants;

@@ -1,0 +1,143 @@
+//! The `unmentoring` command: `serve` (the default), `migrate`, `outbox`,
+//! `send-test-email`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::configuration::{self, Settings};
+use crate::db::{self, outbox};
+use crate::email::{message, Composer, Mailer};
+use crate::startup::{open_database, Application};
+use crate::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(name = "unmentoring", version, about = "UnMentoring: think, do and share with someone you don't know")]
+pub struct Cli {
+    /// A settings file read after all the others (see config/default.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web service, the email delivery worker and the scheduler (the default).
+    Serve,
+    /// Apply database migrations, then exit.
+    Migrate,
+    /// Show emails that are waiting to be sent or have failed.
+    Outbox {
+        /// Also list emails already sent.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Send a test email straight away, to check the SMTP settings.
+    SendTestEmail {
+        /// Where to send it.
+        address: String,
+    },
+}
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match configuration::load(Path::new("config"), cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command.unwrap_or(Command::Serve), settings).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let pool = open_database(&settings).await?;
+            let applied = tokio::task::spawn_blocking(move || db::migrate(&pool)).await??;
+            println!("The database {} is up to date.", settings.database.url.display());
+            if applied > 0 {
+                println!("{applied} migration(s) applied.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Outbox { all } => show_outbox(settings, all).await,
+        Command::SendTestEmail { address } => send_test_email(settings, &address).await,
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    telemetry::init();
+    let app = Application::build(settings.clone()).await?;
+    tracing::info!(
+        port = app.port(),
+        base_url = settings.server.base_url.as_str(),
+        database = %settings.database.url.display(),
+        email_transport = ?settings.email.transport,
+        "UnMentoring is running"
+    );
+    app.run_until_stopped().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> {
+    let pool = open_database(&settings).await?;
+    let statuses: &'static [&'static str] = if all {
+        &[outbox::QUEUED, outbox::FAILED, outbox::SENT]
+    } else {
+        &[outbox::QUEUED, outbox::FAILED]
+    };
+    let emails = db::run(&pool, move |conn| outbox::list(conn, statuses)).await?;
+    if emails.is_empty() {
+        println!("Nothing is waiting to be sent and nothing has failed.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} ERROR", "ID", "STATUS", "KIND", "ATTEMPTS", "NEXT TRY", "TO");
+    for e in &emails {
+        println!(
+            "{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} {}",
+            e.id,
+            e.status,
+            e.kind,
+            e.attempts,
+            e.next_attempt_at.format("%Y-%m-%d %H:%M:%S"),
+            e.to_address,
+            e.last_error.as_deref().unwrap_or("")
+        );
+    }
+    let queued = emails.iter().filter(|e| e.status == outbox::QUEUED).count();
+    let failed = emails.iter().filter(|e| e.status == outbox::FAILED).count();
+    println!("\n{queued} queued, {failed} failed.");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<ExitCode> {
+    if let Err(problem) = crate::domain::ParticipantEmail::parse(address) {
+        println!("{problem}.");
+        return Ok(ExitCode::from(2));
+    }
+    let mailer = Mailer::from_settings(&settings.email)?;
+    let email = Composer::new(&settings).test_message(address);
+    let queued = outbox::QueuedEmail::from_new(email, db::now());
+    let message = message::build(&queued, &settings.email.from)?;
+    match mailer.send(message).await {
+        Ok(()) => {
+            println!("Sent a test email to {address} using the {:?} transport.", settings.email.transport);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("The test email was not sent: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

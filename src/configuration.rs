@@ -1,0 +1,205 @@
+//! Settings: `config/default.toml` (built into the binary), then an optional
+//! `config/local.toml`, then `UNMENTORING__SECTION__KEY` environment variables,
+//! then a file given with `--config`.
+
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use lettre::message::Mailbox;
+use secrecy::SecretString;
+use serde::{Deserialize, Deserializer};
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub base_url: BaseUrl,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: PathBuf,
+    #[serde(deserialize_with = "positive_u32")]
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailSettings {
+    pub transport: TransportKind,
+    pub file_dir: PathBuf,
+    #[serde(deserialize_with = "mailbox")]
+    pub from: Mailbox,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    #[serde(deserialize_with = "optional_text")]
+    pub smtp_username: Option<String>,
+    pub smtp_password: SecretString,
+    pub smtp_timeout_seconds: u64,
+    pub retry_initial_ms: u64,
+    pub retry_max_ms: u64,
+    pub poll_interval_ms: u64,
+}
+
+/// The public address of the service, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let url = url::Url::parse(raw.trim()).map_err(|e| format!("not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("must start with http:// or https://".into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("must not have a query or fragment".into());
+        }
+        Ok(Self(url.as_str().trim_end_matches('/').to_owned()))
+    }
+
+    /// A full link to `path`, which starts with `/`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for BaseUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        BaseUrl::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+fn mailbox<'de, D: Deserializer<'de>>(d: D) -> Result<Mailbox, D::Error> {
+    let raw = String::deserialize(d)?;
+    raw.parse::<Mailbox>().map_err(|e| {
+        serde::de::Error::custom(format!(
+            "expected an address like \"UnMentoring <hello@example.org>\" ({e})"
+        ))
+    })
+}
+
+fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = Option::<String>::deserialize(d)?;
+    Ok(raw.filter(|s| !s.trim().is_empty()))
+}
+
+fn positive_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    match u32::deserialize(d)? {
+        0 => Err(serde::de::Error::custom("must be at least 1")),
+        n => Ok(n),
+    }
+}
+
+/// Reads the settings from the usual places. `config_dir` holds `local.toml`.
+pub fn load(config_dir: &Path, extra_file: Option<&Path>) -> Result<Settings, String> {
+    let mut builder = Config::builder()
+        .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+        .add_source(File::from(config_dir.join("local.toml")).required(false))
+        .add_source(
+            Environment::with_prefix("UNMENTORING")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+    if let Some(file) = extra_file {
+        builder = builder.add_source(File::from(file).required(true));
+    }
+    let config = builder
+        .build()
+        .map_err(|e| format!("configuration error: {e}"))?;
+    let settings: Settings = config
+        .try_deserialize()
+        .map_err(|e| format!("configuration error: {e}"))?;
+    settings.check()?;
+    Ok(settings)
+}
+
+impl Settings {
+    /// Checks that cannot be expressed by types alone.
+    fn check(&self) -> Result<(), String> {
+        let e = &self.email;
+        if e.transport == TransportKind::Smtp && e.smtp_host.trim().is_empty() {
+            return Err("configuration error: email.smtp_host must be set when email.transport is \"smtp\"".into());
+        }
+        if e.retry_initial_ms == 0 || e.retry_max_ms < e.retry_initial_ms {
+            return Err("configuration error: email.retry_initial_ms must be at least 1 and no more than email.retry_max_ms".into());
+        }
+        if e.poll_interval_ms == 0 {
+            return Err("configuration error: email.poll_interval_ms must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The domain Message-IDs are made on: the domain of `email.from`.
+    pub fn message_id_domain(&self) -> String {
+        self.email.from.email.domain().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load() {
+        let s = load(Path::new("/nonexistent"), None).expect("defaults are valid");
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(s.email.transport, TransportKind::File);
+        assert_eq!(s.message_id_domain(), "localhost");
+        assert!(s.email.smtp_username.is_none());
+    }
+
+    #[test]
+    fn base_url_is_normalised() {
+        let u = BaseUrl::parse("https://unmentoring.example.org/").unwrap();
+        assert_eq!(u.join("/me/x"), "https://unmentoring.example.org/me/x");
+        assert!(u.is_https());
+        assert!(BaseUrl::parse("ftp://x").is_err());
+        assert!(BaseUrl::parse("nonsense").is_err());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "[server]\nport = \"eighty\"\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(err.contains("server.port"), "{err}");
+        std::fs::write(&file, "[email]\nsmtp_tls = \"maybe\"\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(err.contains("email.smtp_tls"), "{err}");
+    }
+}

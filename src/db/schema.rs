@@ -1,0 +1,60 @@
+// Mirrors the migrations in `migrations/`. Kept by hand; a test checks that
+// every table here matches the migrated database.
+
+diesel::table! {
+    participants (id) {
+        id -> BigInt,
+        status -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        email_key -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        organisation -> Text,
+        google_id -> Nullable<Text>,
+        skype -> Nullable<Text>,
+        topics -> Nullable<Text>,
+        cadence -> Text,
+        paused_until -> Nullable<Date>,
+        consent_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tokens (token_hash) {
+        token_hash -> Text,
+        participant_id -> BigInt,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        participant_id -> Nullable<BigInt>,
+        to_name -> Text,
+        to_address -> Text,
+        reply_to -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(tokens -> participants (participant_id));
+diesel::joinable!(outbox -> participants (participant_id));
+diesel::allow_tables_to_appear_in_same_query!(participants, tokens, outbox);

@@ -1,0 +1,72 @@
+//! Secret links, stored as hashes.
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::tokens;
+use super::Conn;
+use crate::domain::{Token, TokenPurpose};
+
+/// What a link turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    Valid { participant_id: i64 },
+    Expired,
+    Unknown,
+}
+
+/// Makes a new link for a person; the token itself is returned once, for the email.
+pub fn issue(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose, now: NaiveDateTime) -> anyhow::Result<Token> {
+    let token = Token::generate();
+    diesel::insert_into(tokens::table)
+        .values((
+            tokens::token_hash.eq(token.hash()),
+            tokens::participant_id.eq(participant_id),
+            tokens::purpose.eq(purpose.as_str()),
+            tokens::created_at.eq(now),
+            tokens::expires_at.eq(Token::expiry(purpose, now)),
+        ))
+        .execute(conn)
+        .context("could not store a link")?;
+    Ok(token)
+}
+
+/// Finds whose link `raw` is, for the given purpose.
+pub fn lookup(conn: &mut Conn, raw: &str, purpose: TokenPurpose, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+    let Some(token) = Token::parse(raw) else {
+        return Ok(Lookup::Unknown);
+    };
+    let found: Option<(i64, NaiveDateTime)> = tokens::table
+        .find(token.hash())
+        .filter(tokens::purpose.eq(purpose.as_str()))
+        .select((tokens::participant_id, tokens::expires_at))
+        .first(conn)
+        .optional()
+        .context("could not look up a link")?;
+    Ok(match found {
+        Some((participant_id, expires_at)) if expires_at > now => Lookup::Valid { participant_id },
+        Some(_) => Lookup::Expired,
+        None => Lookup::Unknown,
+    })
+}
+
+/// Removes every link of one purpose for a person (e.g. once they have confirmed).
+pub fn revoke(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> anyhow::Result<()> {
+    diesel::delete(
+        tokens::table
+            .filter(tokens::participant_id.eq(participant_id))
+            .filter(tokens::purpose.eq(purpose.as_str())),
+    )
+    .execute(conn)
+    .context("could not remove links")?;
+    Ok(())
+}
+
+/// Forgets links that expired before `before`. Expired links are kept for a
+/// while so that people who click them get "expired" rather than "not found".
+pub fn delete_expired_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::Result<usize> {
+    diesel::delete(tokens::table.filter(tokens::expires_at.lt(before)))
+        .execute(conn)
+        .context("could not delete expired links")
+}

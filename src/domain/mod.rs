@@ -1,0 +1,19 @@
+//! Pure types that parse and check their input, and the pairing engine.
+
+mod cadence;
+mod participant_email;
+mod pause;
+mod phone;
+mod profile;
+mod text;
+mod token;
+
+pub mod pairing;
+
+pub use cadence::Cadence;
+pub use participant_email::ParticipantEmail;
+pub use pause::{long_date, parse_pause_until};
+pub use phone::PhoneNumber;
+pub use profile::{FieldErrors, FormKind, ProfileForm, ValidProfile};
+pub use text::{OptionalText, RequiredText};
+pub use token::{Token, TokenPurpose};

@@ -1,0 +1,1 @@
+//! The pairing engine (being written).

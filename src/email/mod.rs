@@ -1,0 +1,30 @@
+//! Email: what each kind of message says (`compose`), how a queued message
+//! becomes a MIME message (`message`), how it leaves (`transport`), and the
+//! worker that drains the outbox (`worker`).
+
+pub mod compose;
+pub mod message;
+pub mod transport;
+pub mod worker;
+
+pub use compose::Composer;
+pub use transport::{Mailer, SendError};
+pub use worker::DeliveryWorker;
+
+/// The kinds of email, named in each message's `X-Unmentoring-Kind` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailKind {
+    Confirm,
+    Manage,
+    Test,
+}
+
+impl EmailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirm",
+            Self::Manage => "manage",
+            Self::Test => "test",
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The delivery worker: sends what is in the outbox, retries temporary
+//! failures with exponential backoff, and records permanent ones.
+//!
+//! A message is marked sent only after the server accepted it. A crash between
+//! the two means one more try later, with the same Message-ID, so the worst
+//! case is one duplicate, never a lost email.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+use super::{message, Mailer, SendError};
+use crate::configuration::EmailSettings;
+use crate::db::{self, outbox, Pool};
+use crate::telemetry::redact;
+
+/// How many emails one pass takes from the outbox.
+const BATCH: i64 = 50;
+
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    pool: Pool,
+    mailer: Mailer,
+    from: Mailbox,
+    retry_initial: Duration,
+    retry_max: Duration,
+    poll_interval: Duration,
+    /// How long a worker holds a message it is sending; longer than any send.
+    hold: Duration,
+    wake: Arc<Notify>,
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PassReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+impl DeliveryWorker {
+    pub fn new(pool: Pool, mailer: Mailer, settings: &EmailSettings, wake: Arc<Notify>) -> Self {
+        Self {
+            pool,
+            mailer,
+            from: settings.from.clone(),
+            retry_initial: Duration::from_millis(settings.retry_initial_ms),
+            retry_max: Duration::from_millis(settings.retry_max_ms),
+            poll_interval: Duration::from_millis(settings.poll_interval_ms),
+            hold: Duration::from_secs(settings.smtp_timeout_seconds.saturating_mul(4).max(60)),
+            wake,
+        }
+    }
+
+    /// Runs until the process stops: a pass, then a sleep until woken or the
+    /// poll interval passes.
+    pub async fn run_until_stopped(self) {
+        loop {
+            if let Err(e) = self.deliver_due().await {
+                tracing::error!(error = %redact(&format!("{e:#}")), "email delivery pass failed");
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Sends everything that is due now; returns what happened.
+    #[tracing::instrument(name = "deliver_due", skip(self))]
+    pub async fn deliver_due(&self) -> anyhow::Result<PassReport> {
+        let mut report = PassReport::default();
+        loop {
+            let now = db::now();
+            let hold_until = now + chrono::Duration::from_std(self.hold)?;
+            let batch =
+                db::run(&self.pool, move |c| outbox::claim_due(c, now, hold_until, BATCH)).await?;
+            if batch.is_empty() {
+                return Ok(report);
+            }
+            for email in batch {
+                self.deliver(email, &mut report).await?;
+            }
+        }
+    }
+
+    async fn deliver(&self, email: outbox::QueuedEmail, report: &mut PassReport) -> anyhow::Result<()> {
+        let id = email.id;
+        let attempts = email.attempts;
+        let outcome = match message::build(&email, &self.from) {
+            Ok(message) => self.mailer.send(message).await,
+            Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
+        };
+        match outcome {
+            Ok(()) => {
+                db::run(&self.pool, move |c| outbox::mark_sent(c, id, db::now())).await?;
+                tracing::info!(outbox_id = id, kind = %email.kind, "email sent");
+                report.sent += 1;
+            }
+            Err(SendError::Transient(error)) => {
+                let retry_at = self.retry_time(attempts, db::now());
+                let logged = redact(&error);
+                db::run(&self.pool, move |c| outbox::mark_retry(c, id, &error, retry_at)).await?;
+                tracing::warn!(outbox_id = id, attempts = attempts + 1, error = %logged, "email not sent yet; will retry");
+                report.retrying += 1;
+            }
+            Err(SendError::Permanent(error)) => {
+                let logged = redact(&error);
+                db::run(&self.pool, move |c| outbox::mark_failed(c, id, &error)).await?;
+                tracing::error!(outbox_id = id, error = %logged, "email refused for good");
+                report.failed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// When to try again after `attempts` earlier tries: the initial delay,
+    /// doubled each time, no longer than the maximum.
+    fn retry_time(&self, attempts: i32, now: NaiveDateTime) -> NaiveDateTime {
+        let delay = backoff(self.retry_initial, self.retry_max, attempts);
+        now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(15))
+    }
+}
+
+pub fn backoff(initial: Duration, max: Duration, attempts: i32) -> Duration {
+    let doublings = attempts.clamp(0, 30) as u32;
+    initial.saturating_mul(2u32.saturating_pow(doublings)).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum() {
+        let (i, m) = (Duration::from_secs(5), Duration::from_secs(60));
+        assert_eq!(backoff(i, m, 0), Duration::from_secs(5));
+        assert_eq!(backoff(i, m, 1), Duration::from_secs(10));
+        assert_eq!(backoff(i, m, 3), Duration::from_secs(40));
+        assert_eq!(backoff(i, m, 4), Duration::from_secs(60));
+        assert_eq!(backoff(i, m, 1000), Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,14 @@
+//! UnMentoring: randomised coffee trials for people who work on digital
+//! services in UK councils. People sign up, are paired at random each round,
+//! meet for 30 minutes to think, do and share, and tell us what they learned.
+
+pub mod cli;
+pub mod configuration;
+pub mod db;
+pub mod domain;
+pub mod email;
+pub mod jobs;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

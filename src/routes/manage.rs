@@ -1,0 +1,247 @@
+//! `/me/{token}`: a participant's own page, reached from the link in their
+//! emails: see and change details, pause, resume, leave.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse, ResponseError};
+use askama::Template;
+use serde::Deserialize;
+
+use super::confirm::link_problem;
+use crate::db::participants::{Participant, Status};
+use crate::db::tokens::Lookup;
+use crate::db::{self, participants, tokens};
+use crate::domain::{long_date, parse_pause_until, FieldErrors, FormKind, ProfileForm, TokenPurpose};
+use crate::startup::AppState;
+use crate::web::forms::{profile_fields, ProfileFields};
+use crate::web::{private_html, see_other, server_error, MessagePage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManageError {
+    #[error("could not read or change a participant")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ResponseError for ManageError {
+    fn error_response(&self) -> HttpResponse {
+        let Self::Unexpected(e) = self;
+        tracing::error!(error = %format!("{e:#}"), "manage page failed");
+        server_error()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "manage.html")]
+struct ManagePage {
+    token: String,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    email: String,
+    cadence_label: &'static str,
+    /// Some("") when paused until resumed, Some(date) when paused until a date.
+    paused_until: Option<String>,
+    profile: ProfileFields,
+    pause_error: Option<String>,
+    pause_day: String,
+    pause_month: String,
+    pause_year: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PauseForm {
+    pause_day: String,
+    pause_month: String,
+    pause_year: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+fn form_of(person: &Participant) -> ProfileForm {
+    ProfileForm {
+        name: person.name.clone(),
+        email: person.email.clone().unwrap_or_default(),
+        phone: person.phone.clone().unwrap_or_default(),
+        organisation: person.organisation.clone(),
+        google_id: person.google_id.clone().unwrap_or_default(),
+        skype: person.skype.clone().unwrap_or_default(),
+        topics: person.topics.clone().unwrap_or_default(),
+        cadence: person.cadence().as_str().to_owned(),
+        consent: String::new(),
+    }
+}
+
+impl ManagePage {
+    fn new(token: String, person: &Participant, form: &ProfileForm, errors: FieldErrors) -> Self {
+        let today = chrono::Utc::now().date_naive();
+        Self {
+            token,
+            profile: profile_fields(form, &errors, FormKind::Update),
+            errors,
+            notice: None,
+            email: person.email.clone().unwrap_or_default(),
+            cadence_label: match person.cadence().as_str() {
+                "quarterly" => "every three months",
+                "every_two_months" => "every two months",
+                _ => "once a month",
+            },
+            paused_until: person
+                .is_paused_on(today)
+                .then(|| person.paused_until.map(long_date).unwrap_or_default()),
+            pause_error: None,
+            pause_day: String::new(),
+            pause_month: String::new(),
+            pause_year: String::new(),
+        }
+    }
+}
+
+/// Finds whose manage link this is; people who left have no page.
+async fn holder(state: &AppState, token: &str) -> anyhow::Result<Result<Participant, Lookup>> {
+    let raw = token.to_owned();
+    db::run(&state.pool, move |conn| {
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, db::now())?;
+        let Lookup::Valid { participant_id } = lookup else {
+            return Ok(Err(lookup));
+        };
+        Ok(match participants::find(conn, participant_id)? {
+            Some(p) if matches!(p.status(), Status::Active | Status::Paused) => Ok(p),
+            _ => Err(Lookup::Unknown),
+        })
+    })
+    .await
+}
+
+#[get("/me/{token}")]
+#[tracing::instrument(name = "manage_page", skip_all)]
+pub async fn show(path: web::Path<String>, query: web::Query<Done>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    let person = match holder(&state, &token).await? {
+        Ok(person) => person,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let mut page = ManagePage::new(token, &person, &form_of(&person), FieldErrors::default());
+    page.notice = match query.done.as_str() {
+        "details" => Some("Your details have been saved"),
+        "paused" => Some("You are paused"),
+        "resumed" => Some("You are taking part again"),
+        _ => None,
+    };
+    Ok(private_html(StatusCode::OK, &page))
+}
+
+#[post("/me/{token}")]
+#[tracing::instrument(name = "manage_update", skip_all)]
+pub async fn update(path: web::Path<String>, form: web::Form<ProfileForm>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    let person = match holder(&state, &token).await? {
+        Ok(person) => person,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let profile = match form.validate(FormKind::Update) {
+        Ok(profile) => profile,
+        Err(errors) => {
+            let page = ManagePage::new(token, &person, &form, errors);
+            return Ok(private_html(StatusCode::OK, &page));
+        }
+    };
+    let id = person.id;
+    db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| participants::update_details(conn, id, &profile, db::now()))
+    })
+    .await?;
+    tracing::info!(participant_id = id, "details changed");
+    Ok(see_other(&format!("/me/{token}?done=details#main-content")))
+}
+
+#[post("/me/{token}/pause")]
+#[tracing::instrument(name = "manage_pause", skip_all)]
+pub async fn pause(path: web::Path<String>, form: web::Form<PauseForm>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    let person = match holder(&state, &token).await? {
+        Ok(person) => person,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today) {
+        Ok(until) => until,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("pause", message);
+            let mut page = ManagePage::new(token, &person, &form_of(&person), errors);
+            page.pause_error = Some(message.to_owned());
+            page.pause_day = form.pause_day.clone();
+            page.pause_month = form.pause_month.clone();
+            page.pause_year = form.pause_year.clone();
+            return Ok(private_html(StatusCode::OK, &page));
+        }
+    };
+    let id = person.id;
+    db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| participants::pause(conn, id, until, db::now()))
+    })
+    .await?;
+    tracing::info!(participant_id = id, "paused");
+    Ok(see_other(&format!("/me/{token}?done=paused#main-content")))
+}
+
+#[post("/me/{token}/resume")]
+#[tracing::instrument(name = "manage_resume", skip_all)]
+pub async fn resume(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    let person = match holder(&state, &token).await? {
+        Ok(person) => person,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let id = person.id;
+    db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| participants::resume(conn, id, db::now()))
+    })
+    .await?;
+    tracing::info!(participant_id = id, "resumed");
+    Ok(see_other(&format!("/me/{token}?done=resumed#main-content")))
+}
+
+#[derive(Template)]
+#[template(path = "leave.html")]
+struct LeavePage {
+    token: String,
+}
+
+#[get("/me/{token}/leave")]
+#[tracing::instrument(name = "manage_leave_page", skip_all)]
+pub async fn leave_page(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    Ok(match holder(&state, &token).await? {
+        Ok(_) => private_html(StatusCode::OK, &LeavePage { token }),
+        Err(lookup) => link_problem(lookup),
+    })
+}
+
+#[post("/me/{token}/leave")]
+#[tracing::instrument(name = "manage_leave", skip_all)]
+pub async fn leave(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    let person = match holder(&state, &token).await? {
+        Ok(person) => person,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let id = person.id;
+    db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| participants::erase(conn, id, db::now()))
+    })
+    .await?;
+    tracing::info!(participant_id = id, "left; personal data erased");
+    let page = MessagePage::new(
+        "You have left UnMentoring",
+        &[
+            "We have deleted your name, email address, phone number and the other details you gave us. You will not be paired again.",
+            "Thank you for taking part.",
+        ],
+    )
+    .with_link("/#signup", "Sign up again");
+    Ok(private_html(StatusCode::OK, &page))
+}

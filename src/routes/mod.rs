@@ -1,0 +1,31 @@
+//! One file per resource.
+
+mod confirm;
+mod health;
+mod home;
+mod manage;
+mod pages;
+mod signup;
+
+use actix_web::web;
+
+pub use home::SignupPage;
+
+/// Every public route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::home)
+        .service(signup::signup)
+        .service(signup::check_email)
+        .service(confirm::show)
+        .service(confirm::confirm)
+        .service(manage::show)
+        .service(manage::update)
+        .service(manage::pause)
+        .service(manage::resume)
+        .service(manage::leave_page)
+        .service(manage::leave)
+        .service(health::healthz)
+        .service(pages::privacy)
+        .service(pages::accessibility)
+        .service(pages::stylesheet);
+}

@@ -1,0 +1,107 @@
+//! Builds the application from `Settings`: database, mailer, HTTP server,
+//! and the background jobs that run inside `serve`.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tokio::sync::Notify;
+
+use crate::configuration::Settings;
+use crate::db::{self, Pool};
+use crate::email::{Composer, DeliveryWorker, Mailer};
+use crate::web::middleware::{friendly_errors, limit_body, log_request, security_headers, MAX_BODY};
+use crate::{jobs, routes, web as pages};
+
+/// What every request handler can reach.
+pub struct AppState {
+    pub pool: Pool,
+    pub composer: Composer,
+    /// Wakes the delivery worker as soon as an email is queued.
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn wake_mailer(&self) {
+        self.outbox_wake.notify_one();
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: DeliveryWorker,
+    pool: Pool,
+}
+
+impl Application {
+    /// Opens the database and the mailer named in the settings, and binds the
+    /// listening socket (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let mailer = Mailer::from_settings(&settings.email)?;
+        Self::build_with_mailer(settings, mailer).await
+    }
+
+    pub async fn build_with_mailer(settings: Settings, mailer: Mailer) -> anyhow::Result<Self> {
+        let pool = open_database(&settings).await?;
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&address)
+            .with_context(|| format!("could not listen on {address} (server.host, server.port)"))?;
+        let port = listener.local_addr()?.port();
+        let wake = Arc::new(Notify::new());
+        let worker = DeliveryWorker::new(pool.clone(), mailer, &settings.email, wake.clone());
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            composer: Composer::new(&settings),
+            outbox_wake: wake,
+        });
+        let server = run(listener, state)?;
+        Ok(Self { port, server, worker, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped, with the delivery worker and the
+    /// housekeeping job running beside the server.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let worker = tokio::spawn(self.worker.run_until_stopped());
+        let housekeeping = tokio::spawn(jobs::housekeeping(self.pool.clone()));
+        let served = self.server.await;
+        worker.abort();
+        housekeeping.abort();
+        served.context("the web server stopped with an error")
+    }
+}
+
+/// Opens and migrates the database off the async runtime.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let path = settings.database.url.clone();
+    let size = settings.database.pool_size;
+    tokio::task::spawn_blocking(move || db::connect(&path, size))
+        .await
+        .context("opening the database panicked")?
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(friendly_errors))
+            .wrap(from_fn(limit_body))
+            .wrap(security_headers())
+            .wrap(from_fn(log_request))
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(MAX_BODY))
+            .app_data(web::PayloadConfig::default().limit(MAX_BODY))
+            .configure(routes::configure)
+            .default_service(web::to(|| async { pages::not_found() }))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,119 @@
+//! What the form templates need to draw GOV.UK-style fields: labels, hints,
+//! "(optional)", the person's own values, and each field's error.
+
+use crate::domain::{Cadence, FieldErrors, FormKind, ProfileForm};
+
+pub struct TextField {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub value: String,
+    pub error: Option<String>,
+    pub optional: bool,
+    pub autocomplete: &'static str,
+    pub input_type: &'static str,
+    pub width: &'static str,
+    pub spellcheck: bool,
+}
+
+impl TextField {
+    /// The ids of the hint and error, for `aria-describedby`.
+    pub fn described_by(&self) -> Option<String> {
+        let ids: Vec<String> = [
+            self.hint.map(|_| format!("{}-hint", self.id)),
+            self.error.as_ref().map(|_| format!("{}-error", self.id)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+pub struct TextArea {
+    pub value: String,
+    pub error: Option<String>,
+}
+
+pub struct RadioOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// Everything `partials/profile_fields.html` draws.
+pub struct ProfileFields {
+    pub fields: Vec<TextField>,
+    pub topics: TextArea,
+    pub cadences: Vec<RadioOption>,
+    pub cadence_error: Option<String>,
+}
+
+struct Spec {
+    id: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    optional: bool,
+    autocomplete: &'static str,
+    input_type: &'static str,
+    width: &'static str,
+    spellcheck: bool,
+}
+
+const SPECS: [Spec; 6] = [
+    Spec { id: "name", label: "Full name", hint: None, optional: false, autocomplete: "name", input_type: "text", width: "input--width-20", spellcheck: false },
+    Spec { id: "email", label: "Email address", hint: Some("We will send your introductions here. Use your work address if you can."), optional: false, autocomplete: "email", input_type: "email", width: "input--width-30", spellcheck: false },
+    Spec { id: "phone", label: "Phone number", hint: Some("For international numbers include the country code, like +44"), optional: false, autocomplete: "tel", input_type: "tel", width: "input--width-20", spellcheck: false },
+    Spec { id: "organisation", label: "Organisation", hint: Some("The council or organisation you work for"), optional: false, autocomplete: "organization", input_type: "text", width: "input--width-30", spellcheck: false },
+    Spec { id: "google_id", label: "Google ID", hint: Some("If you would like to talk on Google Meet or Hangouts"), optional: true, autocomplete: "", input_type: "text", width: "input--width-20", spellcheck: false },
+    Spec { id: "skype", label: "Skype name", hint: None, optional: true, autocomplete: "", input_type: "text", width: "input--width-20", spellcheck: false },
+];
+
+fn value_of<'a>(form: &'a ProfileForm, id: &str) -> &'a str {
+    match id {
+        "name" => &form.name,
+        "email" => &form.email,
+        "phone" => &form.phone,
+        "organisation" => &form.organisation,
+        "google_id" => &form.google_id,
+        "skype" => &form.skype,
+        _ => "",
+    }
+}
+
+pub fn profile_fields(form: &ProfileForm, errors: &FieldErrors, kind: FormKind) -> ProfileFields {
+    let fields = SPECS
+        .iter()
+        .filter(|s| s.id != "email" || matches!(kind, FormKind::Signup))
+        .map(|s| TextField {
+            id: s.id,
+            label: s.label,
+            hint: s.hint,
+            value: value_of(form, s.id).to_owned(),
+            error: errors.get(s.id).map(str::to_owned),
+            optional: s.optional,
+            autocomplete: s.autocomplete,
+            input_type: s.input_type,
+            width: s.width,
+            spellcheck: s.spellcheck,
+        })
+        .collect();
+    let chosen = Cadence::parse(&form.cadence).ok();
+    let cadences = Cadence::ALL
+        .iter()
+        .map(|c| RadioOption {
+            value: c.as_str(),
+            label: c.label(),
+            checked: chosen == Some(*c),
+        })
+        .collect();
+    ProfileFields {
+        fields,
+        topics: TextArea {
+            value: form.topics.clone(),
+            error: errors.get("topics").map(str::to_owned),
+        },
+        cadences,
+        cadence_error: errors.get("cadence").map(str::to_owned),
+    }
+}
