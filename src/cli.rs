@@ -13,7 +13,11 @@ use crate::startup::{open_database, Application};
 use crate::telemetry;
 
 #[derive(Debug, Parser)]
-#[command(name = "unmentoring", version, about = "UnMentoring: think, do and share with someone you don't know")]
+#[command(
+    name = "unmentoring",
+    version,
+    about = "UnMentoring: think, do and share with someone you don't know"
+)]
 pub struct Cli {
     /// A settings file read after all the others (see config/default.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -63,9 +67,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
-            let pool = open_database(&settings).await?;
-            let applied = tokio::task::spawn_blocking(move || db::migrate(&pool)).await??;
-            println!("The database {} is up to date.", settings.database.url.display());
+            let (path, size) = (settings.database.url.clone(), settings.database.pool_size);
+            let applied =
+                tokio::task::spawn_blocking(move || db::migrate(&db::open(&path, size)?)).await??;
+            println!(
+                "The database {} is up to date.",
+                settings.database.url.display()
+            );
             if applied > 0 {
                 println!("{applied} migration(s) applied.");
             }
@@ -102,7 +110,10 @@ async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> 
         println!("Nothing is waiting to be sent and nothing has failed.");
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} ERROR", "ID", "STATUS", "KIND", "ATTEMPTS", "NEXT TRY", "TO");
+    println!(
+        "{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} ERROR",
+        "ID", "STATUS", "KIND", "ATTEMPTS", "NEXT TRY", "TO"
+    );
     for e in &emails {
         println!(
             "{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} {}",
@@ -110,7 +121,7 @@ async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> 
             e.status,
             e.kind,
             e.attempts,
-            e.next_attempt_at.format("%Y-%m-%d %H:%M:%S"),
+            next_try(e).format("%Y-%m-%d %H:%M:%S"),
             e.to_address,
             e.last_error.as_deref().unwrap_or("")
         );
@@ -121,9 +132,17 @@ async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// When the worker will next look at an email: its retry time, or later if a
+/// worker is holding it (sending it now, or crashed while sending).
+fn next_try(email: &outbox::QueuedEmail) -> chrono::NaiveDateTime {
+    email.locked_until.map_or(email.next_attempt_at, |held| {
+        held.max(email.next_attempt_at)
+    })
+}
+
 async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<ExitCode> {
     if let Err(problem) = crate::domain::ParticipantEmail::parse(address) {
-        println!("{problem}.");
+        eprintln!("{problem}.");
         return Ok(ExitCode::from(2));
     }
     let mailer = Mailer::from_settings(&settings.email)?;
@@ -132,11 +151,14 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     let message = message::build(&queued, &settings.email.from)?;
     match mailer.send(message).await {
         Ok(()) => {
-            println!("Sent a test email to {address} using the {:?} transport.", settings.email.transport);
+            println!(
+                "Sent a test email to {address} using the {:?} transport.",
+                settings.email.transport
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            println!("The test email was not sent: {e}");
+            eprintln!("The test email was not sent: {e}");
             Ok(ExitCode::FAILURE)
         }
     }

@@ -131,8 +131,7 @@ pub fn load(config_dir: &Path, extra_file: Option<&Path>) -> Result<Settings, St
         .add_source(
             Environment::with_prefix("UNMENTORING")
                 .prefix_separator("__")
-                .separator("__")
-                .try_parsing(true),
+                .separator("__"),
         );
     if let Some(file) = extra_file {
         builder = builder.add_source(File::from(file).required(true));
@@ -152,7 +151,10 @@ impl Settings {
     fn check(&self) -> Result<(), String> {
         let e = &self.email;
         if e.transport == TransportKind::Smtp && e.smtp_host.trim().is_empty() {
-            return Err("configuration error: email.smtp_host must be set when email.transport is \"smtp\"".into());
+            return Err(
+                "configuration error: email.smtp_host must be set when email.transport is \"smtp\""
+                    .into(),
+            );
         }
         if e.retry_initial_ms == 0 || e.retry_max_ms < e.retry_initial_ms {
             return Err("configuration error: email.retry_initial_ms must be at least 1 and no more than email.retry_max_ms".into());
@@ -189,6 +191,21 @@ mod tests {
         assert!(u.is_https());
         assert!(BaseUrl::parse("ftp://x").is_err());
         assert!(BaseUrl::parse("nonsense").is_err());
+    }
+
+    #[test]
+    fn text_that_looks_like_a_number_stays_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "[email]\nsmtp_password = \"0123\"\nsmtp_port = 2525\n",
+        )
+        .unwrap();
+        let s = load(dir.path(), Some(&file)).unwrap();
+        use secrecy::ExposeSecret;
+        assert_eq!(s.email.smtp_password.expose_secret(), "0123");
+        assert_eq!(s.email.smtp_port, 2525);
     }
 
     #[test]

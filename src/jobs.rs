@@ -27,14 +27,24 @@ pub async fn tidy(pool: &Pool) -> anyhow::Result<(usize, usize)> {
     let (signups, links) = db::run(pool, |conn| {
         let now = db::now();
         conn.immediate_transaction(|conn| {
-            let signups = participants::delete_unconfirmed_before(conn, now - chrono::Duration::days(UNCONFIRMED_DAYS))?;
-            let links = tokens::delete_expired_before(conn, now - chrono::Duration::days(EXPIRED_LINK_DAYS))?;
+            let signups = participants::delete_unconfirmed_before(
+                conn,
+                now - chrono::Duration::days(UNCONFIRMED_DAYS),
+            )?;
+            let links = tokens::delete_expired_before(
+                conn,
+                now - chrono::Duration::days(EXPIRED_LINK_DAYS),
+            )?;
             Ok::<_, anyhow::Error>((signups, links))
         })
     })
     .await?;
     if signups + links > 0 {
-        tracing::info!(signups, links, "deleted unconfirmed signups and expired links");
+        tracing::info!(
+            signups,
+            links,
+            "deleted unconfirmed signups and expired links"
+        );
     }
     Ok((signups, links))
 }

@@ -13,7 +13,9 @@ use tokio::sync::Notify;
 use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
-use crate::web::middleware::{friendly_errors, limit_body, log_request, security_headers, MAX_BODY};
+use crate::web::middleware::{
+    friendly_errors, limit_body, log_request, security_headers, MAX_BODY,
+};
 use crate::{jobs, routes, web as pages};
 
 /// What every request handler can reach.
@@ -59,7 +61,12 @@ impl Application {
             outbox_wake: wake,
         });
         let server = run(listener, state)?;
-        Ok(Self { port, server, worker, pool })
+        Ok(Self {
+            port,
+            server,
+            worker,
+            pool,
+        })
     }
 
     pub fn port(&self) -> u16 {

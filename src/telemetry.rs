@@ -1,17 +1,28 @@
 //! Structured logs. Nothing here may write an email address, a phone number or
 //! a token: request logs name the route pattern (`/me/{token}`), never the path.
 
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::{fmt, EnvFilter};
 
 /// JSON logs on stderr; `RUST_LOG` picks the level (default `info`).
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second call (tests) keeps the first subscriber.
+    init_with_writer("info", std::io::stderr);
+}
+
+/// JSON logs to `writer`, at `RUST_LOG` or else `default_level`. A second
+/// call keeps the first subscriber.
+pub fn init_with_writer<W>(default_level: &str, writer: W)
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let _ = fmt()
         .json()
         .with_env_filter(filter)
         .with_current_span(true)
-        .with_writer(std::io::stderr)
+        .with_span_list(true)
+        .with_writer(writer)
         .try_init();
 }
 
@@ -54,7 +65,10 @@ mod tests {
     fn hides_addresses_numbers_and_tokens() {
         let text = "550 5.1.1 <jo@x.org>: no such user; call 07700900982 or see /me/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abc";
         let r = redact(text);
-        assert!(!r.contains("jo@x.org") && !r.contains("07700900982") && !r.contains("AbCdEf"), "{r}");
+        assert!(
+            !r.contains("jo@x.org") && !r.contains("07700900982") && !r.contains("AbCdEf"),
+            "{r}"
+        );
         assert!(r.starts_with("550 5.1.1 <[redacted]>"));
         assert_eq!(redact("connection refused"), "connection refused");
     }

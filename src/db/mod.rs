@@ -41,6 +41,13 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 
 /// Opens (creating it and its folder if needed) the SQLite file and migrates it.
 pub fn connect(path: &Path, pool_size: u32) -> anyhow::Result<Pool> {
+    let pool = open(path, pool_size)?;
+    migrate(&pool)?;
+    Ok(pool)
+}
+
+/// Opens (creating it and its folder if needed) the SQLite file as it is.
+pub fn open(path: &Path, pool_size: u32) -> anyhow::Result<Pool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create the folder {}", dir.display()))?;
@@ -52,7 +59,6 @@ pub fn connect(path: &Path, pool_size: u32) -> anyhow::Result<Pool> {
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
         .with_context(|| format!("could not open the database {}", path.display()))?;
-    migrate(&pool)?;
     Ok(pool)
 }
 

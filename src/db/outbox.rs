@@ -39,6 +39,7 @@ pub struct QueuedEmail {
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
@@ -64,12 +65,21 @@ pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow:
 
 /// Takes up to `limit` due emails for sending and holds them until `hold_until`,
 /// so that another worker (another process on the same database) leaves them alone.
-pub fn claim_due(conn: &mut Conn, now: NaiveDateTime, hold_until: NaiveDateTime, limit: i64) -> anyhow::Result<Vec<QueuedEmail>> {
+pub fn claim_due(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    hold_until: NaiveDateTime,
+    limit: i64,
+) -> anyhow::Result<Vec<QueuedEmail>> {
     conn.immediate_transaction(|conn| {
         let due: Vec<QueuedEmail> = outbox::table
             .filter(outbox::status.eq(QUEUED))
             .filter(outbox::next_attempt_at.le(now))
-            .filter(outbox::locked_until.is_null().or(outbox::locked_until.le(now)))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.le(now)),
+            )
             .order(outbox::id)
             .limit(limit)
             .select(QueuedEmail::as_select())
@@ -83,10 +93,14 @@ pub fn claim_due(conn: &mut Conn, now: NaiveDateTime, hold_until: NaiveDateTime,
     .context("could not take queued emails")
 }
 
+/// The email left. Its body is dropped: it holds the recipient's own links,
+/// which must not sit in the database once delivered.
 pub fn mark_sent(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq(SENT),
+            outbox::body_text.eq(""),
+            outbox::body_html.eq(""),
             outbox::sent_at.eq(now),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -98,7 +112,12 @@ pub fn mark_sent(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result
 }
 
 /// A temporary failure: try again at `retry_at`.
-pub fn mark_retry(conn: &mut Conn, id: i64, error: &str, retry_at: NaiveDateTime) -> anyhow::Result<()> {
+pub fn mark_retry(
+    conn: &mut Conn,
+    id: i64,
+    error: &str,
+    retry_at: NaiveDateTime,
+) -> anyhow::Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::attempts.eq(outbox::attempts + 1),
@@ -169,6 +188,7 @@ impl QueuedEmail {
             status: QUEUED.into(),
             attempts: 0,
             next_attempt_at: now,
+            locked_until: None,
             last_error: None,
             created_at: now,
             sent_at: None,

@@ -70,7 +70,9 @@ impl Participant {
     }
 
     pub fn email_address(&self) -> anyhow::Result<&str> {
-        self.email.as_deref().context("this participant has no email address")
+        self.email
+            .as_deref()
+            .context("this participant has no email address")
     }
 }
 
@@ -138,8 +140,15 @@ pub fn find_by_email_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Pa
 }
 
 /// Stores a new signup, waiting for confirmation. `profile.email` must be set.
-pub fn insert_pending(conn: &mut Conn, profile: &ValidProfile, now: NaiveDateTime) -> anyhow::Result<Participant> {
-    let email = profile.email.as_ref().context("a signup needs an email address")?;
+pub fn insert_pending(
+    conn: &mut Conn,
+    profile: &ValidProfile,
+    now: NaiveDateTime,
+) -> anyhow::Result<Participant> {
+    let email = profile
+        .email
+        .as_ref()
+        .context("a signup needs an email address")?;
     diesel::insert_into(participants::table)
         .values(NewParticipant {
             status: Status::Pending.as_str(),
@@ -162,7 +171,12 @@ pub fn insert_pending(conn: &mut Conn, profile: &ValidProfile, now: NaiveDateTim
 }
 
 /// Changes a person's details. The email address is never changed here.
-pub fn update_details(conn: &mut Conn, id: i64, profile: &ValidProfile, now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn update_details(
+    conn: &mut Conn,
+    id: i64,
+    profile: &ValidProfile,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     diesel::update(participants::table.find(id))
         .set(details(profile, now))
         .execute(conn)
@@ -188,7 +202,12 @@ pub fn confirm(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<b
 }
 
 /// Pauses an active or paused person, until `until` or (None) until they resume.
-pub fn pause(conn: &mut Conn, id: i64, until: Option<NaiveDate>, now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn pause(
+    conn: &mut Conn,
+    id: i64,
+    until: Option<NaiveDate>,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     set_status(conn, id, Status::Paused, until, now)
 }
 
@@ -196,11 +215,17 @@ pub fn resume(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()
     set_status(conn, id, Status::Active, None, now)
 }
 
-fn set_status(conn: &mut Conn, id: i64, status: Status, until: Option<NaiveDate>, now: NaiveDateTime) -> anyhow::Result<()> {
+fn set_status(
+    conn: &mut Conn,
+    id: i64,
+    status: Status,
+    until: Option<NaiveDate>,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     diesel::update(
-        participants::table
-            .find(id)
-            .filter(participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()])),
+        participants::table.find(id).filter(
+            participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()]),
+        ),
     )
     .set((
         participants::status.eq(status.as_str()),
@@ -238,12 +263,20 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
 }
 
 /// Deletes signups never confirmed since `before`; returns how many.
+/// Their emails go too: they hold the same personal details.
 pub fn delete_unconfirmed_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::Result<usize> {
+    let stale: Vec<i64> = participants::table
+        .filter(participants::status.eq(Status::Pending.as_str()))
+        .filter(participants::created_at.lt(before))
+        .select(participants::id)
+        .load(conn)
+        .context("could not find old unconfirmed signups")?;
     diesel::delete(
-        participants::table
-            .filter(participants::status.eq(Status::Pending.as_str()))
-            .filter(participants::created_at.lt(before)),
+        outbox::table.filter(outbox::participant_id.eq_any(stale.iter().map(|id| Some(*id)))),
     )
     .execute(conn)
-    .context("could not delete old unconfirmed signups")
+    .context("could not delete old unconfirmed signups' emails")?;
+    diesel::delete(participants::table.filter(participants::id.eq_any(&stale)))
+        .execute(conn)
+        .context("could not delete old unconfirmed signups")
 }

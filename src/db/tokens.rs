@@ -17,7 +17,12 @@ pub enum Lookup {
 }
 
 /// Makes a new link for a person; the token itself is returned once, for the email.
-pub fn issue(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose, now: NaiveDateTime) -> anyhow::Result<Token> {
+pub fn issue(
+    conn: &mut Conn,
+    participant_id: i64,
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> anyhow::Result<Token> {
     let token = Token::generate();
     diesel::insert_into(tokens::table)
         .values((
@@ -33,7 +38,12 @@ pub fn issue(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose, now: N
 }
 
 /// Finds whose link `raw` is, for the given purpose.
-pub fn lookup(conn: &mut Conn, raw: &str, purpose: TokenPurpose, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+pub fn lookup(
+    conn: &mut Conn,
+    raw: &str,
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> anyhow::Result<Lookup> {
     let Some(token) = Token::parse(raw) else {
         return Ok(Lookup::Unknown);
     };

@@ -8,7 +8,11 @@ pub enum Cadence {
 }
 
 impl Cadence {
-    pub const ALL: [Cadence; 3] = [Cadence::Monthly, Cadence::EveryTwoMonths, Cadence::Quarterly];
+    pub const ALL: [Cadence; 3] = [
+        Cadence::Monthly,
+        Cadence::EveryTwoMonths,
+        Cadence::Quarterly,
+    ];
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         match raw.trim() {

@@ -18,8 +18,9 @@ impl ParticipantEmail {
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) || email.contains(',') {
             return Err("Enter one email address, like name@example.gov.uk");
         }
-        let address = lettre::Address::from_str(email)
-            .map_err(|_| "Enter an email address in the correct format, like name@example.gov.uk")?;
+        let address = lettre::Address::from_str(email).map_err(|_| {
+            "Enter an email address in the correct format, like name@example.gov.uk"
+        })?;
         // An address must be reachable from the internet: its domain needs a dot.
         let domain = address.domain();
         if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
@@ -44,10 +45,17 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses() {
-        for ok in ["jo@leeds.gov.uk", " Jo.Bloggs+um@example.org ", "a_b@sub.domain.co.uk"] {
+        for ok in [
+            "jo@leeds.gov.uk",
+            " Jo.Bloggs+um@example.org ",
+            "a_b@sub.domain.co.uk",
+        ] {
             assert!(ParticipantEmail::parse(ok).is_ok(), "{ok}");
         }
-        assert_eq!(ParticipantEmail::parse(" A@B.org").unwrap().key(), "a@b.org");
+        assert_eq!(
+            ParticipantEmail::parse(" A@B.org").unwrap().key(),
+            "a@b.org"
+        );
     }
 
     #[test]

@@ -5,7 +5,12 @@ const MAX_DAYS_AHEAD: i64 = 2 * 366;
 
 /// Reads the "pause until" date from its day, month and year boxes. All three
 /// empty means "until I resume" (None).
-pub fn parse_pause_until(day: &str, month: &str, year: &str, today: NaiveDate) -> Result<Option<NaiveDate>, &'static str> {
+pub fn parse_pause_until(
+    day: &str,
+    month: &str,
+    year: &str,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, &'static str> {
     let parts = [day.trim(), month.trim(), year.trim()];
     if parts.iter().all(|p| p.is_empty()) {
         return Ok(None);
@@ -18,7 +23,8 @@ pub fn parse_pause_until(day: &str, month: &str, year: &str, today: NaiveDate) -
         .map(|p| p.parse::<u32>())
         .collect::<Result<_, _>>()
         .map_err(|_| "The date must be a real date, like 27 3 2027")?;
-    let year = i32::try_from(numbers[2]).map_err(|_| "The date must be a real date, like 27 3 2027")?;
+    let year =
+        i32::try_from(numbers[2]).map_err(|_| "The date must be a real date, like 27 3 2027")?;
     if year < 1000 {
         return Err("The year must include 4 numbers, like 2027");
     }
@@ -36,9 +42,25 @@ pub fn parse_pause_until(day: &str, month: &str, year: &str, today: NaiveDate) -
 /// A date as people in the UK write it: "3 March 2027".
 pub fn long_date(date: NaiveDate) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 #[cfg(test)]
@@ -60,13 +82,23 @@ mod tests {
             parse_pause_until("3", "03", "2027", today()),
             Ok(NaiveDate::from_ymd_opt(2027, 3, 3))
         );
-        for (d, m, y) in [("31", "2", "2027"), ("x", "1", "2027"), ("1", "1", "27"), ("22", "11", "2026"), ("1", "1", "2030"), ("1", "", "2027")] {
+        for (d, m, y) in [
+            ("31", "2", "2027"),
+            ("x", "1", "2027"),
+            ("1", "1", "27"),
+            ("22", "11", "2026"),
+            ("1", "1", "2030"),
+            ("1", "", "2027"),
+        ] {
             assert!(parse_pause_until(d, m, y, today()).is_err(), "{d} {m} {y}");
         }
     }
 
     #[test]
     fn writes_dates_the_uk_way() {
-        assert_eq!(long_date(NaiveDate::from_ymd_opt(2027, 3, 3).unwrap()), "3 March 2027");
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2027, 3, 3).unwrap()),
+            "3 March 2027"
+        );
     }
 }

@@ -15,9 +15,8 @@ impl PhoneNumber {
         if phone.chars().count() > MAX_LENGTH {
             return Err("Phone number must be 30 characters or fewer");
         }
-        let digits = digits_of(phone).ok_or(
-            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
-        )?;
+        let digits = digits_of(phone)
+            .ok_or("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")?;
         let plausible = match digits.strip_prefix("00") {
             Some(international) => (8..=15).contains(&international.len()),
             None if phone.starts_with('+') => (8..=15).contains(&digits.len()),
@@ -71,7 +70,16 @@ mod tests {
 
     #[test]
     fn refuses_implausible_numbers() {
-        for bad in ["", "12345", "7700 900982", "+44", "0770090098212345", "call me", "+44 7700 9009+82", "07700\n900982"] {
+        for bad in [
+            "",
+            "12345",
+            "7700 900982",
+            "+44",
+            "0770090098212345",
+            "call me",
+            "+44 7700 9009+82",
+            "07700\n900982",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad:?}");
         }
     }

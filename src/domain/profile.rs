@@ -77,17 +77,29 @@ impl ProfileForm {
     pub fn validate(&self, kind: FormKind) -> Result<ValidProfile, FieldErrors> {
         let mut errors = FieldErrors::default();
         let e = &mut errors;
-        let name = keep(e, "name",
+        let name = keep(
+            e,
+            "name",
             RequiredText::parse(&self.name, NAME_MAX, "Full name", "Enter your full name"),
         );
         let email = match kind {
-            FormKind::Signup => keep(e, "email",
-                ParticipantEmail::parse(&self.email).map(Some).map_err(String::from),
+            FormKind::Signup => keep(
+                e,
+                "email",
+                ParticipantEmail::parse(&self.email)
+                    .map(Some)
+                    .map_err(String::from),
             ),
             FormKind::Update => Some(None),
         };
-        let phone = keep(e, "phone", PhoneNumber::parse(&self.phone).map_err(String::from));
-        let organisation = keep(e, "organisation",
+        let phone = keep(
+            e,
+            "phone",
+            PhoneNumber::parse(&self.phone).map_err(String::from),
+        );
+        let organisation = keep(
+            e,
+            "organisation",
             RequiredText::parse(
                 &self.organisation,
                 ORGANISATION_MAX,
@@ -95,37 +107,66 @@ impl ProfileForm {
                 "Enter the name of the organisation you work for",
             ),
         );
-        let google_id = keep(e, "google_id",
+        let google_id = keep(
+            e,
+            "google_id",
             OptionalText::parse(&self.google_id, HANDLE_MAX, "Google ID", false),
         );
-        let skype = keep(e, "skype",
+        let skype = keep(
+            e,
+            "skype",
             OptionalText::parse(&self.skype, HANDLE_MAX, "Skype name", false),
         );
-        let topics = keep(e, "topics",
-            OptionalText::parse(&self.topics, TOPICS_MAX, "What you would like to talk about", true),
+        let topics = keep(
+            e,
+            "topics",
+            OptionalText::parse(
+                &self.topics,
+                TOPICS_MAX,
+                "What you would like to talk about",
+                true,
+            ),
         );
-        let cadence = keep(e, "cadence", Cadence::parse(&self.cadence).map_err(String::from));
+        let cadence = keep(
+            e,
+            "cadence",
+            Cadence::parse(&self.cadence).map_err(String::from),
+        );
         if matches!(kind, FormKind::Signup) && self.consent.trim() != "yes" {
             e.add(
                 "consent",
                 "Confirm that you have read the privacy notice and agree to it",
             );
         }
-        match (name, email, phone, organisation, google_id, skype, topics, cadence) {
-            (Some(name), Some(email), Some(phone), Some(organisation), Some(google_id), Some(skype), Some(topics), Some(cadence))
-                if errors.is_empty() =>
-            {
-                Ok(ValidProfile {
-                    name: name.into_inner(),
-                    email,
-                    phone: phone.as_str().to_owned(),
-                    organisation: organisation.into_inner(),
-                    google_id: google_id.into_inner(),
-                    skype: skype.into_inner(),
-                    topics: topics.into_inner(),
-                    cadence,
-                })
-            }
+        match (
+            name,
+            email,
+            phone,
+            organisation,
+            google_id,
+            skype,
+            topics,
+            cadence,
+        ) {
+            (
+                Some(name),
+                Some(email),
+                Some(phone),
+                Some(organisation),
+                Some(google_id),
+                Some(skype),
+                Some(topics),
+                Some(cadence),
+            ) if errors.is_empty() => Ok(ValidProfile {
+                name: name.into_inner(),
+                email,
+                phone: phone.as_str().to_owned(),
+                organisation: organisation.into_inner(),
+                google_id: google_id.into_inner(),
+                skype: skype.into_inner(),
+                topics: topics.into_inner(),
+                cadence,
+            }),
             _ => Err(errors),
         }
     }
@@ -167,21 +208,34 @@ mod tests {
 
     #[test]
     fn every_missing_field_is_named_in_page_order() {
-        let errors = ProfileForm::default().validate(FormKind::Signup).unwrap_err();
+        let errors = ProfileForm::default()
+            .validate(FormKind::Signup)
+            .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["name", "email", "phone", "organisation", "consent"]);
+        assert_eq!(
+            fields,
+            ["name", "email", "phone", "organisation", "consent"]
+        );
     }
 
     #[test]
     fn update_needs_no_email_or_consent() {
-        let form = ProfileForm { email: String::new(), consent: String::new(), ..good() };
+        let form = ProfileForm {
+            email: String::new(),
+            consent: String::new(),
+            ..good()
+        };
         assert!(form.validate(FormKind::Update).unwrap().email.is_none());
         assert!(form.validate(FormKind::Signup).is_err());
     }
 
     #[test]
     fn limits_are_enforced() {
-        let form = ProfileForm { topics: "x".repeat(TOPICS_MAX + 1), cadence: "weekly".into(), ..good() };
+        let form = ProfileForm {
+            topics: "x".repeat(TOPICS_MAX + 1),
+            cadence: "weekly".into(),
+            ..good()
+        };
         let errors = form.validate(FormKind::Signup).unwrap_err();
         assert!(errors.get("topics").unwrap().contains("500"));
         assert!(errors.get("cadence").is_some());

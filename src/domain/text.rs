@@ -6,7 +6,9 @@ fn check(raw: &str, max: usize, multiline: bool, label: &str) -> Result<String, 
     }
     let bad = |c: char| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'));
     if text.chars().any(bad) {
-        return Err(format!("{label} must not contain special characters such as line breaks"));
+        return Err(format!(
+            "{label} must not contain special characters such as line breaks"
+        ));
     }
     Ok(if multiline {
         text.replace("\r\n", "\n")
@@ -55,8 +57,16 @@ mod tests {
 
     #[test]
     fn required_text() {
-        assert_eq!(RequiredText::parse("  Jo  ", 10, "Name", "Enter").unwrap().into_inner(), "Jo");
-        assert_eq!(RequiredText::parse("   ", 10, "Name", "Enter your name").unwrap_err(), "Enter your name");
+        assert_eq!(
+            RequiredText::parse("  Jo  ", 10, "Name", "Enter")
+                .unwrap()
+                .into_inner(),
+            "Jo"
+        );
+        assert_eq!(
+            RequiredText::parse("   ", 10, "Name", "Enter your name").unwrap_err(),
+            "Enter your name"
+        );
         assert!(RequiredText::parse("Jo\r\nBcc: x", 100, "Name", "Enter").is_err());
         assert!(RequiredText::parse(&"a".repeat(11), 10, "Name", "Enter").is_err());
         assert!(RequiredText::parse(&"é".repeat(10), 10, "Name", "Enter").is_ok());
@@ -64,9 +74,17 @@ mod tests {
 
     #[test]
     fn optional_text() {
-        assert_eq!(OptionalText::parse(" ", 5, "Skype", false).unwrap().into_inner(), None);
         assert_eq!(
-            OptionalText::parse("a\r\nb", 5, "Topics", true).unwrap().into_inner().as_deref(),
+            OptionalText::parse(" ", 5, "Skype", false)
+                .unwrap()
+                .into_inner(),
+            None
+        );
+        assert_eq!(
+            OptionalText::parse("a\r\nb", 5, "Topics", true)
+                .unwrap()
+                .into_inner()
+                .as_deref(),
             Some("a\nb")
         );
         assert!(OptionalText::parse("a\nb", 5, "Skype", false).is_err());

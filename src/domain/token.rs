@@ -49,7 +49,9 @@ impl Token {
     /// Accepts only text shaped like a token, so junk never reaches the database.
     pub fn parse(raw: &str) -> Option<Self> {
         let well_formed = raw.len() == ENCODED_LENGTH
-            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         well_formed.then(|| Self(raw.to_owned()))
     }
 

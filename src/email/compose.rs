@@ -98,15 +98,31 @@ impl Composer {
         self.manage_link(person, token, true, "You have joined UnMentoring")
     }
 
-    fn manage_link(&self, person: &Participant, token: &Token, welcome: bool, subject: &str) -> anyhow::Result<NewEmail> {
+    fn manage_link(
+        &self,
+        person: &Participant,
+        token: &Token,
+        welcome: bool,
+        subject: &str,
+    ) -> anyhow::Result<NewEmail> {
         let link = self.base_url.join(&format!("/me/{}", token.as_str()));
         let (name, link) = (person.name.as_str(), link.as_str());
         self.to_person(
             EmailKind::Manage,
             person,
             subject,
-            ManageText { name, link, welcome }.render()?,
-            ManageHtml { name, link, welcome }.render()?,
+            ManageText {
+                name,
+                link,
+                welcome,
+            }
+            .render()?,
+            ManageHtml {
+                name,
+                link,
+                welcome,
+            }
+            .render()?,
         )
     }
 

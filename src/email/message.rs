@@ -45,7 +45,9 @@ pub fn header_safe(text: &str) -> String {
 }
 
 fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
-    let address = address.parse().context("the recipient's address is not valid")?;
+    let address = address
+        .parse()
+        .context("the recipient's address is not valid")?;
     let name = Some(header_safe(name)).filter(|n| !n.is_empty());
     Ok(Mailbox::new(name, address))
 }
@@ -89,6 +91,7 @@ mod tests {
             status: "queued".into(),
             attempts: 0,
             next_attempt_at: now,
+            locked_until: None,
             last_error: None,
             created_at: now,
             sent_at: None,
@@ -101,7 +104,12 @@ mod tests {
         let message = build(&queued("Jo\r\nBcc: evil@example.org"), &from).unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap();
         let headers = raw.split("\r\n\r\n").next().unwrap();
-        assert!(!headers.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{headers}");
+        assert!(
+            !headers
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{headers}"
+        );
         assert!(headers.contains("X-Unmentoring-Kind: confirm"));
         assert!(headers.contains("Message-ID: <abc@example.org>"));
         assert!(headers.contains("Reply-To: Sam <sam@example.org>"));

@@ -34,7 +34,10 @@ impl Mailer {
         match settings.transport {
             TransportKind::File => {
                 std::fs::create_dir_all(&settings.file_dir).with_context(|| {
-                    format!("could not create email.file_dir {}", settings.file_dir.display())
+                    format!(
+                        "could not create email.file_dir {}",
+                        settings.file_dir.display()
+                    )
                 })?;
                 Ok(Self::File(AsyncFileTransport::new(&settings.file_dir)))
             }

@@ -76,8 +76,10 @@ impl DeliveryWorker {
         loop {
             let now = db::now();
             let hold_until = now + chrono::Duration::from_std(self.hold)?;
-            let batch =
-                db::run(&self.pool, move |c| outbox::claim_due(c, now, hold_until, BATCH)).await?;
+            let batch = db::run(&self.pool, move |c| {
+                outbox::claim_due(c, now, hold_until, BATCH)
+            })
+            .await?;
             if batch.is_empty() {
                 return Ok(report);
             }
@@ -87,7 +89,11 @@ impl DeliveryWorker {
         }
     }
 
-    async fn deliver(&self, email: outbox::QueuedEmail, report: &mut PassReport) -> anyhow::Result<()> {
+    async fn deliver(
+        &self,
+        email: outbox::QueuedEmail,
+        report: &mut PassReport,
+    ) -> anyhow::Result<()> {
         let id = email.id;
         let attempts = email.attempts;
         let outcome = match message::build(&email, &self.from) {
@@ -103,7 +109,10 @@ impl DeliveryWorker {
             Err(SendError::Transient(error)) => {
                 let retry_at = self.retry_time(attempts, db::now());
                 let logged = redact(&error);
-                db::run(&self.pool, move |c| outbox::mark_retry(c, id, &error, retry_at)).await?;
+                db::run(&self.pool, move |c| {
+                    outbox::mark_retry(c, id, &error, retry_at)
+                })
+                .await?;
                 tracing::warn!(outbox_id = id, attempts = attempts + 1, error = %logged, "email not sent yet; will retry");
                 report.retrying += 1;
             }
@@ -127,7 +136,9 @@ impl DeliveryWorker {
 
 pub fn backoff(initial: Duration, max: Duration, attempts: i32) -> Duration {
     let doublings = attempts.clamp(0, 30) as u32;
-    initial.saturating_mul(2u32.saturating_pow(doublings)).min(max)
+    initial
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(max)
 }
 
 #[cfg(test)]

@@ -57,7 +57,10 @@ pub fn link_problem(lookup: Lookup) -> HttpResponse {
 
 #[get("/confirm/{token}")]
 #[tracing::instrument(name = "confirm_page", skip_all)]
-pub async fn show(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ConfirmError> {
+pub async fn show(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ConfirmError> {
     let token = path.into_inner();
     let raw = token.clone();
     let found = db::run(&state.pool, move |conn| {
@@ -90,13 +93,18 @@ struct ConfirmedPage {
 
 #[post("/confirm/{token}")]
 #[tracing::instrument(name = "confirm", skip_all)]
-pub async fn confirm(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ConfirmError> {
+pub async fn confirm(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ConfirmError> {
     let raw = path.into_inner();
     let composer = state.composer.clone();
     let outcome = db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let now = db::now();
-            let Lookup::Valid { participant_id } = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)? else {
+            let Lookup::Valid { participant_id } =
+                tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?
+            else {
                 return Ok(Err(tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?));
             };
             participants::confirm(conn, participant_id, now)?;

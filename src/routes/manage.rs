@@ -10,7 +10,9 @@ use super::confirm::link_problem;
 use crate::db::participants::{Participant, Status};
 use crate::db::tokens::Lookup;
 use crate::db::{self, participants, tokens};
-use crate::domain::{long_date, parse_pause_until, FieldErrors, FormKind, ProfileForm, TokenPurpose};
+use crate::domain::{
+    long_date, parse_pause_until, FieldErrors, FormKind, ProfileForm, TokenPurpose,
+};
 use crate::startup::AppState;
 use crate::web::forms::{profile_fields, ProfileFields};
 use crate::web::{private_html, see_other, server_error, MessagePage};
@@ -117,7 +119,11 @@ async fn holder(state: &AppState, token: &str) -> anyhow::Result<Result<Particip
 
 #[get("/me/{token}")]
 #[tracing::instrument(name = "manage_page", skip_all)]
-pub async fn show(path: web::Path<String>, query: web::Query<Done>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn show(
+    path: web::Path<String>,
+    query: web::Query<Done>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
@@ -135,7 +141,11 @@ pub async fn show(path: web::Path<String>, query: web::Query<Done>, state: web::
 
 #[post("/me/{token}")]
 #[tracing::instrument(name = "manage_update", skip_all)]
-pub async fn update(path: web::Path<String>, form: web::Form<ProfileForm>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn update(
+    path: web::Path<String>,
+    form: web::Form<ProfileForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
@@ -150,7 +160,9 @@ pub async fn update(path: web::Path<String>, form: web::Form<ProfileForm>, state
     };
     let id = person.id;
     db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| participants::update_details(conn, id, &profile, db::now()))
+        conn.immediate_transaction(|conn| {
+            participants::update_details(conn, id, &profile, db::now())
+        })
     })
     .await?;
     tracing::info!(participant_id = id, "details changed");
@@ -159,14 +171,19 @@ pub async fn update(path: web::Path<String>, form: web::Form<ProfileForm>, state
 
 #[post("/me/{token}/pause")]
 #[tracing::instrument(name = "manage_pause", skip_all)]
-pub async fn pause(path: web::Path<String>, form: web::Form<PauseForm>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn pause(
+    path: web::Path<String>,
+    form: web::Form<PauseForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
         Err(lookup) => return Ok(link_problem(lookup)),
     };
     let today = chrono::Utc::now().date_naive();
-    let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today) {
+    let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today)
+    {
         Ok(until) => until,
         Err(message) => {
             let mut errors = FieldErrors::default();
@@ -190,7 +207,10 @@ pub async fn pause(path: web::Path<String>, form: web::Form<PauseForm>, state: w
 
 #[post("/me/{token}/resume")]
 #[tracing::instrument(name = "manage_resume", skip_all)]
-pub async fn resume(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn resume(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
@@ -213,7 +233,10 @@ struct LeavePage {
 
 #[get("/me/{token}/leave")]
 #[tracing::instrument(name = "manage_leave_page", skip_all)]
-pub async fn leave_page(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn leave_page(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     Ok(match holder(&state, &token).await? {
         Ok(_) => private_html(StatusCode::OK, &LeavePage { token }),
@@ -223,7 +246,10 @@ pub async fn leave_page(path: web::Path<String>, state: web::Data<AppState>) -> 
 
 #[post("/me/{token}/leave")]
 #[tracing::instrument(name = "manage_leave", skip_all)]
-pub async fn leave(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ManageError> {
+pub async fn leave(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,

@@ -8,8 +8,8 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::SignupPage;
-use crate::db::{self, outbox, participants, tokens, Conn};
 use crate::db::participants::Status;
+use crate::db::{self, outbox, participants, tokens, Conn};
 use crate::domain::{FormKind, ProfileForm, TokenPurpose, ValidProfile};
 use crate::email::Composer;
 use crate::startup::AppState;
@@ -44,7 +44,10 @@ pub async fn signup(
         }
     };
     let composer = state.composer.clone();
-    db::run(&state.pool, move |conn| register(conn, &composer, &profile, db::now())).await?;
+    db::run(&state.pool, move |conn| {
+        register(conn, &composer, &profile, db::now())
+    })
+    .await?;
     state.wake_mailer();
     Ok(see_other("/signup/check-email"))
 }
@@ -62,7 +65,12 @@ pub async fn check_email() -> HttpResponse {
 /// - a new address: a pending participant and a confirmation link;
 /// - an address still waiting for confirmation: its details replaced, a fresh link;
 /// - an address already taking part: their own manage link, nothing changed.
-pub fn register(conn: &mut Conn, composer: &Composer, profile: &ValidProfile, now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn register(
+    conn: &mut Conn,
+    composer: &Composer,
+    profile: &ValidProfile,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     let key = profile
         .email
         .as_ref()
@@ -77,17 +85,23 @@ pub fn register(conn: &mut Conn, composer: &Composer, profile: &ValidProfile, no
                 composer.confirm(&person, &token)?
             }
             Some(known) if known.status() == Status::Pending => {
+                // Earlier links stay valid: people click whichever email they open first.
                 participants::update_details(conn, known.id, profile, now)?;
-                tokens::revoke(conn, known.id, TokenPurpose::Confirm)?;
                 let token = tokens::issue(conn, known.id, TokenPurpose::Confirm, now)?;
                 let person = participants::find(conn, known.id)?
                     .ok_or_else(|| anyhow::anyhow!("a pending signup vanished"))?;
-                tracing::info!(participant_id = person.id, "repeat of an unconfirmed signup");
+                tracing::info!(
+                    participant_id = person.id,
+                    "repeat of an unconfirmed signup"
+                );
                 composer.confirm(&person, &token)?
             }
             Some(known) => {
                 let token = tokens::issue(conn, known.id, TokenPurpose::Manage, now)?;
-                tracing::info!(participant_id = known.id, "repeat signup of a confirmed participant");
+                tracing::info!(
+                    participant_id = known.id,
+                    "repeat signup of a confirmed participant"
+                );
                 composer.manage(&known, &token)?
             }
         };

@@ -1,0 +1,235 @@
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use unmentoring::configuration::{self, BaseUrl, Settings, SmtpTls, TransportKind};
+use unmentoring::db::{self, Pool};
+use unmentoring::startup::Application;
+
+use crate::common::mail::ReceivedEmail;
+use crate::common::smtp::TestSmtp;
+
+pub const LINK_BASE: &str = "https://unmentoring.test";
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    pub smtp: TestSmtp,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// Settings for a test: port 0, a fresh SQLite file, SMTP to `smtp`, fast retries.
+pub fn test_settings(dir: &std::path::Path, smtp: &TestSmtp) -> Settings {
+    let mut s =
+        configuration::load(std::path::Path::new("/nonexistent"), None).expect("default settings");
+    s.server.port = 0;
+    // Not this server's address: links must come from server.base_url, never the request.
+    s.server.base_url = BaseUrl::parse(LINK_BASE).unwrap();
+    s.database.url = dir.join("test.db");
+    s.email.transport = TransportKind::Smtp;
+    s.email.smtp_host = "127.0.0.1".into();
+    s.email.smtp_port = smtp.port;
+    s.email.smtp_tls = SmtpTls::None;
+    s.email.smtp_timeout_seconds = 5;
+    s.email.retry_initial_ms = 50;
+    s.email.retry_max_ms = 400;
+    s.email.poll_interval_ms = 100;
+    s
+}
+
+/// The app with a listening SMTP server.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(TestSmtp::start()).await
+}
+
+/// The app with the given SMTP server (which may not be listening yet).
+pub async fn spawn_app_with(smtp: TestSmtp) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = test_settings(dir.path(), &smtp);
+    let app = Application::build(settings).await.expect("the app starts");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let address = format!("http://127.0.0.1:{port}");
+    let pool = db::connect(&dir.path().join("test.db"), 2).unwrap();
+    TestApp {
+        address,
+        pool,
+        smtp,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        _dir: dir,
+    }
+}
+
+/// A complete, valid signup form.
+pub fn signup_form(email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Jo Bloggs".into()),
+        ("email", email.into()),
+        ("phone", "01632 960 001".into()),
+        ("organisation", "Leeds City Council".into()),
+        ("google_id", String::new()),
+        ("skype", "jo.bloggs".into()),
+        ("topics", "Open data and user research".into()),
+        ("cadence", "monthly".into()),
+        ("consent", "yes".into()),
+    ]
+}
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> String {
+        self.headers["location"].to_str().unwrap().to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn title(&self) -> String {
+        let start = self.body.find("<title>").expect("a title") + "<title>".len();
+        let end = self.body.find("</title>").unwrap();
+        self.body[start..end].trim().to_owned()
+    }
+}
+
+impl TestApp {
+    /// The base URL that links in emails start with: `server.base_url` as configured.
+    pub fn link_base(&self) -> &'static str {
+        LINK_BASE
+    }
+
+    /// A link from an email, pointed at this test server.
+    pub fn local(&self, link: &str) -> String {
+        link.replacen(self.link_base(), &self.address, 1)
+    }
+
+    pub async fn get(&self, path_or_url: &str) -> Page {
+        let url = self.url(path_or_url);
+        read(self.client.get(url).send().await.unwrap()).await
+    }
+
+    pub async fn post_form<T: serde::Serialize + ?Sized>(
+        &self,
+        path_or_url: &str,
+        form: &T,
+    ) -> Page {
+        let url = self.url(path_or_url);
+        read(self.client.post(url).form(form).send().await.unwrap()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    }
+
+    fn url(&self, path_or_url: &str) -> String {
+        if path_or_url.starts_with("http") {
+            self.local(path_or_url)
+        } else {
+            format!("{}{}", self.address, path_or_url)
+        }
+    }
+
+    pub async fn sign_up(&self, email: &str) -> Page {
+        self.post_form("/signup", &signup_form(email)).await
+    }
+
+    /// Waits (without blocking the runtime the server's worker shares) until
+    /// at least `n` emails have arrived; returns them all.
+    pub async fn wait_for_emails(&self, n: usize) -> Vec<ReceivedEmail> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let got = self.smtp.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} emails, got {}",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits for the `n`th email overall and returns the newest one for `address`.
+    pub async fn email_for(&self, address: &str, n: usize) -> ReceivedEmail {
+        let all = self.wait_for_emails(n).await;
+        all.into_iter()
+            .rev()
+            .find(|e| e.is_for(address))
+            .expect("an email for the address")
+    }
+
+    /// Signs up and confirms `email`; returns the welcome email with the manage link.
+    pub async fn confirmed_participant(&self, email: &str) -> ReceivedEmail {
+        let before = self.smtp.received().len();
+        assert_eq!(self.sign_up(email).await.status, 303);
+        let confirm = self.email_for(email, before + 1).await;
+        let link = confirm.link_to(self.link_base(), "/confirm/");
+        let page = self.post_form(&link, &[("", "")]).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.email_for(email, before + 2).await
+    }
+
+    pub fn count(&self, sql_table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.pool.get().unwrap();
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_table}"))
+            .get_result::<Count>(&mut conn)
+            .unwrap()
+            .n
+    }
+
+    pub fn execute(&self, sql: &str) -> usize {
+        let mut conn = self.pool.get().unwrap();
+        diesel::sql_query(sql).execute(&mut conn).unwrap()
+    }
+
+    /// Waits until the outbox has nothing left to send, and checks nothing failed.
+    pub async fn assert_all_email_sent(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.count("outbox WHERE status = 'queued'") > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "emails left unsent in the outbox"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            self.count("outbox WHERE status = 'failed'"),
+            0,
+            "an email failed"
+        );
+    }
+}
+
+async fn read(response: reqwest::Response) -> Page {
+    Page {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.text().await.unwrap(),
+    }
+}

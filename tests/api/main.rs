@@ -1,0 +1,12 @@
+//! Integration tests against the real server on port 0, each with its own
+//! SQLite file and an in-process SMTP server.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod confirm;
+mod delivery;
+mod helpers;
+mod manage;
+mod robustness;
+mod signup;

@@ -1,0 +1,88 @@
+//! An email as the SMTP server received it, parsed with `mailparse`.
+
+use mailparse::{MailHeaderMap, ParsedMail};
+
+#[derive(Debug, Clone)]
+pub struct ReceivedEmail {
+    pub raw: String,
+    /// Envelope recipients (RCPT TO).
+    pub envelope_to: Vec<String>,
+    pub to: String,
+    pub from: String,
+    pub subject: String,
+    pub message_id: String,
+    pub kind: String,
+    pub reply_to: Option<String>,
+    pub content_type: String,
+    pub text: String,
+    pub html: String,
+    /// Every header name, in order.
+    pub header_names: Vec<String>,
+}
+
+fn part_body(mail: &ParsedMail, mime: &str) -> String {
+    if mail.ctype.mimetype == mime {
+        return mail.get_body().unwrap_or_default();
+    }
+    mail.subparts
+        .iter()
+        .map(|p| part_body(p, mime))
+        .find(|b| !b.is_empty())
+        .unwrap_or_default()
+}
+
+impl ReceivedEmail {
+    pub fn parse(raw: &[u8], envelope_to: Vec<String>) -> Self {
+        let parsed = mailparse::parse_mail(raw).expect("a parsable email");
+        let header = |name: &str| parsed.headers.get_first_value(name).unwrap_or_default();
+        Self {
+            raw: String::from_utf8_lossy(raw).into_owned(),
+            envelope_to,
+            to: header("To"),
+            from: header("From"),
+            subject: header("Subject"),
+            message_id: header("Message-ID"),
+            kind: header("X-Unmentoring-Kind"),
+            reply_to: parsed.headers.get_first_value("Reply-To"),
+            content_type: parsed.ctype.mimetype.clone(),
+            text: part_body(&parsed, "text/plain"),
+            html: part_body(&parsed, "text/html"),
+            header_names: parsed.headers.iter().map(|h| h.get_key()).collect(),
+        }
+    }
+
+    /// Every link in the plain-text part that starts with `base`.
+    pub fn links(&self, base: &str) -> Vec<String> {
+        links_in(&self.text, base)
+    }
+
+    /// The first link to `base` + `path_prefix` (like "/confirm/") in the text part.
+    pub fn link_to(&self, base: &str, path_prefix: &str) -> String {
+        let wanted = format!("{base}{path_prefix}");
+        self.links(base)
+            .into_iter()
+            .find(|l| l.starts_with(&wanted))
+            .unwrap_or_else(|| panic!("no {wanted} link in:\n{}", self.text))
+    }
+
+    pub fn is_for(&self, address: &str) -> bool {
+        self.envelope_to
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(address))
+    }
+}
+
+/// Links in a text: runs of URL characters starting with `base`.
+pub fn links_in(text: &str, base: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(base) {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+            .unwrap_or(tail.len());
+        links.push(tail[..end].to_owned());
+        rest = &tail[end..];
+    }
+    links
+}

@@ -1,0 +1,142 @@
+//! A real SMTP server in the test process (mailin-embedded), recording every
+//! message it accepts. It can be told to answer with a temporary (4xx) or
+//! permanent (5xx) error, and it can be started late, on a port chosen in
+//! advance, to play a server that was down.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mailin_embedded::response::{INTERNAL_ERROR, OK, TRANSACTION_FAILED};
+use mailin_embedded::{Handler, Response, Server};
+
+use super::mail::ReceivedEmail;
+
+/// How the server answers a recipient (RCPT TO).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Accept,
+    /// 451: try again later.
+    Temporary,
+    /// 554: refused for good.
+    Permanent,
+}
+
+#[derive(Clone)]
+struct Recorder {
+    received: Arc<Mutex<Vec<ReceivedEmail>>>,
+    answer: Arc<Mutex<Answer>>,
+    current: Vec<u8>,
+    recipients: Vec<String>,
+}
+
+impl Recorder {
+    fn refusal(&self) -> Option<Response> {
+        match *self.answer.lock().unwrap() {
+            Answer::Accept => None,
+            Answer::Temporary => Some(INTERNAL_ERROR),
+            Answer::Permanent => Some(TRANSACTION_FAILED),
+        }
+    }
+}
+
+impl Handler for Recorder {
+    fn rcpt(&mut self, _to: &str) -> Response {
+        self.refusal().unwrap_or(OK)
+    }
+
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current.clear();
+        self.recipients = to.to_vec();
+        OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(refusal) = self.refusal() {
+            return refusal;
+        }
+        let email = ReceivedEmail::parse(&self.current, self.recipients.clone());
+        self.received.lock().unwrap().push(email);
+        OK
+    }
+}
+
+/// A handle on the test SMTP server.
+#[derive(Clone)]
+pub struct TestSmtp {
+    pub port: u16,
+    received: Arc<Mutex<Vec<ReceivedEmail>>>,
+    answer: Arc<Mutex<Answer>>,
+}
+
+impl TestSmtp {
+    /// A server listening now on a free port.
+    pub fn start() -> Self {
+        let smtp = Self::reserve();
+        smtp.listen();
+        smtp
+    }
+
+    /// Picks a free port but does not listen yet: connections are refused
+    /// until [`TestSmtp::listen`].
+    pub fn reserve() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self {
+            port,
+            received: Arc::default(),
+            answer: Arc::new(Mutex::new(Answer::Accept)),
+        }
+    }
+
+    pub fn listen(&self) {
+        let listener =
+            TcpListener::bind(("127.0.0.1", self.port)).expect("the reserved SMTP port was taken");
+        let mut server = Server::new(Recorder {
+            received: self.received.clone(),
+            answer: self.answer.clone(),
+            current: Vec::new(),
+            recipients: Vec::new(),
+        });
+        server
+            .with_name("smtp.test")
+            .with_num_threads(4)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+    }
+
+    pub fn answer_with(&self, answer: Answer) {
+        *self.answer.lock().unwrap() = answer;
+    }
+
+    pub fn received(&self) -> Vec<ReceivedEmail> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 20 s) until at least `n` emails have arrived; returns them all.
+    pub fn wait_for(&self, n: usize) -> Vec<ReceivedEmail> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} emails, got {}",
+                got.len()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The logs of a whole journey hold no email address, phone number or token.
+
+mod common;
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::smtp::Answer;
+use helpers::spawn_app;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn logs_never_hold_addresses_phones_or_tokens() {
+    let logs = Captured::default();
+    unmentoring::telemetry::init_with_writer("debug", logs.clone());
+    let app = spawn_app().await;
+
+    let email = "private.person@example.org";
+    let mut form = helpers::signup_form(email);
+    form.retain(|(f, _)| *f != "phone");
+    form.push(("phone", "07700 900982".into()));
+    assert_eq!(app.post_form("/signup", &form).await.status, 303);
+    let confirm = app
+        .email_for(email, 1)
+        .await
+        .link_to(app.link_base(), "/confirm/");
+    app.get(&confirm).await;
+    app.post_form(&confirm, &[("", "")]).await;
+    let manage = app
+        .email_for(email, 2)
+        .await
+        .link_to(app.link_base(), "/me/");
+    app.get(&manage).await;
+    app.post_form(
+        &manage,
+        &[
+            ("name", "P"),
+            ("phone", "bad phone 0770"),
+            ("organisation", "O"),
+        ],
+    )
+    .await;
+    app.post_form(&format!("{manage}/pause"), &[("pause_day", "")])
+        .await;
+    // A refused email is logged with its error.
+    app.smtp.answer_with(Answer::Permanent);
+    app.post_form("/signup", &form).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.post_form(&format!("{manage}/leave"), &[("", "")]).await;
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("\"route\":\"/confirm/{token}\""),
+        "requests are logged by route"
+    );
+    assert!(text.contains("signup confirmed"));
+    assert!(text.contains("email refused for good"));
+    for secret in [
+        email,
+        "07700 900982",
+        "07700900982",
+        confirm.rsplit('/').next().unwrap(),
+        manage.rsplit('/').next().unwrap(),
+    ] {
+        assert!(!text.contains(secret), "the logs contain {secret}");
+    }
+    assert!(!text.contains('@'), "no address of any kind in the logs");
+}
