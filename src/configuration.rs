@@ -16,6 +16,30 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub email: EmailSettings,
+    pub pairing: PairingSettings,
+    pub schedule: ScheduleSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OddOneOutSetting {
+    Trio,
+    SitOut,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PairingSettings {
+    pub odd_one_out: OddOneOutSetting,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScheduleSettings {
+    pub enabled: bool,
+    #[serde(deserialize_with = "cron_schedule")]
+    pub cron: cron::Schedule,
+    #[serde(deserialize_with = "time_zone")]
+    pub timezone: chrono_tz::Tz,
+    pub catch_up_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +131,28 @@ fn mailbox<'de, D: Deserializer<'de>>(d: D) -> Result<Mailbox, D::Error> {
     raw.parse::<Mailbox>().map_err(|e| {
         serde::de::Error::custom(format!(
             "expected an address like \"UnMentoring <hello@example.org>\" ({e})"
+        ))
+    })
+}
+
+fn cron_schedule<'de, D: Deserializer<'de>>(d: D) -> Result<cron::Schedule, D::Error> {
+    let raw = String::deserialize(d)?;
+    let fields = raw.split_whitespace().count();
+    if fields != 6 {
+        return Err(serde::de::Error::custom(format!(
+            "needs 6 fields (second minute hour day-of-month month day-of-week), like \"0 0 9 * * Mon\"; \"{raw}\" has {fields}"
+        )));
+    }
+    raw.parse::<cron::Schedule>().map_err(|e| {
+        serde::de::Error::custom(format!("\"{raw}\" is not a valid cron expression ({e})"))
+    })
+}
+
+fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+    let raw = String::deserialize(d)?;
+    raw.parse::<chrono_tz::Tz>().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "\"{raw}\" is not a time zone name like \"Europe/London\""
         ))
     })
 }
@@ -218,5 +264,17 @@ mod tests {
         std::fs::write(&file, "[email]\nsmtp_tls = \"maybe\"\n").unwrap();
         let err = load(dir.path(), Some(&file)).unwrap_err();
         assert!(err.contains("email.smtp_tls"), "{err}");
+        std::fs::write(&file, "[schedule]\ncron = \"0 9 * * Mon\"\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(
+            err.contains("schedule.cron") && err.contains("6 fields"),
+            "{err}"
+        );
+        std::fs::write(&file, "[schedule]\ntimezone = \"Mars/Olympus\"\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(err.contains("schedule.timezone"), "{err}");
+        std::fs::write(&file, "[pairing]\nodd_one_out = \"drop\"\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(err.contains("pairing.odd_one_out"), "{err}");
     }
 }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod jobs;
+pub mod rounds;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

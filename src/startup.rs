@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
+use crate::rounds::schedule::Scheduler;
 use crate::web::middleware::{
     friendly_errors, limit_body, log_request, security_headers, MAX_BODY,
 };
@@ -36,6 +37,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: DeliveryWorker,
+    scheduler: Scheduler,
     pool: Pool,
 }
 
@@ -55,9 +57,17 @@ impl Application {
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
         let worker = DeliveryWorker::new(pool.clone(), mailer, &settings.email, wake.clone());
+        let composer = Composer::new(&settings);
+        let scheduler = Scheduler {
+            pool: pool.clone(),
+            composer: composer.clone(),
+            settings: settings.schedule.clone(),
+            odd_one_out: settings.pairing.odd_one_out,
+            outbox_wake: wake.clone(),
+        };
         let state = web::Data::new(AppState {
             pool: pool.clone(),
-            composer: Composer::new(&settings),
+            composer,
             outbox_wake: wake,
         });
         let server = run(listener, state)?;
@@ -65,6 +75,7 @@ impl Application {
             port,
             server,
             worker,
+            scheduler,
             pool,
         })
     }
@@ -73,13 +84,15 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped, with the delivery worker and the
-    /// housekeeping job running beside the server.
+    /// Serves until the process is stopped, with the delivery worker, the
+    /// round scheduler and the housekeeping job running beside the server.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run_until_stopped());
+        let scheduler = tokio::spawn(self.scheduler.run_until_stopped());
         let housekeeping = tokio::spawn(jobs::housekeeping(self.pool.clone()));
         let served = self.server.await;
         worker.abort();
+        scheduler.abort();
         housekeeping.abort();
         served.context("the web server stopped with an error")
     }

@@ -3,6 +3,7 @@
 
 pub mod outbox;
 pub mod participants;
+pub mod rounds;
 pub mod schema;
 pub mod tokens;
 

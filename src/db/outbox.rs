@@ -21,6 +21,8 @@ pub struct NewEmail {
     pub body_text: String,
     pub body_html: String,
     pub message_id: String,
+    /// The round an introduction belongs to.
+    pub round_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -170,6 +172,29 @@ pub fn count_queued(conn: &mut Conn) -> anyhow::Result<i64> {
         .count()
         .get_result(conn)
         .context("could not count queued emails")
+}
+
+/// Queues many emails at once (a round's introductions), in chunks that stay
+/// under SQLite's limit on bound values.
+pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> anyhow::Result<()> {
+    for chunk in emails.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|email| {
+                (
+                    email,
+                    outbox::status.eq(QUEUED),
+                    outbox::next_attempt_at.eq(now),
+                    outbox::created_at.eq(now),
+                )
+            })
+            .collect();
+        diesel::insert_into(outbox::table)
+            .values(rows)
+            .execute(conn)
+            .context("could not queue emails")?;
+    }
+    Ok(())
 }
 
 impl QueuedEmail {

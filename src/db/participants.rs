@@ -53,6 +53,7 @@ pub struct Participant {
     pub paused_until: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
+    pub last_round_at: Option<NaiveDateTime>,
 }
 
 impl Participant {

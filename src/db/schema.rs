@@ -20,6 +20,7 @@ diesel::table! {
         updated_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         left_at -> Nullable<Timestamp>,
+        last_round_at -> Nullable<Timestamp>,
     }
 }
 
@@ -52,9 +53,40 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        round_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        round_key -> Text,
+        trigger -> Text,
+        seed -> BigInt,
+        include_all -> Bool,
+        odd_one_out -> Text,
+        started_at -> Timestamp,
+        people_due -> Integer,
+        groups_count -> Integer,
+        trios -> Integer,
+        sat_out -> Integer,
+        forced_repeats -> Integer,
+        same_organisation_pairs -> Integer,
+        sat_out_participant_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    group_members (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        group_number -> Integer,
+        participant_id -> BigInt,
     }
 }
 
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
-diesel::allow_tables_to_appear_in_same_query!(participants, tokens, outbox);
+diesel::joinable!(group_members -> rounds (round_id));
+diesel::joinable!(group_members -> participants (participant_id));
+diesel::allow_tables_to_appear_in_same_query!(participants, tokens, outbox, rounds, group_members);

@@ -1,6 +1,7 @@
 //! Pure types that parse and check their input, and the pairing engine.
 
 mod cadence;
+mod due;
 mod participant_email;
 mod pause;
 mod phone;
@@ -11,6 +12,7 @@ mod token;
 pub mod pairing;
 
 pub use cadence::Cadence;
+pub use due::is_due;
 pub use participant_email::ParticipantEmail;
 pub use pause::{long_date, parse_pause_until};
 pub use phone::PhoneNumber;

@@ -147,6 +147,7 @@ impl Composer {
             body_text: text,
             body_html: html,
             message_id: self.new_message_id(),
+            round_id: None,
         }
     }
 
@@ -168,6 +169,7 @@ impl Composer {
             body_text,
             body_html,
             message_id: self.new_message_id(),
+            round_id: None,
         })
     }
 }

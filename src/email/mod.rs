@@ -3,6 +3,7 @@
 //! worker that drains the outbox (`worker`).
 
 pub mod compose;
+pub mod intro;
 pub mod message;
 pub mod transport;
 pub mod worker;
@@ -16,6 +17,7 @@ pub use worker::DeliveryWorker;
 pub enum EmailKind {
     Confirm,
     Manage,
+    Intro,
     Test,
 }
 
@@ -24,6 +26,7 @@ impl EmailKind {
         match self {
             Self::Confirm => "confirm",
             Self::Manage => "manage",
+            Self::Intro => "intro",
             Self::Test => "test",
         }
     }

@@ -15,7 +15,8 @@ pub struct TestApp {
     pub pool: Pool,
     pub smtp: TestSmtp,
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    pub settings: Settings,
+    pub dir: tempfile::TempDir,
 }
 
 /// Settings for a test: port 0, a fresh SQLite file, SMTP to `smtp`, fast retries.
@@ -34,6 +35,8 @@ pub fn test_settings(dir: &std::path::Path, smtp: &TestSmtp) -> Settings {
     s.email.retry_initial_ms = 50;
     s.email.retry_max_ms = 400;
     s.email.poll_interval_ms = 100;
+    // Tests run rounds themselves; a scheduled one must not surprise them.
+    s.schedule.enabled = false;
     s
 }
 
@@ -44,9 +47,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with the given SMTP server (which may not be listening yet).
 pub async fn spawn_app_with(smtp: TestSmtp) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = test_settings(dir.path(), &smtp);
-    let app = Application::build(settings).await.expect("the app starts");
+    spawn_app_in(tempfile::tempdir().unwrap(), smtp, |_| {}).await
+}
+
+/// The app in a given folder (its database is `test.db` there), with settings
+/// adjusted by `adjust`.
+pub async fn spawn_app_in(
+    dir: tempfile::TempDir,
+    smtp: TestSmtp,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = test_settings(dir.path(), &smtp);
+    adjust(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("the app starts");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     let address = format!("http://127.0.0.1:{port}");
@@ -59,7 +74,8 @@ pub async fn spawn_app_with(smtp: TestSmtp) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
-        _dir: dir,
+        settings,
+        dir,
     }
 }
 
@@ -201,6 +217,31 @@ impl TestApp {
             .get_result::<Count>(&mut conn)
             .unwrap()
             .n
+    }
+
+    /// Adds a confirmed, active participant straight into the database.
+    pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
+        self.execute(&format!(
+            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
+             VALUES ('active', '{name}', '{email}', lower('{email}'), '01632 960 001', '{organisation}', 'monthly',
+                     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ));
+        self.id_of(email)
+    }
+
+    pub fn id_of(&self, email: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut conn = self.pool.get().unwrap();
+        diesel::sql_query(format!(
+            "SELECT id FROM participants WHERE email = '{email}'"
+        ))
+        .get_result::<Id>(&mut conn)
+        .unwrap()
+        .id
     }
 
     pub fn execute(&self, sql: &str) -> usize {

@@ -9,4 +9,5 @@ mod delivery;
 mod helpers;
 mod manage;
 mod robustness;
+mod rounds;
 mod signup;

@@ -1,5 +1,7 @@
 //! The `unmentoring` command: `serve` (the default), `migrate`, `outbox`,
-//! `send-test-email`.
+//! `send-test-email`, `round`.
+
+mod round;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,6 +45,9 @@ enum Command {
         /// Where to send it.
         address: String,
     },
+    /// Run, list and show rounds.
+    #[command(subcommand)]
+    Round(round::RoundCommand),
 }
 
 pub async fn main() -> ExitCode {
@@ -81,6 +86,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Outbox { all } => show_outbox(settings, all).await,
         Command::SendTestEmail { address } => send_test_email(settings, &address).await,
+        Command::Round(command) => round::run(command, settings).await,
     }
 }
 

@@ -1,0 +1,89 @@
+//! A whole round for 10,000 due participants: loading them and their history
+//! from SQLite, pairing, storing the groups and queueing 10,000 introduction
+//! emails, in one transaction. Target: under 1 s.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use diesel::connection::SimpleConnection;
+use unmentoring::configuration::{self, OddOneOutSetting};
+use unmentoring::db;
+use unmentoring::email::Composer;
+use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+
+const PEOPLE: usize = 10_000;
+const PAST_ROUNDS: usize = 5;
+
+/// A database with PEOPLE participants, all due, who have had PAST_ROUNDS rounds.
+fn template(dir: &Path) -> PathBuf {
+    let path = dir.join("template.db");
+    let pool = db::connect(&path, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let mut sql = String::from("BEGIN;");
+    for i in 0..PEOPLE {
+        sql.push_str(&format!(
+            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at, last_round_at)
+             VALUES ('active', 'Person {i}', 'p{i}@example.org', 'p{i}@example.org', '01632 960 001', 'Council {}', 'monthly',
+                     '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-06-01 09:00:00');",
+            i % 20
+        ));
+    }
+    for r in 1..=PAST_ROUNDS {
+        sql.push_str(&format!(
+            "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at, people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
+             VALUES ('past:{r}', 'manual', {r}, 0, 'trio', '2026-0{r}-01 09:00:00', {PEOPLE}, {}, 0, 0, 0, 0);",
+            PEOPLE / 2
+        ));
+        // Pair person i with person (i + r * 7) in a simple rotation, so the history is real.
+        for i in (0..PEOPLE).step_by(2) {
+            let partner = (i + 1 + 2 * r * 7) % PEOPLE;
+            sql.push_str(&format!(
+                "INSERT OR IGNORE INTO group_members (round_id, group_number, participant_id) VALUES ({r}, {i}, {});
+                 INSERT OR IGNORE INTO group_members (round_id, group_number, participant_id) VALUES ({r}, {i}, {});",
+                i + 1,
+                partner + 1
+            ));
+        }
+    }
+    sql.push_str("COMMIT; PRAGMA wal_checkpoint(TRUNCATE);");
+    conn.batch_execute(&sql).unwrap();
+    path
+}
+
+fn whole_round(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let template = template(dir.path());
+    let mut settings = configuration::load(Path::new("/nonexistent"), None).unwrap();
+    settings.schedule.enabled = false;
+    let composer = Composer::new(&settings);
+    let mut group = c.benchmark_group("round");
+    group.sample_size(10);
+    let mut copies = 0;
+    group.bench_function("whole round, 10,000 due", |b| {
+        b.iter_batched(
+            || {
+                copies += 1;
+                let copy = dir.path().join(format!("copy{copies}.db"));
+                std::fs::copy(&template, &copy).unwrap();
+                db::connect(&copy, 1).unwrap()
+            },
+            |pool| {
+                let mut conn = pool.get().unwrap();
+                let options = RoundOptions {
+                    key: "bench".into(),
+                    trigger: Trigger::Manual,
+                    include_all: false,
+                    force: true,
+                    odd_one_out: OddOneOutSetting::Trio,
+                };
+                let outcome = rounds::run(&mut conn, &composer, &options, db::now()).unwrap();
+                assert!(matches!(outcome, RoundOutcome::Ran { ref plan, .. } if plan.stats.people_due == PEOPLE));
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, whole_round);
+criterion_main!(benches);

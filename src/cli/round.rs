@@ -1,0 +1,219 @@
+//! `unmentoring round run [--dry-run] [--all] [--force]`, `round list`, `round show ID`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::configuration::Settings;
+use crate::db::rounds::{self, Round};
+use crate::db::{self, Pool};
+use crate::domain::pairing::PairingStats;
+use crate::email::Composer;
+use crate::rounds::{self as engine, RoundOptions, RoundOutcome, RoundPlan, Trigger};
+use crate::startup::open_database;
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Pair everyone who is due now and queue their introductions.
+    Run {
+        /// Show the groups and statistics without storing or emailing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Include every active participant, whatever their cadence (a launch or event round).
+        #[arg(long)]
+        all: bool,
+        /// Run even if a round ran less than 10 minutes ago.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List rounds, newest first.
+    List,
+    /// Show one round: its statistics and groups.
+    Show {
+        /// The round's number, from `round list`.
+        id: i64,
+    },
+}
+
+pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<ExitCode> {
+    let pool = open_database(&settings).await?;
+    match command {
+        RoundCommand::Run {
+            dry_run: true, all, ..
+        } => dry_run(&pool, &settings, all).await,
+        RoundCommand::Run { all, force, .. } => run_round(&pool, &settings, all, force).await,
+        RoundCommand::List => list(&pool).await,
+        RoundCommand::Show { id } => show(&pool, id).await,
+    }
+}
+
+async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
+    let odd = settings.pairing.odd_one_out;
+    let plan = db::run(pool, move |conn| {
+        engine::plan(conn, db::now(), all, odd, engine::new_seed())
+    })
+    .await?;
+    println!("Dry run: nothing is stored and no email is sent.\n");
+    print_plan(&plan);
+    print_stats(&plan.stats);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_round(
+    pool: &Pool,
+    settings: &Settings,
+    all: bool,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let options = RoundOptions {
+        key: format!("manual:{}", uuid::Uuid::new_v4()),
+        trigger: Trigger::Manual,
+        include_all: all,
+        force,
+        odd_one_out: settings.pairing.odd_one_out,
+    };
+    let composer = Composer::new(settings);
+    let outcome = db::run(pool, move |conn| {
+        engine::run(conn, &composer, &options, db::now())
+    })
+    .await?;
+    match outcome {
+        RoundOutcome::Ran { round, plan } => {
+            println!(
+                "Round {} ran at {} UTC.\n",
+                round.id,
+                round.started_at.format("%Y-%m-%d %H:%M:%S")
+            );
+            print_plan(&plan);
+            print_stats(&plan.stats);
+            let emails: usize = plan.groups.iter().map(Vec::len).sum();
+            println!("\n{emails} introduction emails are queued; `unmentoring serve` sends them.");
+            Ok(ExitCode::SUCCESS)
+        }
+        RoundOutcome::TooSoon { last } => {
+            eprintln!(
+                "Not run: round {} ran at {} UTC, less than {} minutes ago. Use --force to run another round anyway.",
+                last.id,
+                last.started_at.format("%Y-%m-%d %H:%M:%S"),
+                engine::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS
+            );
+            Ok(ExitCode::from(3))
+        }
+        RoundOutcome::NotEnoughPeople { due } => {
+            eprintln!("Not run: {due} people are due, and a round needs at least 2. Use --all to include everyone active.");
+            Ok(ExitCode::from(3))
+        }
+        RoundOutcome::AlreadyRan(round) => {
+            eprintln!("Not run: round {} already ran for this request.", round.id);
+            Ok(ExitCode::from(3))
+        }
+    }
+}
+
+async fn list(pool: &Pool) -> anyhow::Result<ExitCode> {
+    let all = db::run(pool, |conn| rounds::list(conn, i64::MAX)).await?;
+    if all.is_empty() {
+        println!("No rounds yet. Run one with `unmentoring round run`.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>5}  {:<19}  {:<8}  {:>5}  {:>6}  {:>5}  {:>7}  {:>7}  {:>8}",
+        "ROUND",
+        "STARTED (UTC)",
+        "TRIGGER",
+        "DUE",
+        "GROUPS",
+        "TRIOS",
+        "SAT OUT",
+        "REPEATS",
+        "SAME ORG"
+    );
+    for r in &all {
+        println!(
+            "{:>5}  {:<19}  {:<8}  {:>5}  {:>6}  {:>5}  {:>7}  {:>7}  {:>8}",
+            r.id,
+            r.started_at.format("%Y-%m-%d %H:%M:%S"),
+            r.trigger,
+            r.people_due,
+            r.groups_count,
+            r.trios,
+            r.sat_out,
+            r.forced_repeats,
+            r.same_organisation_pairs
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
+    let found = db::run(pool, move |conn| {
+        let Some(round) = rounds::find(conn, id)? else {
+            return Ok(None);
+        };
+        Ok(Some((round, rounds::members(conn, id)?)))
+    })
+    .await?;
+    let Some((round, members)) = found else {
+        eprintln!("There is no round {id}. `unmentoring round list` shows the rounds.");
+        return Ok(ExitCode::from(2));
+    };
+    print_round_header(&round);
+    let mut current = None;
+    for (number, person) in &members {
+        if current != Some(*number) {
+            println!("\nGroup {number}");
+            current = Some(*number);
+        }
+        println!("  {}", describe(&person.name, &person.organisation));
+    }
+    println!();
+    print_stats(&round.stats());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_round_header(round: &Round) {
+    println!(
+        "Round {} ({}), started {} UTC{}; seed {}",
+        round.id,
+        round.trigger,
+        round.started_at.format("%Y-%m-%d %H:%M:%S"),
+        if round.include_all {
+            ", everyone active included"
+        } else {
+            ""
+        },
+        round.seed as u64
+    );
+}
+
+/// A person as listed: people who left have no name any more.
+fn describe(name: &str, organisation: &str) -> String {
+    if name.is_empty() {
+        "(left UnMentoring)".to_owned()
+    } else {
+        format!("{name} ({organisation})")
+    }
+}
+
+fn print_plan(plan: &RoundPlan) {
+    for (i, group) in plan.groups.iter().enumerate() {
+        let people: Vec<String> = group
+            .iter()
+            .map(|p| describe(&p.name, &p.organisation))
+            .collect();
+        println!("Group {}: {}", i + 1, people.join(" + "));
+    }
+    if let Some(p) = &plan.sat_out {
+        println!("Sits out: {}", describe(&p.name, &p.organisation));
+    }
+    println!();
+}
+
+fn print_stats(s: &PairingStats) {
+    println!("People due:              {}", s.people_due);
+    println!("Groups:                  {}", s.groups);
+    println!("Trios:                   {}", s.trios);
+    println!("Sat out:                 {}", s.sat_out);
+    println!("Forced repeats:          {}", s.forced_repeats);
+    println!("Same-organisation pairs: {}", s.same_organisation_pairs);
+}

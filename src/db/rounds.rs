@@ -1,0 +1,197 @@
+//! Rounds, their groups, and the history the pairing engine learns from.
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::participants::{Participant, Status};
+use super::schema::{group_members, participants, rounds};
+use super::Conn;
+use crate::domain::pairing::{History, PairingStats};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rounds)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Round {
+    pub id: i64,
+    pub round_key: String,
+    pub trigger: String,
+    pub seed: i64,
+    pub include_all: bool,
+    pub odd_one_out: String,
+    pub started_at: NaiveDateTime,
+    pub people_due: i32,
+    pub groups_count: i32,
+    pub trios: i32,
+    pub sat_out: i32,
+    pub forced_repeats: i32,
+    pub same_organisation_pairs: i32,
+    pub sat_out_participant_id: Option<i64>,
+}
+
+impl Round {
+    pub fn stats(&self) -> PairingStats {
+        let n = |v: i32| usize::try_from(v).unwrap_or(0);
+        PairingStats {
+            people_due: n(self.people_due),
+            groups: n(self.groups_count),
+            trios: n(self.trios),
+            sat_out: n(self.sat_out),
+            forced_repeats: n(self.forced_repeats),
+            same_organisation_pairs: n(self.same_organisation_pairs),
+        }
+    }
+}
+
+/// A round about to be stored.
+pub struct NewRound<'a> {
+    pub round_key: &'a str,
+    pub trigger: &'a str,
+    pub seed: u64,
+    pub include_all: bool,
+    pub odd_one_out: &'a str,
+    pub started_at: NaiveDateTime,
+    pub stats: &'a PairingStats,
+    pub sat_out: Option<i64>,
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Everyone who could be in a round: confirmed and not left.
+pub fn pool(conn: &mut Conn) -> anyhow::Result<Vec<Participant>> {
+    participants::table
+        .filter(participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()]))
+        .order(participants::id)
+        .select(Participant::as_select())
+        .load(conn)
+        .context("could not load participants")
+}
+
+/// Every pair who shared a group, with the most recent round they met in.
+/// Groups are read in order and paired up here: one pass over the table.
+pub fn history(conn: &mut Conn) -> anyhow::Result<History> {
+    let rows: Vec<(i64, i32, i64)> = group_members::table
+        .order((group_members::round_id, group_members::group_number))
+        .select((
+            group_members::round_id,
+            group_members::group_number,
+            group_members::participant_id,
+        ))
+        .load(conn)
+        .context("could not load who met whom")?;
+    let mut history = History::new();
+    for group in rows.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let round_index = u32::try_from(group[0].0).unwrap_or(u32::MAX);
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                history.record_meeting(a.2, b.2, round_index);
+            }
+        }
+    }
+    Ok(history)
+}
+
+pub fn latest(conn: &mut Conn) -> anyhow::Result<Option<Round>> {
+    rounds::table
+        .order(rounds::id.desc())
+        .select(Round::as_select())
+        .first(conn)
+        .optional()
+        .context("could not read the last round")
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> anyhow::Result<Option<Round>> {
+    rounds::table
+        .find(id)
+        .select(Round::as_select())
+        .first(conn)
+        .optional()
+        .context("could not read a round")
+}
+
+pub fn find_by_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Round>> {
+    rounds::table
+        .filter(rounds::round_key.eq(key))
+        .select(Round::as_select())
+        .first(conn)
+        .optional()
+        .context("could not read a round")
+}
+
+/// Newest first.
+pub fn list(conn: &mut Conn, limit: i64) -> anyhow::Result<Vec<Round>> {
+    rounds::table
+        .order(rounds::id.desc())
+        .limit(limit)
+        .select(Round::as_select())
+        .load(conn)
+        .context("could not list rounds")
+}
+
+/// Stores a round and its groups, and marks everyone grouped as having had a round.
+pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> anyhow::Result<i64> {
+    let s = round.stats;
+    let id: i64 = diesel::insert_into(rounds::table)
+        .values((
+            rounds::round_key.eq(round.round_key),
+            rounds::trigger.eq(round.trigger),
+            // The seed's bits, stored as SQLite's signed 64-bit integer.
+            rounds::seed.eq(round.seed as i64),
+            rounds::include_all.eq(round.include_all),
+            rounds::odd_one_out.eq(round.odd_one_out),
+            rounds::started_at.eq(round.started_at),
+            rounds::people_due.eq(count(s.people_due)),
+            rounds::groups_count.eq(count(s.groups)),
+            rounds::trios.eq(count(s.trios)),
+            rounds::sat_out.eq(count(s.sat_out)),
+            rounds::forced_repeats.eq(count(s.forced_repeats)),
+            rounds::same_organisation_pairs.eq(count(s.same_organisation_pairs)),
+            rounds::sat_out_participant_id.eq(round.sat_out),
+        ))
+        .returning(rounds::id)
+        .get_result(conn)
+        .context("could not store a round")?;
+    let members: Vec<_> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(number, group)| {
+            group.iter().map(move |&participant| {
+                (
+                    group_members::round_id.eq(id),
+                    group_members::group_number.eq(count(number + 1)),
+                    group_members::participant_id.eq(participant),
+                )
+            })
+        })
+        .collect();
+    for chunk in members.chunks(5000) {
+        diesel::insert_into(group_members::table)
+            .values(chunk)
+            .execute(conn)
+            .context("could not store a round's groups")?;
+    }
+    // Everyone grouped had a round now; a pause that has ended is over.
+    diesel::sql_query(
+        "UPDATE participants
+         SET last_round_at = ?, status = 'active', paused_until = NULL
+         WHERE id IN (SELECT participant_id FROM group_members WHERE round_id = ?)",
+    )
+    .bind::<diesel::sql_types::Timestamp, _>(round.started_at)
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .execute(conn)
+    .context("could not record who had a round")?;
+    Ok(id)
+}
+
+/// A round's groups: (group number, participant), in order.
+pub fn members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Participant)>> {
+    group_members::table
+        .inner_join(participants::table)
+        .filter(group_members::round_id.eq(round_id))
+        .order((group_members::group_number, group_members::id))
+        .select((group_members::group_number, Participant::as_select()))
+        .load(conn)
+        .context("could not load a round's groups")
+}

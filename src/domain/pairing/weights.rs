@@ -1,0 +1,48 @@
+//! Turning the lexicographic [`Cost`] into one integer for the blossom solver.
+
+use super::cost::Cost;
+use super::problem::Problem;
+
+/// Mixed-radix weights: each cost component gets a weight larger than the
+/// most that all lower components together can add up to in any one
+/// arrangement, so comparing scalar totals is the same as comparing costs
+/// lexicographically. `i128` leaves room for any `u32` round numbers.
+pub(crate) struct Weights {
+    forbidden: i128,
+    repeat: i128,
+    recency: i128,
+    /// Oldest round among the pool's past meetings: recency is counted from
+    /// it, which keeps the weights small without changing the order (the
+    /// offset adds the same amount per repeat, and repeats weigh more).
+    oldest_round: u64,
+}
+
+impl Weights {
+    /// Weights for `problem`, whose pairwise history is `met` (row-major n × n).
+    pub fn new(problem: &Problem<'_>, met: &[Option<u32>]) -> Self {
+        let rounds = met.iter().flatten().map(|&r| u64::from(r));
+        let oldest_round = rounds.clone().min().unwrap_or(0);
+        let span = i128::from(rounds.max().unwrap_or(0) - oldest_round);
+        // An arrangement has at most n/2 + 1 pairs (a trio holds three).
+        let pairs = problem.len() as i128 / 2 + 2;
+        let recency = pairs + 1;
+        let repeat = pairs * span * recency + pairs + 1;
+        let forbidden = (pairs + 1) * repeat;
+        Weights {
+            forbidden,
+            repeat,
+            recency,
+            oldest_round,
+        }
+    }
+
+    /// The scalar form of `cost` (of one group or a whole arrangement).
+    pub fn scalar(&self, cost: Cost) -> i128 {
+        let repeats = i128::from(cost.repeats);
+        let recency = i128::from(cost.recency) - repeats * i128::from(self.oldest_round);
+        i128::from(cost.forbidden) * self.forbidden
+            + repeats * self.repeat
+            + recency * self.recency
+            + i128::from(cost.same_org)
+    }
+}

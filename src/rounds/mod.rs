@@ -1,0 +1,274 @@
+//! Running a round: who is due, the pairing, and storing the groups with every
+//! introduction email in one transaction.
+
+pub mod schedule;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::configuration::OddOneOutSetting;
+use crate::db::participants::{Participant, Status};
+use crate::db::rounds::{self, NewRound, Round};
+use crate::db::{outbox, tokens, Conn};
+use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
+use crate::domain::{is_due, TokenPurpose};
+use crate::email::intro::{Intro, PartnerCard};
+use crate::email::Composer;
+
+/// A second manual round within this many minutes of the last is refused
+/// unless forced: it is almost always a double click or a repeated command.
+pub const MIN_MINUTES_BETWEEN_MANUAL_ROUNDS: i64 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Schedule,
+    Manual,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Schedule => "schedule",
+            Self::Manual => "manual",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RoundOptions {
+    /// One round per key (a schedule slot, or one request).
+    pub key: String,
+    pub trigger: Trigger,
+    /// Everyone active, whatever their cadence (a launch or event round).
+    pub include_all: bool,
+    /// Run even if a manual round ran in the last few minutes.
+    pub force: bool,
+    pub odd_one_out: OddOneOutSetting,
+}
+
+/// Who would be paired with whom, before anything is stored.
+#[derive(Debug, Clone)]
+pub struct RoundPlan {
+    pub seed: u64,
+    pub groups: Vec<Vec<Participant>>,
+    pub sat_out: Option<Participant>,
+    pub stats: PairingStats,
+}
+
+#[derive(Debug)]
+pub enum RoundOutcome {
+    Ran {
+        round: Round,
+        plan: Box<RoundPlan>,
+    },
+    /// A round with this key exists already: nothing was done.
+    AlreadyRan(Round),
+    /// A manual round ran too recently: nothing was done.
+    TooSoon {
+        last: Round,
+    },
+    /// Fewer than two people are due: nothing was done.
+    NotEnoughPeople {
+        due: usize,
+    },
+}
+
+fn engine_odd_one_out(setting: OddOneOutSetting) -> OddOneOut {
+    match setting {
+        OddOneOutSetting::Trio => OddOneOut::Trio,
+        OddOneOutSetting::SitOut => OddOneOut::SitOut,
+    }
+}
+
+fn odd_one_out_name(setting: OddOneOutSetting) -> &'static str {
+    match setting {
+        OddOneOutSetting::Trio => "trio",
+        OddOneOutSetting::SitOut => "sit_out",
+    }
+}
+
+/// Who is in the round: confirmed, not left, not paused (a pause ends on its
+/// date), and due by their cadence unless `include_all`.
+pub fn due_participants(
+    pool: Vec<Participant>,
+    now: NaiveDateTime,
+    include_all: bool,
+) -> Vec<Participant> {
+    let today = now.date();
+    pool.into_iter()
+        .filter(|p| matches!(p.status(), Status::Active | Status::Paused) && !p.is_paused_on(today))
+        .filter(|p| include_all || is_due(p.cadence(), p.last_round_at.map(|t| t.date()), today))
+        .collect()
+}
+
+/// Works out the groups for the people due now. Reads only.
+pub fn plan(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    include_all: bool,
+    odd: OddOneOutSetting,
+    seed: u64,
+) -> anyhow::Result<RoundPlan> {
+    let due = due_participants(rounds::pool(conn)?, now, include_all);
+    let history = rounds::history(conn)?;
+    let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);
+    let candidates: Vec<Candidate> = due
+        .iter()
+        .map(|p| Candidate {
+            id: p.id,
+            organisation: p.organisation.clone(),
+        })
+        .collect();
+    let request = PairingRequest {
+        candidates: &candidates,
+        history: &history,
+        odd_one_out: engine_odd_one_out(odd),
+        sat_out_last_round,
+    };
+    let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+    let mut by_id: HashMap<i64, Participant> = due.into_iter().map(|p| (p.id, p)).collect();
+    let mut take = |id: i64| {
+        by_id
+            .remove(&id)
+            .ok_or_else(|| anyhow::anyhow!("the pairing named someone not due"))
+    };
+    let groups = arrangement
+        .groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|&id| take(id))
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let sat_out = arrangement.sat_out.map(&mut take).transpose()?;
+    Ok(RoundPlan {
+        seed,
+        groups,
+        sat_out,
+        stats: arrangement.stats,
+    })
+}
+
+/// A fresh random seed for a round.
+pub fn new_seed() -> u64 {
+    rand::rng().random()
+}
+
+/// Runs a round: in one IMMEDIATE transaction, checks it is not a repeat,
+/// pairs everyone due, stores the round and its groups, and queues every
+/// introduction. Two triggers at once make one round.
+#[tracing::instrument(name = "run_round", skip(conn, composer), fields(key = %options.key))]
+pub fn run(
+    conn: &mut Conn,
+    composer: &Composer,
+    options: &RoundOptions,
+    now: NaiveDateTime,
+) -> anyhow::Result<RoundOutcome> {
+    conn.immediate_transaction(|conn| {
+        if let Some(existing) = rounds::find_by_key(conn, &options.key)? {
+            return Ok(RoundOutcome::AlreadyRan(existing));
+        }
+        if options.trigger == Trigger::Manual && !options.force {
+            if let Some(last) = rounds::latest(conn)? {
+                if now - last.started_at
+                    < chrono::Duration::minutes(MIN_MINUTES_BETWEEN_MANUAL_ROUNDS)
+                {
+                    return Ok(RoundOutcome::TooSoon { last });
+                }
+            }
+        }
+        let plan = plan(
+            conn,
+            now,
+            options.include_all,
+            options.odd_one_out,
+            new_seed(),
+        )?;
+        if plan.groups.is_empty() {
+            return Ok(RoundOutcome::NotEnoughPeople {
+                due: plan.stats.people_due,
+            });
+        }
+        let round = store(conn, composer, options, &plan, now)?;
+        tracing::info!(
+            round_id = round.id,
+            people_due = plan.stats.people_due,
+            groups = plan.stats.groups,
+            forced_repeats = plan.stats.forced_repeats,
+            "round stored and introductions queued"
+        );
+        Ok(RoundOutcome::Ran {
+            round,
+            plan: Box::new(plan),
+        })
+    })
+}
+
+fn store(
+    conn: &mut Conn,
+    composer: &Composer,
+    options: &RoundOptions,
+    plan: &RoundPlan,
+    now: NaiveDateTime,
+) -> anyhow::Result<Round> {
+    let ids: Vec<Vec<i64>> = plan
+        .groups
+        .iter()
+        .map(|g| g.iter().map(|p| p.id).collect())
+        .collect();
+    let round_id = rounds::insert(
+        conn,
+        &NewRound {
+            round_key: &options.key,
+            trigger: options.trigger.as_str(),
+            seed: plan.seed,
+            include_all: options.include_all,
+            odd_one_out: odd_one_out_name(options.odd_one_out),
+            started_at: now,
+            stats: &plan.stats,
+            sat_out: plan.sat_out.as_ref().map(|p| p.id),
+        },
+        &ids,
+    )?;
+    queue_introductions(conn, composer, &plan.groups, round_id, now)?;
+    rounds::find(conn, round_id)?.ok_or_else(|| anyhow::anyhow!("a stored round vanished"))
+}
+
+/// One email per member, naming the others in their group, with the member's
+/// own manage link.
+fn queue_introductions(
+    conn: &mut Conn,
+    composer: &Composer,
+    groups: &[Vec<Participant>],
+    round_id: i64,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    let members: Vec<(&Participant, &Vec<Participant>)> = groups
+        .iter()
+        .flat_map(|g| g.iter().map(move |m| (m, g)))
+        .collect();
+    let member_ids: Vec<i64> = members.iter().map(|(m, _)| m.id).collect();
+    let manage = tokens::issue_many(conn, &member_ids, TokenPurpose::Manage, now)?;
+    let emails = members
+        .iter()
+        .zip(&manage)
+        .map(|((member, group), manage)| {
+            composer.intro(&Intro {
+                member,
+                partners: group
+                    .iter()
+                    .filter(|p| p.id != member.id)
+                    .map(PartnerCard::from)
+                    .collect(),
+                manage,
+                followup: None,
+                round_id,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    outbox::enqueue_all(conn, &emails, now)
+}

@@ -1,0 +1,156 @@
+//! The scheduler inside `serve`: runs a round at each `schedule.cron` slot, in
+//! `schedule.timezone`, and once at start-up for a slot missed while down.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use super::{run, RoundOptions, RoundOutcome, Trigger};
+use crate::configuration::{OddOneOutSetting, ScheduleSettings};
+use crate::db::{self, Pool};
+use crate::email::Composer;
+
+pub struct Scheduler {
+    pub pool: Pool,
+    pub composer: Composer,
+    pub settings: ScheduleSettings,
+    pub odd_one_out: OddOneOutSetting,
+    pub outbox_wake: Arc<Notify>,
+}
+
+/// The next slot strictly after `now`.
+pub fn next_slot(settings: &ScheduleSettings, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let local = now.with_timezone(&settings.timezone);
+    settings
+        .cron
+        .after(&local)
+        .next()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The latest slot at or before `now`, if it is recent enough to catch up on.
+pub fn missed_slot(settings: &ScheduleSettings, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    // `after(t).next_back()` is the last slot before t; ask from just after
+    // now so a slot at exactly `now` counts.
+    let local = (now + chrono::Duration::seconds(1)).with_timezone(&settings.timezone);
+    let slot = settings.cron.after(&local).next_back()?.with_timezone(&Utc);
+    let age = now - slot;
+    (age >= chrono::Duration::zero()
+        && age < chrono::Duration::hours(i64::from(settings.catch_up_hours)))
+    .then_some(slot)
+}
+
+/// The key that makes a slot's round unique, whichever process runs it.
+pub fn slot_key(slot: DateTime<Utc>) -> String {
+    format!(
+        "schedule:{}",
+        slot.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )
+}
+
+impl Scheduler {
+    pub async fn run_until_stopped(self) {
+        if !self.settings.enabled {
+            tracing::info!("the round scheduler is off (schedule.enabled = false)");
+            return;
+        }
+        if let Some(slot) = missed_slot(&self.settings, Utc::now()) {
+            self.run_slot(slot).await;
+        }
+        loop {
+            let Some(next) = next_slot(&self.settings, Utc::now()) else {
+                tracing::warn!("schedule.cron has no future slots; the scheduler stops");
+                return;
+            };
+            tracing::info!(next_round = %next, "next scheduled round");
+            let wait = (next - Utc::now()).to_std().unwrap_or_default();
+            tokio::time::sleep(wait).await;
+            self.run_slot(next).await;
+        }
+    }
+
+    #[tracing::instrument(name = "scheduled_round", skip(self))]
+    async fn run_slot(&self, slot: DateTime<Utc>) {
+        let options = RoundOptions {
+            key: slot_key(slot),
+            trigger: Trigger::Schedule,
+            include_all: false,
+            force: false,
+            odd_one_out: self.odd_one_out,
+        };
+        let composer = self.composer.clone();
+        let outcome = db::run(&self.pool, move |conn| {
+            run(conn, &composer, &options, db::now())
+        })
+        .await;
+        match outcome {
+            Ok(RoundOutcome::Ran { round, .. }) => {
+                tracing::info!(round_id = round.id, "scheduled round ran");
+                self.outbox_wake.notify_one();
+            }
+            Ok(RoundOutcome::AlreadyRan(round)) => {
+                tracing::info!(round_id = round.id, "this slot's round had already run")
+            }
+            Ok(RoundOutcome::NotEnoughPeople { due }) => {
+                tracing::info!(due, "too few people due for a round")
+            }
+            Ok(RoundOutcome::TooSoon { .. }) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "scheduled round failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn settings(cron: &str, catch_up_hours: u32) -> ScheduleSettings {
+        ScheduleSettings {
+            enabled: true,
+            cron: cron.parse().unwrap(),
+            timezone: chrono_tz::Europe::London,
+            catch_up_hours,
+        }
+    }
+
+    #[test]
+    fn slots_follow_local_time_across_daylight_saving() {
+        let s = settings("0 0 9 * * Mon", 24);
+        // Winter: 9am in London is 09:00 UTC.
+        let winter = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(
+            next_slot(&s, winter),
+            Some(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap())
+        );
+        // Summer: 9am in London is 08:00 UTC.
+        let summer = Utc.with_ymd_and_hms(2027, 6, 1, 12, 0, 0).unwrap();
+        assert_eq!(
+            next_slot(&s, summer),
+            Some(Utc.with_ymd_and_hms(2027, 6, 7, 8, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_recent_missed_slot_is_caught_up_and_an_old_one_is_not() {
+        let s = settings("0 0 9 * * Mon", 24);
+        let monday_9 = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        assert_eq!(
+            missed_slot(&s, monday_9 + chrono::Duration::hours(3)),
+            Some(monday_9)
+        );
+        assert_eq!(missed_slot(&s, monday_9), Some(monday_9));
+        assert_eq!(
+            missed_slot(&s, monday_9 + chrono::Duration::hours(25)),
+            None
+        );
+        assert_eq!(missed_slot(&s, monday_9 - chrono::Duration::hours(1)), None);
+    }
+
+    #[test]
+    fn slot_keys_are_stable() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        assert_eq!(slot_key(t), "schedule:2026-11-23T09:00:00Z");
+    }
+}

@@ -1,0 +1,122 @@
+//! `unmentoring round run | list | show`, as an organiser runs them.
+
+mod common;
+
+use common::process::{Site, DB};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+/// Six confirmed people from three organisations, straight into the database.
+fn add_people(site: &mut Site) {
+    let ran = site.run(&["migrate"]);
+    assert!(ran.ok, "{}", ran.all());
+    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    for i in 0..6 {
+        conn.batch_execute(&format!(
+            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
+             VALUES ('active', 'Person {i}', 'p{i}@example.org', 'p{i}@example.org', '01632 960 00{i}', 'Council {}', 'monthly',
+                     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            i % 3
+        ))
+        .unwrap();
+    }
+}
+
+fn count(site: &Site, table: &str) -> i64 {
+    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+#[test]
+fn a_dry_run_shows_the_groups_and_stores_nothing() {
+    let mut site = Site::new();
+    add_people(&mut site);
+    let ran = site.run(&["round", "run", "--dry-run"]);
+    assert!(ran.ok, "{}", ran.all());
+    assert!(ran.stdout.contains("Dry run"));
+    assert_eq!(ran.stdout.matches("Group ").count(), 3, "{}", ran.stdout);
+    for i in 0..6 {
+        assert!(ran
+            .stdout
+            .contains(&format!("Person {i} (Council {})", i % 3)));
+    }
+    assert!(ran.stdout.contains("People due:              6"));
+    assert!(ran.stdout.contains("Same-organisation pairs: 0"));
+    assert_eq!(count(&site, "rounds"), 0);
+    assert_eq!(count(&site, "outbox"), 0);
+    assert_eq!(
+        count(&site, "participants WHERE last_round_at IS NOT NULL"),
+        0
+    );
+}
+
+#[test]
+fn a_round_runs_once_and_a_second_within_ten_minutes_is_refused() {
+    let mut site = Site::new();
+    add_people(&mut site);
+    let first = site.run(&["round", "run"]);
+    assert!(first.ok, "{}", first.all());
+    assert!(first.stdout.contains("Round 1 ran at"));
+    assert!(first.stdout.contains("Groups:                  3"));
+    assert!(first.stdout.contains("6 introduction emails are queued"));
+    assert_eq!(
+        count(&site, "outbox WHERE kind = 'intro' AND status = 'queued'"),
+        6
+    );
+
+    let again = site.run(&["round", "run"]);
+    assert!(!again.ok);
+    assert!(again.stderr.contains("round 1 ran at"), "{}", again.stderr);
+    assert!(again.stderr.contains("less than 10 minutes ago"));
+    assert!(again.stderr.contains("--force"));
+    assert_eq!(count(&site, "rounds"), 1);
+
+    // Forced, nobody is due yet (they were just paired) ...
+    let nobody = site.run(&["round", "run", "--force"]);
+    assert!(!nobody.ok);
+    assert!(
+        nobody.stderr.contains("0 people are due"),
+        "{}",
+        nobody.stderr
+    );
+    // ... unless everyone active is included.
+    let event = site.run(&["round", "run", "--force", "--all"]);
+    assert!(event.ok, "{}", event.all());
+    assert!(event.stdout.contains("Round 2 ran at"));
+    assert!(event.stdout.contains("Forced repeats:          0"));
+
+    let list = site.run(&["round", "list"]);
+    assert!(list.ok);
+    let rows: Vec<&str> = list.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", list.stdout);
+    assert!(rows[0].trim_start().starts_with('2') && rows[1].trim_start().starts_with('1'));
+    assert!(rows[0].contains("manual"));
+
+    let show = site.run(&["round", "show", "1"]);
+    assert!(show.ok, "{}", show.all());
+    assert!(show.stdout.contains("Round 1 (manual)"));
+    assert_eq!(show.stdout.matches("Group ").count(), 3);
+    assert_eq!(show.stdout.matches("Person ").count(), 6);
+    assert!(show.stdout.contains("seed "));
+
+    let missing = site.run(&["round", "show", "99"]);
+    assert!(!missing.ok);
+    assert!(missing.stderr.contains("There is no round 99"));
+
+    let outbox = site.run(&["outbox"]);
+    assert!(
+        outbox.stdout.contains("12 queued, 0 failed."),
+        "{}",
+        outbox.stdout
+    );
+}
+
+#[test]
+fn an_empty_list_says_how_to_start() {
+    let mut site = Site::new();
+    let list = site.run(&["round", "list"]);
+    assert!(list.ok);
+    assert!(list.stdout.contains("No rounds yet"));
+}
