@@ -1,6 +1,7 @@
 //! The `unmentoring` command: `serve` (the default), `migrate`, `outbox`,
 //! `send-test-email`, `round`.
 
+mod report;
 mod round;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ enum Command {
     /// Run, list and show rounds.
     #[command(subcommand)]
     Round(round::RoundCommand),
+    /// The experiment's results: who met, what was shared, per round and overall.
+    Report(report::ReportArgs),
 }
 
 pub async fn main() -> ExitCode {
@@ -87,6 +90,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Outbox { all } => show_outbox(settings, all).await,
         Command::SendTestEmail { address } => send_test_email(settings, &address).await,
         Command::Round(command) => round::run(command, settings).await,
+        Command::Report(args) => report::run(args, settings).await,
     }
 }
 

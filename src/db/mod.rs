@@ -1,6 +1,7 @@
 //! The SQLite database: connection pool, pragmas, migrations, and the one helper
 //! that runs blocking diesel code off the async runtime.
 
+pub mod followups;
 pub mod outbox;
 pub mod participants;
 pub mod rounds;

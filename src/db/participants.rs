@@ -241,6 +241,7 @@ fn set_status(
 /// Erases a person's personal data (they left). The row stays, anonymised, so
 /// the rounds they were in still add up; their links and emails are deleted.
 pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
+    super::followups::erase_for(conn, id)?;
     diesel::delete(tokens::table.filter(tokens::participant_id.eq(id))).execute(conn)?;
     diesel::delete(outbox::table.filter(outbox::participant_id.eq(id))).execute(conn)?;
     diesel::update(participants::table.find(id))

@@ -31,6 +31,7 @@ diesel::table! {
         purpose -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        group_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -82,6 +83,29 @@ diesel::table! {
         round_id -> BigInt,
         group_number -> Integer,
         participant_id -> BigInt,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    followup_answers (group_member_id) {
+        group_member_id -> BigInt,
+        met -> Text,
+        no_reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        publish -> Bool,
+        challenged -> Nullable<Integer>,
+        answered_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shared_links (id) {
+        id -> BigInt,
+        group_member_id -> BigInt,
+        url -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -89,4 +113,14 @@ diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
 diesel::joinable!(group_members -> rounds (round_id));
 diesel::joinable!(group_members -> participants (participant_id));
-diesel::allow_tables_to_appear_in_same_query!(participants, tokens, outbox, rounds, group_members);
+diesel::joinable!(followup_answers -> group_members (group_member_id));
+diesel::joinable!(shared_links -> group_members (group_member_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    participants,
+    tokens,
+    outbox,
+    rounds,
+    group_members,
+    followup_answers,
+    shared_links
+);

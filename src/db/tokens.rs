@@ -11,7 +11,11 @@ use crate::domain::{Token, TokenPurpose};
 /// What a link turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookup {
-    Valid { participant_id: i64 },
+    /// `group_member_id` is set for follow-up links.
+    Valid {
+        participant_id: i64,
+        group_member_id: Option<i64>,
+    },
     Expired,
     Unknown,
 }
@@ -47,15 +51,18 @@ pub fn lookup(
     let Some(token) = Token::parse(raw) else {
         return Ok(Lookup::Unknown);
     };
-    let found: Option<(i64, NaiveDateTime)> = tokens::table
+    let found: Option<(i64, Option<i64>, NaiveDateTime)> = tokens::table
         .find(token.hash())
         .filter(tokens::purpose.eq(purpose.as_str()))
-        .select((tokens::participant_id, tokens::expires_at))
+        .select((tokens::participant_id, tokens::group_member_id, tokens::expires_at))
         .first(conn)
         .optional()
         .context("could not look up a link")?;
     Ok(match found {
-        Some((participant_id, expires_at)) if expires_at > now => Lookup::Valid { participant_id },
+        Some((participant_id, group_member_id, expires_at)) if expires_at > now => Lookup::Valid {
+            participant_id,
+            group_member_id,
+        },
         Some(_) => Lookup::Expired,
         None => Lookup::Unknown,
     })

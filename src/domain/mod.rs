@@ -2,6 +2,8 @@
 
 mod cadence;
 mod due;
+mod follow_up_url;
+mod followup;
 mod participant_email;
 mod pause;
 mod phone;
@@ -13,6 +15,8 @@ pub mod pairing;
 
 pub use cadence::Cadence;
 pub use due::is_due;
+pub use follow_up_url::FollowUpUrl;
+pub use followup::{FollowupForm, Met, NoReason, ValidFollowup, NOTE_MAX, URL_SLOTS};
 pub use participant_email::ParticipantEmail;
 pub use pause::{long_date, parse_pause_until};
 pub use phone::PhoneNumber;

@@ -12,6 +12,8 @@ pub enum TokenPurpose {
     Confirm,
     /// See and change one's details, pause, leave.
     Manage,
+    /// Say whether a group met and share what was learned.
+    Followup,
 }
 
 impl TokenPurpose {
@@ -19,13 +21,14 @@ impl TokenPurpose {
         match self {
             Self::Confirm => "confirm",
             Self::Manage => "manage",
+            Self::Followup => "followup",
         }
     }
 
     pub fn lifetime(self) -> Duration {
         match self {
             Self::Confirm => Duration::days(7),
-            Self::Manage => Duration::days(90),
+            Self::Manage | Self::Followup => Duration::days(90),
         }
     }
 }

@@ -66,7 +66,7 @@ pub async fn show(
     let found = db::run(&state.pool, move |conn| {
         let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, db::now())?;
         let person = match lookup {
-            Lookup::Valid { participant_id } => participants::find(conn, participant_id)?,
+            Lookup::Valid { participant_id, .. } => participants::find(conn, participant_id)?,
             _ => None,
         };
         Ok((lookup, person))
@@ -102,7 +102,7 @@ pub async fn confirm(
     let outcome = db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let now = db::now();
-            let Lookup::Valid { participant_id } =
+            let Lookup::Valid { participant_id, .. } =
                 tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?
             else {
                 return Ok(Err(tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?));

@@ -106,7 +106,7 @@ async fn holder(state: &AppState, token: &str) -> anyhow::Result<Result<Particip
     let raw = token.to_owned();
     db::run(&state.pool, move |conn| {
         let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, db::now())?;
-        let Lookup::Valid { participant_id } = lookup else {
+        let Lookup::Valid { participant_id, .. } = lookup else {
             return Ok(Err(lookup));
         };
         Ok(match participants::find(conn, participant_id)? {

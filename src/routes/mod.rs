@@ -3,6 +3,7 @@
 mod confirm;
 mod health;
 mod home;
+mod learned;
 mod manage;
 mod pages;
 mod signup;
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(manage::leave_page)
         .service(manage::leave)
         .service(health::healthz)
+        .service(learned::page)
+        .service(learned::feed)
         .service(pages::privacy)
         .service(pages::accessibility)
         .service(pages::stylesheet);

@@ -1,0 +1,185 @@
+//! Follow-up answers and shared links, one per member of a group.
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::participants::{Participant, Status};
+use super::schema::{followup_answers, group_members, participants, rounds, shared_links};
+use super::Conn;
+use crate::domain::ValidFollowup;
+
+/// One member of one group, with the round it belongs to.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub member_id: i64,
+    pub round_id: i64,
+    pub round_started_at: NaiveDateTime,
+    pub person: Participant,
+    pub partners: Vec<Participant>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = followup_answers)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Answer {
+    pub met: String,
+    pub no_reason: Option<String>,
+    pub note: Option<String>,
+    pub publish: bool,
+    pub challenged: Option<i32>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SharedLink {
+    pub id: i64,
+    pub url: String,
+}
+
+pub fn membership(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Membership>> {
+    let found: Option<(i64, i32, NaiveDateTime, Participant)> = group_members::table
+        .inner_join(rounds::table)
+        .inner_join(participants::table)
+        .filter(group_members::id.eq(member_id))
+        .select((group_members::round_id, group_members::group_number, rounds::started_at, Participant::as_select()))
+        .first(conn)
+        .optional()
+        .context("could not read a group member")?;
+    let Some((round_id, group_number, round_started_at, person)) = found else {
+        return Ok(None);
+    };
+    let partners = group_members::table
+        .inner_join(participants::table)
+        .filter(group_members::round_id.eq(round_id))
+        .filter(group_members::group_number.eq(group_number))
+        .filter(group_members::id.ne(member_id))
+        .select(Participant::as_select())
+        .load(conn)
+        .context("could not read a group")?;
+    Ok(Some(Membership { member_id, round_id, round_started_at, person, partners }))
+}
+
+pub fn answer(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Answer>> {
+    followup_answers::table
+        .find(member_id)
+        .select(Answer::as_select())
+        .first(conn)
+        .optional()
+        .context("could not read a follow-up answer")
+}
+
+pub fn links(conn: &mut Conn, member_id: i64) -> anyhow::Result<Vec<SharedLink>> {
+    shared_links::table
+        .filter(shared_links::group_member_id.eq(member_id))
+        .order(shared_links::id)
+        .select((shared_links::id, shared_links::url))
+        .load(conn)
+        .context("could not read shared links")
+}
+
+/// Records an answer. Fields the form left out keep their stored values; new
+/// links are added; links are removed only when asked, and only this member's.
+pub fn save(conn: &mut Conn, member_id: i64, answer: &ValidFollowup, now: NaiveDateTime) -> anyhow::Result<()> {
+    let before = self::answer(conn, member_id)?;
+    let note = match &answer.note {
+        Some(note) => note.clone(),
+        None => before.as_ref().and_then(|b| b.note.clone()),
+    };
+    let publish = answer.publish.unwrap_or_else(|| before.as_ref().is_some_and(|b| b.publish));
+    let challenged = match answer.challenged {
+        Some(c) => c.map(i32::from),
+        None => before.as_ref().and_then(|b| b.challenged),
+    };
+    let values = (
+        followup_answers::met.eq(answer.met.as_str()),
+        followup_answers::no_reason.eq(answer.no_reason.map(|r| r.as_str())),
+        followup_answers::note.eq(note),
+        followup_answers::publish.eq(publish),
+        followup_answers::challenged.eq(challenged),
+        followup_answers::updated_at.eq(now),
+    );
+    diesel::insert_into(followup_answers::table)
+        .values((followup_answers::group_member_id.eq(member_id), followup_answers::answered_at.eq(now), values.clone()))
+        .on_conflict(followup_answers::group_member_id)
+        .do_update()
+        .set(values)
+        .execute(conn)
+        .context("could not store a follow-up answer")?;
+    diesel::delete(
+        shared_links::table
+            .filter(shared_links::group_member_id.eq(member_id))
+            .filter(shared_links::id.eq_any(&answer.remove)),
+    )
+    .execute(conn)
+    .context("could not remove shared links")?;
+    for url in &answer.urls {
+        diesel::insert_or_ignore_into(shared_links::table)
+            .values((
+                shared_links::group_member_id.eq(member_id),
+                shared_links::url.eq(url.as_str()),
+                shared_links::created_at.eq(now),
+            ))
+            .execute(conn)
+            .context("could not store a shared link")?;
+    }
+    Ok(())
+}
+
+/// Members of rounds that started before `cutoff` who have not answered and
+/// have not been reminded, and are still taking part: (member id, person).
+pub fn due_reminders(conn: &mut Conn, cutoff: NaiveDateTime) -> anyhow::Result<Vec<(i64, Participant)>> {
+    group_members::table
+        .inner_join(rounds::table)
+        .inner_join(participants::table)
+        .left_join(followup_answers::table)
+        .filter(rounds::started_at.le(cutoff))
+        .filter(group_members::reminded_at.is_null())
+        .filter(followup_answers::group_member_id.is_null())
+        .filter(participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()]))
+        .order(group_members::id)
+        .select((group_members::id, Participant::as_select()))
+        .load(conn)
+        .context("could not find who needs a reminder")
+}
+
+pub fn mark_reminded(conn: &mut Conn, member_ids: &[i64], now: NaiveDateTime) -> anyhow::Result<()> {
+    for chunk in member_ids.chunks(5000) {
+        diesel::update(group_members::table.filter(group_members::id.eq_any(chunk)))
+            .set(group_members::reminded_at.eq(now))
+            .execute(conn)
+            .context("could not record reminders")?;
+    }
+    Ok(())
+}
+
+/// For each person taking part: their rounds, newest first, as (round start,
+/// answered?). The ghost rule reads this.
+pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime, bool)>> {
+    let rows: Vec<(i64, NaiveDateTime, Option<i64>)> = group_members::table
+        .inner_join(rounds::table)
+        .inner_join(participants::table)
+        .left_join(followup_answers::table)
+        .filter(participants::status.eq(Status::Active.as_str()))
+        .order((group_members::participant_id, rounds::started_at.desc()))
+        .select((group_members::participant_id, rounds::started_at, followup_answers::group_member_id.nullable()))
+        .load(conn)
+        .context("could not read answer history")?;
+    Ok(rows.into_iter().map(|(p, t, a)| (p, t, a.is_some())).collect())
+}
+
+/// Removes what a person shared (it carries their name) when they leave; the
+/// anonymous answers (met or not, the 1-5 score) stay for the counts.
+pub fn erase_for(conn: &mut Conn, participant_id: i64) -> anyhow::Result<()> {
+    let members = group_members::table
+        .filter(group_members::participant_id.eq(participant_id))
+        .select(group_members::id);
+    diesel::delete(shared_links::table.filter(shared_links::group_member_id.eq_any(members)))
+        .execute(conn)
+        .context("could not delete shared links")?;
+    diesel::update(followup_answers::table.filter(followup_answers::group_member_id.eq_any(members)))
+        .set((followup_answers::note.eq(None::<String>), followup_answers::publish.eq(false)))
+        .execute(conn)
+        .context("could not erase follow-up notes")?;
+    Ok(())
+}
