@@ -75,6 +75,7 @@ fn whole_round(c: &mut Criterion) {
                     include_all: false,
                     force: true,
                     odd_one_out: OddOneOutSetting::Trio,
+                    followup_after_days: 14,
                 };
                 let outcome = rounds::run(&mut conn, &composer, &options, db::now()).unwrap();
                 assert!(matches!(outcome, RoundOutcome::Ran { ref plan, .. } if plan.stats.people_due == PEOPLE));

@@ -18,6 +18,12 @@ pub struct Settings {
     pub email: EmailSettings,
     pub pairing: PairingSettings,
     pub schedule: ScheduleSettings,
+    pub followup: FollowupSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FollowupSettings {
+    pub after_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,8 +1,15 @@
-//! Background jobs that run inside `serve`, beside the delivery worker.
+//! Background jobs that run inside `serve`, beside the delivery worker and the
+//! scheduler: hourly clean-up and follow-up reminders.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::{self, participants, tokens, Pool};
+use chrono::NaiveDateTime;
+use tokio::sync::Notify;
+
+use crate::db::{self, followups, outbox, participants, tokens, Pool};
+use crate::domain::TokenPurpose;
+use crate::email::Composer;
 
 /// Unconfirmed signups are deleted after this many days.
 pub const UNCONFIRMED_DAYS: i64 = 30;
@@ -12,16 +19,73 @@ const EXPIRED_LINK_DAYS: i64 = 30;
 
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// Hourly clean-up: unconfirmed signups past 30 days, and long-expired links.
-pub async fn housekeeping(pool: Pool) {
-    loop {
-        if let Err(e) = tidy(&pool).await {
-            tracing::error!(error = %format!("{e:#}"), "housekeeping failed");
+/// What the hourly jobs need.
+pub struct Jobs {
+    pub pool: Pool,
+    pub composer: Composer,
+    pub followup_after_days: u32,
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl Jobs {
+    /// Every hour: clean up, and send the follow-up reminders that are due.
+    pub async fn run_until_stopped(self) {
+        loop {
+            if let Err(e) = tidy(&self.pool).await {
+                tracing::error!(error = %format!("{e:#}"), "housekeeping failed");
+            }
+            match self.send_reminders().await {
+                Ok(0) => {}
+                Ok(_) => self.outbox_wake.notify_one(),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "follow-up reminders failed"),
+            }
+            tokio::time::sleep(EVERY).await;
         }
-        tokio::time::sleep(EVERY).await;
+    }
+
+    /// Queues a reminder for every member of a round at least
+    /// `followup.after_days` old who has not answered; once each.
+    #[tracing::instrument(name = "followup_reminders", skip(self))]
+    pub async fn send_reminders(&self) -> anyhow::Result<usize> {
+        let composer = self.composer.clone();
+        let after_days = i64::from(self.followup_after_days);
+        let sent = db::run(&self.pool, move |conn| {
+            let now = db::now();
+            conn.immediate_transaction(|conn| queue_reminders(conn, &composer, now, after_days))
+        })
+        .await?;
+        if sent > 0 {
+            tracing::info!(reminders = sent, "follow-up reminders queued");
+        }
+        Ok(sent)
     }
 }
 
+fn queue_reminders(
+    conn: &mut db::Conn,
+    composer: &Composer,
+    now: NaiveDateTime,
+    after_days: i64,
+) -> anyhow::Result<usize> {
+    let due = followups::due_reminders(conn, now - chrono::Duration::days(after_days))?;
+    let holders: Vec<(i64, i64)> = due.iter().map(|(member, p)| (p.id, *member)).collect();
+    let participant_ids: Vec<i64> = holders.iter().map(|(p, _)| *p).collect();
+    let followup_tokens = tokens::issue_followups(conn, &holders, now)?;
+    let manage_tokens = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
+    let mut emails = Vec::with_capacity(due.len());
+    for (((member, person), followup), manage) in
+        due.iter().zip(&followup_tokens).zip(&manage_tokens)
+    {
+        let round_date = followups::round_start_of(conn, *member)?.date();
+        emails.push(composer.followup_reminder(person, round_date, followup, manage)?);
+    }
+    outbox::enqueue_all(conn, &emails, now)?;
+    let members: Vec<i64> = due.iter().map(|(m, _)| *m).collect();
+    followups::mark_reminded(conn, &members, now)?;
+    Ok(due.len())
+}
+
+/// Hourly clean-up: unconfirmed signups past 30 days, and long-expired links.
 #[tracing::instrument(name = "housekeeping", skip(pool))]
 pub async fn tidy(pool: &Pool) -> anyhow::Result<(usize, usize)> {
     let (signups, links) = db::run(pool, |conn| {

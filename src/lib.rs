@@ -2,6 +2,7 @@
 //! services in UK councils. People sign up, are paired at random each round,
 //! meet for 30 minutes to think, do and share, and tell us what they learned.
 
+pub mod admin;
 pub mod cli;
 pub mod configuration;
 pub mod db;

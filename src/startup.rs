@@ -13,11 +13,12 @@ use tokio::sync::Notify;
 use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
+use crate::jobs::Jobs;
 use crate::rounds::schedule::Scheduler;
 use crate::web::middleware::{
     friendly_errors, limit_body, log_request, security_headers, MAX_BODY,
 };
-use crate::{jobs, routes, web as pages};
+use crate::{routes, web as pages};
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -25,6 +26,8 @@ pub struct AppState {
     pub composer: Composer,
     /// Wakes the delivery worker as soon as an email is queued.
     pub outbox_wake: Arc<Notify>,
+    /// For the organiser pages: schedule, pairing and follow-up settings.
+    pub settings: Settings,
 }
 
 impl AppState {
@@ -38,7 +41,7 @@ pub struct Application {
     server: Server,
     worker: DeliveryWorker,
     scheduler: Scheduler,
-    pool: Pool,
+    jobs: Jobs,
 }
 
 impl Application {
@@ -63,12 +66,20 @@ impl Application {
             composer: composer.clone(),
             settings: settings.schedule.clone(),
             odd_one_out: settings.pairing.odd_one_out,
+            followup_after_days: settings.followup.after_days,
+            outbox_wake: wake.clone(),
+        };
+        let jobs = Jobs {
+            pool: pool.clone(),
+            composer: composer.clone(),
+            followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
         };
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             composer,
             outbox_wake: wake,
+            settings: settings.clone(),
         });
         let server = run(listener, state)?;
         Ok(Self {
@@ -76,7 +87,7 @@ impl Application {
             server,
             worker,
             scheduler,
-            pool,
+            jobs,
         })
     }
 
@@ -89,7 +100,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run_until_stopped());
         let scheduler = tokio::spawn(self.scheduler.run_until_stopped());
-        let housekeeping = tokio::spawn(jobs::housekeeping(self.pool.clone()));
+        let housekeeping = tokio::spawn(self.jobs.run_until_stopped());
         let served = self.server.await;
         worker.abort();
         scheduler.abort();
@@ -118,6 +129,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .app_data(web::FormConfig::default().limit(MAX_BODY))
             .app_data(web::PayloadConfig::default().limit(MAX_BODY))
             .configure(routes::configure)
+            .configure(crate::admin::configure)
             .default_service(web::to(|| async { pages::not_found() }))
     })
     .listen(listener)?

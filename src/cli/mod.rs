@@ -1,6 +1,7 @@
 //! The `unmentoring` command: `serve` (the default), `migrate`, `outbox`,
 //! `send-test-email`, `round`.
 
+mod organiser;
 mod report;
 mod round;
 
@@ -51,6 +52,9 @@ enum Command {
     Round(round::RoundCommand),
     /// The experiment's results: who met, what was shared, per round and overall.
     Report(report::ReportArgs),
+    /// Add, remove and list the organisers who can sign in to /admin.
+    #[command(subcommand)]
+    Organiser(organiser::OrganiserCommand),
 }
 
 pub async fn main() -> ExitCode {
@@ -91,6 +95,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::SendTestEmail { address } => send_test_email(settings, &address).await,
         Command::Round(command) => round::run(command, settings).await,
         Command::Report(args) => report::run(args, settings).await,
+        Command::Organiser(command) => organiser::run(command, settings).await,
     }
 }
 

@@ -49,8 +49,9 @@ pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<Ex
 
 async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
     let odd = settings.pairing.odd_one_out;
+    let after_days = settings.followup.after_days;
     let plan = db::run(pool, move |conn| {
-        engine::plan(conn, db::now(), all, odd, engine::new_seed())
+        engine::plan(conn, db::now(), all, odd, after_days, engine::new_seed())
     })
     .await?;
     println!("Dry run: nothing is stored and no email is sent.\n");
@@ -71,6 +72,7 @@ async fn run_round(
         include_all: all,
         force,
         odd_one_out: settings.pairing.odd_one_out,
+        followup_after_days: settings.followup.after_days,
     };
     let composer = Composer::new(settings);
     let outcome = db::run(pool, move |conn| {

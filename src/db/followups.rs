@@ -42,7 +42,12 @@ pub fn membership(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Memb
         .inner_join(rounds::table)
         .inner_join(participants::table)
         .filter(group_members::id.eq(member_id))
-        .select((group_members::round_id, group_members::group_number, rounds::started_at, Participant::as_select()))
+        .select((
+            group_members::round_id,
+            group_members::group_number,
+            rounds::started_at,
+            Participant::as_select(),
+        ))
         .first(conn)
         .optional()
         .context("could not read a group member")?;
@@ -57,7 +62,13 @@ pub fn membership(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Memb
         .select(Participant::as_select())
         .load(conn)
         .context("could not read a group")?;
-    Ok(Some(Membership { member_id, round_id, round_started_at, person, partners }))
+    Ok(Some(Membership {
+        member_id,
+        round_id,
+        round_started_at,
+        person,
+        partners,
+    }))
 }
 
 pub fn answer(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Answer>> {
@@ -80,13 +91,20 @@ pub fn links(conn: &mut Conn, member_id: i64) -> anyhow::Result<Vec<SharedLink>>
 
 /// Records an answer. Fields the form left out keep their stored values; new
 /// links are added; links are removed only when asked, and only this member's.
-pub fn save(conn: &mut Conn, member_id: i64, answer: &ValidFollowup, now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn save(
+    conn: &mut Conn,
+    member_id: i64,
+    answer: &ValidFollowup,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     let before = self::answer(conn, member_id)?;
     let note = match &answer.note {
         Some(note) => note.clone(),
         None => before.as_ref().and_then(|b| b.note.clone()),
     };
-    let publish = answer.publish.unwrap_or_else(|| before.as_ref().is_some_and(|b| b.publish));
+    let publish = answer
+        .publish
+        .unwrap_or_else(|| before.as_ref().is_some_and(|b| b.publish));
     let challenged = match answer.challenged {
         Some(c) => c.map(i32::from),
         None => before.as_ref().and_then(|b| b.challenged),
@@ -100,7 +118,11 @@ pub fn save(conn: &mut Conn, member_id: i64, answer: &ValidFollowup, now: NaiveD
         followup_answers::updated_at.eq(now),
     );
     diesel::insert_into(followup_answers::table)
-        .values((followup_answers::group_member_id.eq(member_id), followup_answers::answered_at.eq(now), values.clone()))
+        .values((
+            followup_answers::group_member_id.eq(member_id),
+            followup_answers::answered_at.eq(now),
+            values.clone(),
+        ))
         .on_conflict(followup_answers::group_member_id)
         .do_update()
         .set(values)
@@ -128,7 +150,10 @@ pub fn save(conn: &mut Conn, member_id: i64, answer: &ValidFollowup, now: NaiveD
 
 /// Members of rounds that started before `cutoff` who have not answered and
 /// have not been reminded, and are still taking part: (member id, person).
-pub fn due_reminders(conn: &mut Conn, cutoff: NaiveDateTime) -> anyhow::Result<Vec<(i64, Participant)>> {
+pub fn due_reminders(
+    conn: &mut Conn,
+    cutoff: NaiveDateTime,
+) -> anyhow::Result<Vec<(i64, Participant)>> {
     group_members::table
         .inner_join(rounds::table)
         .inner_join(participants::table)
@@ -143,7 +168,11 @@ pub fn due_reminders(conn: &mut Conn, cutoff: NaiveDateTime) -> anyhow::Result<V
         .context("could not find who needs a reminder")
 }
 
-pub fn mark_reminded(conn: &mut Conn, member_ids: &[i64], now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn mark_reminded(
+    conn: &mut Conn,
+    member_ids: &[i64],
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     for chunk in member_ids.chunks(5000) {
         diesel::update(group_members::table.filter(group_members::id.eq_any(chunk)))
             .set(group_members::reminded_at.eq(now))
@@ -162,10 +191,17 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
         .left_join(followup_answers::table)
         .filter(participants::status.eq(Status::Active.as_str()))
         .order((group_members::participant_id, rounds::started_at.desc()))
-        .select((group_members::participant_id, rounds::started_at, followup_answers::group_member_id.nullable()))
+        .select((
+            group_members::participant_id,
+            rounds::started_at,
+            followup_answers::group_member_id.nullable(),
+        ))
         .load(conn)
         .context("could not read answer history")?;
-    Ok(rows.into_iter().map(|(p, t, a)| (p, t, a.is_some())).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(p, t, a)| (p, t, a.is_some()))
+        .collect())
 }
 
 /// Removes what a person shared (it carries their name) when they leave; the
@@ -177,9 +213,24 @@ pub fn erase_for(conn: &mut Conn, participant_id: i64) -> anyhow::Result<()> {
     diesel::delete(shared_links::table.filter(shared_links::group_member_id.eq_any(members)))
         .execute(conn)
         .context("could not delete shared links")?;
-    diesel::update(followup_answers::table.filter(followup_answers::group_member_id.eq_any(members)))
-        .set((followup_answers::note.eq(None::<String>), followup_answers::publish.eq(false)))
-        .execute(conn)
-        .context("could not erase follow-up notes")?;
+    diesel::update(
+        followup_answers::table.filter(followup_answers::group_member_id.eq_any(members)),
+    )
+    .set((
+        followup_answers::note.eq(None::<String>),
+        followup_answers::publish.eq(false),
+    ))
+    .execute(conn)
+    .context("could not erase follow-up notes")?;
     Ok(())
+}
+
+/// When the round of a group member started.
+pub fn round_start_of(conn: &mut Conn, member_id: i64) -> anyhow::Result<NaiveDateTime> {
+    group_members::table
+        .inner_join(rounds::table)
+        .filter(group_members::id.eq(member_id))
+        .select(rounds::started_at)
+        .first(conn)
+        .context("could not read a member's round")
 }

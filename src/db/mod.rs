@@ -2,8 +2,11 @@
 //! that runs blocking diesel code off the async runtime.
 
 pub mod followups;
+pub mod learning_log;
+pub mod organisers;
 pub mod outbox;
 pub mod participants;
+pub mod report;
 pub mod rounds;
 pub mod schema;
 pub mod tokens;

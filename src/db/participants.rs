@@ -282,3 +282,12 @@ pub fn delete_unconfirmed_before(conn: &mut Conn, before: NaiveDateTime) -> anyh
         .execute(conn)
         .context("could not delete old unconfirmed signups")
 }
+
+/// How many people are in each state: (status, count).
+pub fn count_by_status(conn: &mut Conn) -> anyhow::Result<Vec<(String, i64)>> {
+    participants::table
+        .group_by(participants::status)
+        .select((participants::status, diesel::dsl::count_star()))
+        .load(conn)
+        .context("could not count participants")
+}

@@ -185,6 +185,19 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
     Ok(id)
 }
 
+/// For one round: participant id → their group_members id.
+pub fn member_ids(
+    conn: &mut Conn,
+    round_id: i64,
+) -> anyhow::Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = group_members::table
+        .filter(group_members::round_id.eq(round_id))
+        .select((group_members::participant_id, group_members::id))
+        .load(conn)
+        .context("could not read a round's members")?;
+    Ok(rows.into_iter().collect())
+}
+
 /// A round's groups: (group number, participant), in order.
 pub fn members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Participant)>> {
     group_members::table

@@ -21,6 +21,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         left_at -> Nullable<Timestamp>,
         last_round_at -> Nullable<Timestamp>,
+        source -> Text,
     }
 }
 
@@ -109,6 +110,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisers (id) {
+        id -> BigInt,
+        email -> Text,
+        email_key -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    admin_sessions (id_hash) {
+        id_hash -> Text,
+        organiser_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        email_key -> Text,
+        ip -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
 diesel::joinable!(group_members -> rounds (round_id));
@@ -122,5 +153,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     rounds,
     group_members,
     followup_answers,
-    shared_links
+    shared_links,
+    organisers,
+    admin_sessions,
+    login_failures
 );

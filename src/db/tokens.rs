@@ -54,7 +54,11 @@ pub fn lookup(
     let found: Option<(i64, Option<i64>, NaiveDateTime)> = tokens::table
         .find(token.hash())
         .filter(tokens::purpose.eq(purpose.as_str()))
-        .select((tokens::participant_id, tokens::group_member_id, tokens::expires_at))
+        .select((
+            tokens::participant_id,
+            tokens::group_member_id,
+            tokens::expires_at,
+        ))
         .first(conn)
         .optional()
         .context("could not look up a link")?;
@@ -95,18 +99,39 @@ pub fn issue_many(
     purpose: TokenPurpose,
     now: NaiveDateTime,
 ) -> anyhow::Result<Vec<Token>> {
-    let tokens: Vec<Token> = participant_ids.iter().map(|_| Token::generate()).collect();
+    let holders: Vec<(i64, Option<i64>)> = participant_ids.iter().map(|&id| (id, None)).collect();
+    insert_many(conn, &holders, purpose, now)
+}
+
+/// Makes a follow-up link for each (participant, group member).
+pub fn issue_followups(
+    conn: &mut Conn,
+    members: &[(i64, i64)],
+    now: NaiveDateTime,
+) -> anyhow::Result<Vec<Token>> {
+    let holders: Vec<(i64, Option<i64>)> = members.iter().map(|&(p, m)| (p, Some(m))).collect();
+    insert_many(conn, &holders, TokenPurpose::Followup, now)
+}
+
+fn insert_many(
+    conn: &mut Conn,
+    holders: &[(i64, Option<i64>)],
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> anyhow::Result<Vec<Token>> {
+    let tokens: Vec<Token> = holders.iter().map(|_| Token::generate()).collect();
     let expires = Token::expiry(purpose, now);
     let rows: Vec<_> = tokens
         .iter()
-        .zip(participant_ids)
-        .map(|(token, id)| {
+        .zip(holders)
+        .map(|(token, (participant, member))| {
             (
                 tokens::token_hash.eq(token.hash()),
-                tokens::participant_id.eq(*id),
+                tokens::participant_id.eq(*participant),
                 tokens::purpose.eq(purpose.as_str()),
                 tokens::created_at.eq(now),
                 tokens::expires_at.eq(expires),
+                tokens::group_member_id.eq(*member),
             )
         })
         .collect();

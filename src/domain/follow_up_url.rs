@@ -21,7 +21,9 @@ impl FollowUpUrl {
         }
         let url = url::Url::parse(text)
             .or_else(|_| url::Url::parse(&format!("https://{text}")).map_err(|_| ()))
-            .map_err(|()| "Enter a link in the correct format, like https://www.example.org/my-post")?;
+            .map_err(|()| {
+                "Enter a link in the correct format, like https://www.example.org/my-post"
+            })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err("The link must start with http:// or https://");
         }
@@ -61,8 +63,12 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises_web_links() {
-        let u = FollowUpUrl::parse(" HTTPS://Blog.Example.ORG:443/posts/what-i-learned?ref=um ").unwrap();
-        assert_eq!(u.as_str(), "https://blog.example.org/posts/what-i-learned?ref=um");
+        let u = FollowUpUrl::parse(" HTTPS://Blog.Example.ORG:443/posts/what-i-learned?ref=um ")
+            .unwrap();
+        assert_eq!(
+            u.as_str(),
+            "https://blog.example.org/posts/what-i-learned?ref=um"
+        );
         assert_eq!(u.display(), "blog.example.org/posts/what-i-learned");
         let bare = FollowUpUrl::parse("www.example.org/note").unwrap();
         assert_eq!(bare.as_str(), "https://www.example.org/note");

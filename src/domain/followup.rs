@@ -111,7 +111,9 @@ pub struct ValidFollowup {
 
 impl FollowupForm {
     /// Reads `application/x-www-form-urlencoded` pairs; repeated `url` and `remove` add up.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>) -> Self {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+    ) -> Self {
         let mut form = Self::default();
         for (key, value) in pairs {
             let value = value.into_owned();
@@ -173,7 +175,11 @@ impl FollowupForm {
                 }
             },
         };
-        let remove = self.remove.iter().filter_map(|r| r.trim().parse().ok()).collect();
+        let remove = self
+            .remove
+            .iter()
+            .filter_map(|r| r.trim().parse().ok())
+            .collect();
         match met {
             Some(met) if errors.is_empty() => Ok(ValidFollowup {
                 met,
@@ -211,7 +217,11 @@ mod tests {
     use std::borrow::Cow;
 
     fn form(pairs: &[(&'static str, &'static str)]) -> FollowupForm {
-        FollowupForm::from_pairs(pairs.iter().map(|(k, v)| (Cow::Borrowed(*k), Cow::Borrowed(*v))))
+        FollowupForm::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(*k), Cow::Borrowed(*v))),
+        )
     }
 
     #[test]
@@ -236,8 +246,13 @@ mod tests {
 
     #[test]
     fn fields_not_sent_keep_what_was_stored() {
-        let valid = form(&[("met", "not_yet"), ("url", "https://example.org/x")]).validate().unwrap();
-        assert_eq!((valid.note, valid.publish, valid.challenged), (None, None, None));
+        let valid = form(&[("met", "not_yet"), ("url", "https://example.org/x")])
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (valid.note, valid.publish, valid.challenged),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -252,14 +267,21 @@ mod tests {
         .validate()
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| f.to_owned()).collect();
-        assert_eq!(fields, ["met", "no_reason", "url-2", "publish", "challenged"]);
+        assert_eq!(
+            fields,
+            ["met", "no_reason", "url-2", "publish", "challenged"]
+        );
     }
 
     #[test]
     fn a_reason_counts_only_when_they_did_not_meet() {
-        let yes = form(&[("met", "yes"), ("no_reason", "no_time")]).validate().unwrap();
+        let yes = form(&[("met", "yes"), ("no_reason", "no_time")])
+            .validate()
+            .unwrap();
         assert_eq!(yes.no_reason, None);
-        let no = form(&[("met", "no"), ("no_reason", "no_reply")]).validate().unwrap();
+        let no = form(&[("met", "no"), ("no_reason", "no_reply")])
+            .validate()
+            .unwrap();
         assert_eq!(no.no_reason, Some(NoReason::NoReply));
     }
 }

@@ -151,7 +151,7 @@ impl Composer {
         }
     }
 
-    fn to_person(
+    pub(super) fn to_person(
         &self,
         kind: EmailKind,
         person: &Participant,

@@ -3,6 +3,7 @@
 //! worker that drains the outbox (`worker`).
 
 pub mod compose;
+pub mod followup;
 pub mod intro;
 pub mod message;
 pub mod transport;
@@ -18,6 +19,7 @@ pub enum EmailKind {
     Confirm,
     Manage,
     Intro,
+    Followup,
     Test,
 }
 
@@ -27,6 +29,7 @@ impl EmailKind {
             Self::Confirm => "confirm",
             Self::Manage => "manage",
             Self::Intro => "intro",
+            Self::Followup => "followup",
             Self::Test => "test",
         }
     }

@@ -12,9 +12,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
-use crate::db::{outbox, tokens, Conn};
+use crate::db::{followups, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
-use crate::domain::{is_due, TokenPurpose};
+use crate::domain::{is_due, is_ghost, TokenPurpose};
 use crate::email::intro::{Intro, PartnerCard};
 use crate::email::Composer;
 
@@ -47,6 +47,8 @@ pub struct RoundOptions {
     /// Run even if a manual round ran in the last few minutes.
     pub force: bool,
     pub odd_one_out: OddOneOutSetting,
+    /// `followup.after_days`: how long members have to answer before silence counts.
+    pub followup_after_days: u32,
 }
 
 /// Who would be paired with whom, before anything is stored.
@@ -104,15 +106,31 @@ pub fn due_participants(
         .collect()
 }
 
+/// People who went silent: three rounds in a row unanswered (see `is_ghost`).
+pub fn ghosts(conn: &mut Conn, now: NaiveDateTime, after_days: u32) -> anyhow::Result<Vec<i64>> {
+    let history = followups::answer_history(conn)?;
+    Ok(history
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|rows| {
+            let rounds: Vec<(NaiveDateTime, bool)> = rows.iter().map(|r| (r.1, r.2)).collect();
+            is_ghost(&rounds, now, after_days)
+        })
+        .map(|rows| rows[0].0)
+        .collect())
+}
+
 /// Works out the groups for the people due now. Reads only.
 pub fn plan(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
+    after_days: u32,
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
-    let due = due_participants(rounds::pool(conn)?, now, include_all);
+    let ghosts = ghosts(conn, now, after_days)?;
+    let mut due = due_participants(rounds::pool(conn)?, now, include_all);
+    due.retain(|p| !ghosts.contains(&p.id));
     let history = rounds::history(conn)?;
     let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);
     let candidates: Vec<Candidate> = due
@@ -181,11 +199,13 @@ pub fn run(
                 }
             }
         }
+        pause_ghosts(conn, composer, now, options.followup_after_days)?;
         let plan = plan(
             conn,
             now,
             options.include_all,
             options.odd_one_out,
+            options.followup_after_days,
             new_seed(),
         )?;
         if plan.groups.is_empty() {
@@ -206,6 +226,24 @@ pub fn run(
             plan: Box::new(plan),
         })
     })
+}
+
+/// Pauses everyone who went silent and tells them how to come back.
+fn pause_ghosts(
+    conn: &mut Conn,
+    composer: &Composer,
+    now: NaiveDateTime,
+    after_days: u32,
+) -> anyhow::Result<()> {
+    for id in ghosts(conn, now, after_days)? {
+        participants::pause(conn, id, None, now)?;
+        let person = participants::find(conn, id)?
+            .ok_or_else(|| anyhow::anyhow!("a paused participant vanished"))?;
+        let token = tokens::issue(conn, id, TokenPurpose::Manage, now)?;
+        outbox::enqueue(conn, &composer.paused_for_silence(&person, &token)?, now)?;
+        tracing::info!(participant_id = id, "paused after three silent rounds");
+    }
+    Ok(())
 }
 
 fn store(
@@ -239,7 +277,7 @@ fn store(
 }
 
 /// One email per member, naming the others in their group, with the member's
-/// own manage link.
+/// own manage and follow-up links.
 fn queue_introductions(
     conn: &mut Conn,
     composer: &Composer,
@@ -251,12 +289,19 @@ fn queue_introductions(
         .iter()
         .flat_map(|g| g.iter().map(move |m| (m, g)))
         .collect();
-    let member_ids: Vec<i64> = members.iter().map(|(m, _)| m.id).collect();
-    let manage = tokens::issue_many(conn, &member_ids, TokenPurpose::Manage, now)?;
+    let participant_ids: Vec<i64> = members.iter().map(|(m, _)| m.id).collect();
+    let manage = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
+    let member_of = rounds::member_ids(conn, round_id)?;
+    let holders = participant_ids
+        .iter()
+        .map(|p| member_of.get(p).map(|m| (*p, *m)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| anyhow::anyhow!("a group member was not stored"))?;
+    let followups = tokens::issue_followups(conn, &holders, now)?;
     let emails = members
         .iter()
-        .zip(&manage)
-        .map(|((member, group), manage)| {
+        .zip(manage.iter().zip(&followups))
+        .map(|((member, group), (manage, followup))| {
             composer.intro(&Intro {
                 member,
                 partners: group
@@ -265,7 +310,7 @@ fn queue_introductions(
                     .map(PartnerCard::from)
                     .collect(),
                 manage,
-                followup: None,
+                followup: Some(followup),
                 round_id,
             })
         })

@@ -16,6 +16,7 @@ pub struct Scheduler {
     pub composer: Composer,
     pub settings: ScheduleSettings,
     pub odd_one_out: OddOneOutSetting,
+    pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
 }
 
@@ -78,6 +79,7 @@ impl Scheduler {
             include_all: false,
             force: false,
             odd_one_out: self.odd_one_out,
+            followup_after_days: self.followup_after_days,
         };
         let composer = self.composer.clone();
         let outcome = db::run(&self.pool, move |conn| {

@@ -226,6 +226,26 @@ pub async fn resume(
 }
 
 #[derive(Template)]
+#[template(path = "resume.html")]
+struct ResumePage {
+    token: String,
+}
+
+/// The page the "paused for silence" email links to: one button to resume.
+#[get("/me/{token}/resume")]
+#[tracing::instrument(name = "manage_resume_page", skip_all)]
+pub async fn resume_page(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ManageError> {
+    let token = path.into_inner();
+    Ok(match holder(&state, &token).await? {
+        Ok(_) => private_html(StatusCode::OK, &ResumePage { token }),
+        Err(lookup) => link_problem(lookup),
+    })
+}
+
+#[derive(Template)]
 #[template(path = "leave.html")]
 struct LeavePage {
     token: String,

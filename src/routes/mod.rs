@@ -1,6 +1,7 @@
 //! One file per resource.
 
 mod confirm;
+mod followup;
 mod health;
 mod home;
 mod learned;
@@ -19,9 +20,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(signup::check_email)
         .service(confirm::show)
         .service(confirm::confirm)
+        .service(followup::show)
+        .service(followup::save)
         .service(manage::show)
         .service(manage::update)
         .service(manage::pause)
+        .service(manage::resume_page)
         .service(manage::resume)
         .service(manage::leave_page)
         .service(manage::leave)

@@ -221,9 +221,11 @@ impl TestApp {
 
     /// Adds a confirmed, active participant straight into the database.
     pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
+        let (name, email_q, organisation) =
+            (sql_text(name), sql_text(email), sql_text(organisation));
         self.execute(&format!(
             "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
-             VALUES ('active', '{name}', '{email}', lower('{email}'), '01632 960 001', '{organisation}', 'monthly',
+             VALUES ('active', {name}, {email_q}, lower({email_q}), '01632 960 001', {organisation}, 'monthly',
                      CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
         ));
         self.id_of(email)
@@ -265,6 +267,11 @@ impl TestApp {
             "an email failed"
         );
     }
+}
+
+/// A text as an SQL string literal.
+pub fn sql_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 async fn read(response: reqwest::Response) -> Page {

@@ -6,7 +6,9 @@ mod common;
 
 mod confirm;
 mod delivery;
+mod followup;
 mod helpers;
+mod learned;
 mod manage;
 mod robustness;
 mod rounds;

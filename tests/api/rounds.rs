@@ -15,6 +15,7 @@ fn manual(include_all: bool, force: bool) -> RoundOptions {
         include_all,
         force,
         odd_one_out: OddOneOutSetting::Trio,
+        followup_after_days: 14,
     }
 }
 

@@ -1,0 +1,117 @@
+//! `/admin`: who is taking part, when the next round runs, and how recent
+//! rounds went.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+
+use super::chart::{self, Point};
+use super::{AdminError, Chrome, SignedIn};
+use crate::db::{self, participants, report};
+use crate::rounds::schedule::next_slot;
+use crate::startup::AppState;
+use crate::web::private_html;
+
+/// One row of the recent-rounds table.
+struct RoundRow {
+    id: i64,
+    date: String,
+    people: u64,
+    groups: u64,
+    answered: String,
+    met: String,
+    shared: u64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    awaiting: i64,
+    active: i64,
+    paused: i64,
+    left: i64,
+    next_round: String,
+    rounds: Vec<RoundRow>,
+    chart: String,
+    chart_text: String,
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.0}%"))
+}
+
+/// How many recent rounds the dashboard shows.
+const RECENT: usize = 10;
+
+#[get("/admin")]
+#[tracing::instrument(name = "admin_dashboard", skip_all)]
+pub async fn dashboard(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (counts, reports) = db::run(&state.pool, |conn| {
+        Ok((
+            participants::count_by_status(conn)?,
+            report::load(conn, None)?,
+        ))
+    })
+    .await?;
+    let count = |status: &str| {
+        counts
+            .iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    let recent: Vec<&report::RoundReport> = reports.iter().rev().take(RECENT).collect();
+    let rounds: Vec<RoundRow> = recent
+        .iter()
+        .map(|r| RoundRow {
+            id: r.id,
+            date: crate::domain::long_date(r.started_at.date()),
+            people: r.figures.members,
+            groups: r.figures.groups,
+            answered: percent(r.figures.answered_pct()),
+            met: percent(r.figures.of_answered(r.figures.met_yes)),
+            shared: r.figures.outputs_shared,
+        })
+        .collect();
+    let points: Vec<Point> = recent
+        .iter()
+        .rev()
+        .map(|r| Point {
+            label: format!("Round {}", r.id),
+            people: r.figures.members,
+            meet_rate: r.figures.of_answered(r.figures.met_yes),
+        })
+        .collect();
+    let schedule = &state.settings.schedule;
+    let next_round = if schedule.enabled {
+        next_slot(schedule, chrono::Utc::now()).map_or_else(
+            || "No more rounds are scheduled".to_owned(),
+            |slot| {
+                let local = slot.with_timezone(&schedule.timezone);
+                format!(
+                    "{} at {}",
+                    crate::domain::long_date(local.date_naive()),
+                    local.format("%H:%M")
+                )
+            },
+        )
+    } else {
+        "Rounds are not scheduled (schedule.enabled is off): run them from the Rounds page"
+            .to_owned()
+    };
+    let page = DashboardPage {
+        chrome: Chrome::new(&signed_in, "dashboard"),
+        awaiting: count("pending"),
+        active: count("active"),
+        paused: count("paused"),
+        left: count("left"),
+        next_round,
+        rounds,
+        chart: chart::render(&points),
+        chart_text: chart::description(&points),
+    };
+    Ok(private_html(StatusCode::OK, &page))
+}

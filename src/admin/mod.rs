@@ -1,0 +1,39 @@
+//! The organiser console under `/admin`: sign-in, dashboard, rounds,
+//! participants, import, export and the outbox. Every state-changing request
+//! is a POST carrying the session's form token from this site.
+
+mod auth;
+mod chart;
+mod dashboard;
+mod form;
+pub mod password;
+mod session;
+
+use actix_web::web;
+
+pub use form::AdminForm;
+pub use session::{AdminError, SignedIn};
+
+/// What every organiser page's header needs.
+pub struct Chrome {
+    pub email: String,
+    pub csrf_token: String,
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn new(signed_in: &SignedIn, section: &'static str) -> Self {
+        Self {
+            email: signed_in.email.clone(),
+            csrf_token: signed_in.csrf_token.clone(),
+            section,
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(auth::show)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(dashboard::dashboard);
+}

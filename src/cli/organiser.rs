@@ -1,0 +1,108 @@
+//! `unmentoring organiser add EMAIL | remove EMAIL | list`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::admin::password;
+use crate::configuration::Settings;
+use crate::db::{self, organisers};
+use crate::domain::ParticipantEmail;
+use crate::startup::open_database;
+
+#[derive(Debug, Subcommand)]
+pub enum OrganiserCommand {
+    /// Add an organiser. The password is asked for (or read from standard
+    /// input when it is not a terminal), never taken from the command line.
+    Add {
+        /// Their email address, used to sign in.
+        email: String,
+    },
+    /// Remove an organiser and sign them out.
+    Remove { email: String },
+    /// List the organisers.
+    List,
+}
+
+pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Result<ExitCode> {
+    let pool = open_database(&settings).await?;
+    match command {
+        OrganiserCommand::Add { email } => {
+            let address = match ParticipantEmail::parse(&email) {
+                Ok(address) => address,
+                Err(problem) => {
+                    eprintln!("{problem}.");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let secret = match read_password() {
+                Ok(secret) => secret,
+                Err(problem) => {
+                    eprintln!("{problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+            let (shown, key) = (address.as_str().to_owned(), address.key());
+            let added = db::run(&pool, move |conn| {
+                organisers::add(conn, &shown, &key, &hash, db::now())
+            })
+            .await?;
+            if added {
+                println!(
+                    "Added organiser {}. They can sign in at /admin/login.",
+                    address.as_str()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} is already an organiser.", address.as_str());
+                Ok(ExitCode::from(3))
+            }
+        }
+        OrganiserCommand::Remove { email } => {
+            let key = email.trim().to_lowercase();
+            let removed = db::run(&pool, move |conn| organisers::remove(conn, &key)).await?;
+            if removed {
+                println!("Removed organiser {}.", email.trim());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} is not an organiser.", email.trim());
+                Ok(ExitCode::from(3))
+            }
+        }
+        OrganiserCommand::List => {
+            let all = db::run(&pool, organisers::list).await?;
+            if all.is_empty() {
+                println!("No organisers yet. Add one with `unmentoring organiser add EMAIL`.");
+            }
+            for o in all {
+                println!("{}  (added {})", o.email, o.created_at.format("%Y-%m-%d"));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// From a prompt (typed twice, not shown) or one line of standard input.
+fn read_password() -> Result<String, String> {
+    let secret = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the new organiser: ")
+            .map_err(|e| e.to_string())?;
+        let again =
+            rpassword::prompt_password("The same password again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("The two passwords were different. Nothing was added.".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    password::check_new(&secret).map_err(|e| format!("{e}. Nothing was added."))?;
+    Ok(secret)
+}

@@ -1,0 +1,198 @@
+//! Organisers, their signed-in sessions, and failed sign-ins.
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{admin_sessions, login_failures, organisers};
+use super::Conn;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisers)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Organiser {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A signed-in session, with who it belongs to.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub organiser_id: i64,
+    pub email: String,
+    pub csrf_token: String,
+    pub last_seen_at: NaiveDateTime,
+}
+
+/// Adds an organiser; false if the address is taken already.
+pub fn add(
+    conn: &mut Conn,
+    email: &str,
+    key: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<bool> {
+    let added = diesel::insert_or_ignore_into(organisers::table)
+        .values((
+            organisers::email.eq(email),
+            organisers::email_key.eq(key),
+            organisers::password_hash.eq(password_hash),
+            organisers::created_at.eq(now),
+        ))
+        .execute(conn)
+        .context("could not add an organiser")?;
+    Ok(added == 1)
+}
+
+/// Removes an organiser and signs them out everywhere; false if unknown.
+pub fn remove(conn: &mut Conn, key: &str) -> anyhow::Result<bool> {
+    let removed = diesel::delete(organisers::table.filter(organisers::email_key.eq(key)))
+        .execute(conn)
+        .context("could not remove an organiser")?;
+    Ok(removed == 1)
+}
+
+pub fn list(conn: &mut Conn) -> anyhow::Result<Vec<Organiser>> {
+    organisers::table
+        .order(organisers::email_key)
+        .select(Organiser::as_select())
+        .load(conn)
+        .context("could not list organisers")
+}
+
+pub fn find_by_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Organiser>> {
+    organisers::table
+        .filter(organisers::email_key.eq(key))
+        .select(Organiser::as_select())
+        .first(conn)
+        .optional()
+        .context("could not look up an organiser")
+}
+
+pub fn create_session(
+    conn: &mut Conn,
+    id_hash: &str,
+    organiser_id: i64,
+    csrf_token: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    diesel::insert_into(admin_sessions::table)
+        .values((
+            admin_sessions::id_hash.eq(id_hash),
+            admin_sessions::organiser_id.eq(organiser_id),
+            admin_sessions::csrf_token.eq(csrf_token),
+            admin_sessions::created_at.eq(now),
+            admin_sessions::last_seen_at.eq(now),
+        ))
+        .execute(conn)
+        .context("could not start a session")?;
+    Ok(())
+}
+
+/// The session with this id, if it was used since `idle_since`.
+pub fn find_session(
+    conn: &mut Conn,
+    id_hash: &str,
+    idle_since: NaiveDateTime,
+) -> anyhow::Result<Option<Session>> {
+    let found: Option<(i64, String, String, NaiveDateTime)> = admin_sessions::table
+        .inner_join(organisers::table)
+        .filter(admin_sessions::id_hash.eq(id_hash))
+        .filter(admin_sessions::last_seen_at.gt(idle_since))
+        .select((
+            admin_sessions::organiser_id,
+            organisers::email,
+            admin_sessions::csrf_token,
+            admin_sessions::last_seen_at,
+        ))
+        .first(conn)
+        .optional()
+        .context("could not read a session")?;
+    Ok(
+        found.map(|(organiser_id, email, csrf_token, last_seen_at)| Session {
+            organiser_id,
+            email,
+            csrf_token,
+            last_seen_at,
+        }),
+    )
+}
+
+pub fn touch_session(conn: &mut Conn, id_hash: &str, now: NaiveDateTime) -> anyhow::Result<()> {
+    diesel::update(admin_sessions::table.find(id_hash))
+        .set(admin_sessions::last_seen_at.eq(now))
+        .execute(conn)
+        .context("could not refresh a session")?;
+    Ok(())
+}
+
+pub fn end_session(conn: &mut Conn, id_hash: &str) -> anyhow::Result<()> {
+    diesel::delete(admin_sessions::table.find(id_hash))
+        .execute(conn)
+        .context("could not end a session")?;
+    Ok(())
+}
+
+/// Forgets sessions idle since before `idle_since`.
+pub fn delete_idle_sessions(conn: &mut Conn, idle_since: NaiveDateTime) -> anyhow::Result<usize> {
+    diesel::delete(admin_sessions::table.filter(admin_sessions::last_seen_at.le(idle_since)))
+        .execute(conn)
+        .context("could not delete idle sessions")
+}
+
+pub fn record_failure(
+    conn: &mut Conn,
+    key: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::email_key.eq(key),
+            login_failures::ip.eq(ip),
+            login_failures::failed_at.eq(now),
+        ))
+        .execute(conn)
+        .context("could not record a failed sign-in")?;
+    Ok(())
+}
+
+/// Recent failures for this account or this address: the larger count, and the latest time.
+pub fn recent_failures(
+    conn: &mut Conn,
+    key: &str,
+    ip: &str,
+    since: NaiveDateTime,
+) -> anyhow::Result<(i64, Option<NaiveDateTime>)> {
+    let count_and_last =
+        |conn: &mut Conn, by_account: bool| -> anyhow::Result<(i64, Option<NaiveDateTime>)> {
+            let query = login_failures::table
+                .filter(login_failures::failed_at.gt(since))
+                .into_boxed();
+            let query = if by_account {
+                query.filter(login_failures::email_key.eq(key))
+            } else {
+                query.filter(login_failures::ip.eq(ip))
+            };
+            query
+                .select((
+                    diesel::dsl::count_star(),
+                    diesel::dsl::max(login_failures::failed_at),
+                ))
+                .first(conn)
+                .context("could not count failed sign-ins")
+        };
+    let (by_account, last_account) = count_and_last(conn, true)?;
+    let (by_ip, last_ip) = count_and_last(conn, false)?;
+    Ok((by_account.max(by_ip), last_account.max(last_ip)))
+}
+
+/// A successful sign-in clears the account's failures.
+pub fn clear_failures(conn: &mut Conn, key: &str) -> anyhow::Result<()> {
+    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(key)))
+        .execute(conn)
+        .context("could not clear failed sign-ins")?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! The follow-up reminder, and the notice sent to someone paused for silence.
+
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::compose::Composer;
+use super::EmailKind;
+use crate::db::outbox::NewEmail;
+use crate::db::participants::Participant;
+use crate::domain::{long_date, Token};
+
+#[derive(Template)]
+#[template(path = "email/followup.txt")]
+struct ReminderText<'a> {
+    name: &'a str,
+    round_date: &'a str,
+    followup_link: &'a str,
+    manage_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/followup.html")]
+struct ReminderHtml<'a> {
+    name: &'a str,
+    round_date: &'a str,
+    followup_link: &'a str,
+    manage_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/paused.txt")]
+struct PausedText<'a> {
+    name: &'a str,
+    resume_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/paused.html")]
+struct PausedHtml<'a> {
+    name: &'a str,
+    resume_link: &'a str,
+}
+
+impl Composer {
+    /// "Did you meet? Share what you learned", with the member's own links.
+    pub fn followup_reminder(
+        &self,
+        person: &Participant,
+        round_date: NaiveDate,
+        followup: &Token,
+        manage: &Token,
+    ) -> anyhow::Result<NewEmail> {
+        let followup_link = self
+            .base_url()
+            .join(&format!("/followup/{}", followup.as_str()));
+        let manage_link = self.base_url().join(&format!("/me/{}", manage.as_str()));
+        let round_date = long_date(round_date);
+        let (name, round_date) = (person.name.as_str(), round_date.as_str());
+        let (followup_link, manage_link) = (followup_link.as_str(), manage_link.as_str());
+        self.to_person(
+            EmailKind::Followup,
+            person,
+            "UnMentoring: did you meet, and what did you learn?",
+            ReminderText {
+                name,
+                round_date,
+                followup_link,
+                manage_link,
+            }
+            .render()?,
+            ReminderHtml {
+                name,
+                round_date,
+                followup_link,
+                manage_link,
+            }
+            .render()?,
+        )
+    }
+
+    /// Sent when three rounds in a row went unanswered: paused, and how to come back.
+    pub fn paused_for_silence(
+        &self,
+        person: &Participant,
+        manage: &Token,
+    ) -> anyhow::Result<NewEmail> {
+        let resume_link = self
+            .base_url()
+            .join(&format!("/me/{}/resume", manage.as_str()));
+        let (name, resume_link) = (person.name.as_str(), resume_link.as_str());
+        self.to_person(
+            EmailKind::Manage,
+            person,
+            "We have paused your UnMentoring introductions",
+            PausedText { name, resume_link }.render()?,
+            PausedHtml { name, resume_link }.render()?,
+        )
+    }
+}

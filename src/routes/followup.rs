@@ -1,0 +1,268 @@
+//! `/followup/{token}`: one member of one group says whether they met and
+//! shares what they learned. GET shows the form with what they said before;
+//! POST records. Nothing entered before is lost; one member's answer never
+//! touches another's.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse, ResponseError};
+use askama::Template;
+use serde::Deserialize;
+
+use super::confirm::link_problem;
+use crate::db::followups::{self, Answer, Membership, SharedLink};
+use crate::db::participants::Status;
+use crate::db::tokens::{self, Lookup};
+use crate::db::{self};
+use crate::domain::{
+    long_date, FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, TokenPurpose, URL_SLOTS,
+};
+use crate::startup::AppState;
+use crate::web::forms::RadioOption;
+use crate::web::{private_html, see_other, server_error};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FollowupError {
+    #[error("could not read or store a follow-up")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ResponseError for FollowupError {
+    fn error_response(&self) -> HttpResponse {
+        let Self::Unexpected(e) = self;
+        tracing::error!(error = %format!("{e:#}"), "follow-up failed");
+        server_error()
+    }
+}
+
+/// A stored link, shown with a box to remove it.
+struct LinkRow {
+    id: i64,
+    url: String,
+    display: String,
+}
+
+/// A link box: its id (`url-1`...), what is in it, its error.
+struct UrlBox {
+    id: String,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "followup.html")]
+struct FollowupPage {
+    token: String,
+    errors: FieldErrors,
+    saved: bool,
+    partners: String,
+    round_date: String,
+    met: Vec<RadioOption>,
+    met_error: Option<String>,
+    reasons: Vec<RadioOption>,
+    reason_error: Option<String>,
+    links: Vec<LinkRow>,
+    boxes: Vec<UrlBox>,
+    note: String,
+    note_error: Option<String>,
+    publish: Vec<RadioOption>,
+    publish_error: Option<String>,
+    scores: Vec<RadioOption>,
+    challenged_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    saved: String,
+}
+
+const PUBLISH: [(&str, &str); 2] = [
+    (
+        "yes",
+        "Yes, publish my links and note with my name and organisation",
+    ),
+    ("no", "No, keep them private"),
+];
+const SCORES: [(&str, &str); 5] = [
+    ("1", "1 – not at all"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5 – a lot"),
+];
+
+fn radios(options: &[(&'static str, &'static str)], chosen: Option<&str>) -> Vec<RadioOption> {
+    options
+        .iter()
+        .map(|&(value, label)| RadioOption {
+            value,
+            label,
+            checked: chosen == Some(value),
+        })
+        .collect()
+}
+
+fn names(partners: &[crate::db::participants::Participant]) -> String {
+    let names: Vec<&str> = partners
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    match names.as_slice() {
+        [] => "your partner".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
+    }
+}
+
+impl FollowupPage {
+    /// The page for `form` (what was sent, or what was stored) and `errors`.
+    fn new(
+        token: String,
+        membership: &Membership,
+        form: &FollowupForm,
+        links: Vec<SharedLink>,
+        errors: FieldErrors,
+    ) -> Self {
+        let met_options: Vec<(&'static str, &'static str)> =
+            Met::ALL.iter().map(|m| (m.as_str(), m.label())).collect();
+        let reason_options: Vec<(&'static str, &'static str)> = NoReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect();
+        let slots = form.urls.len().max(URL_SLOTS);
+        let boxes = (0..slots)
+            .map(|i| {
+                let id = format!("url-{}", i + 1);
+                UrlBox {
+                    value: form.urls.get(i).cloned().unwrap_or_default(),
+                    error: errors.get(&id).map(str::to_owned),
+                    id,
+                }
+            })
+            .collect();
+        Self {
+            token,
+            saved: false,
+            partners: names(&membership.partners),
+            round_date: long_date(membership.round_started_at.date()),
+            met: radios(&met_options, form.met.as_deref()),
+            met_error: errors.get("met").map(str::to_owned),
+            reasons: radios(&reason_options, form.no_reason.as_deref()),
+            reason_error: errors.get("no_reason").map(str::to_owned),
+            links: links
+                .into_iter()
+                .map(|l| LinkRow {
+                    id: l.id,
+                    display: FollowUpUrl::parse(&l.url)
+                        .map(|u| u.display())
+                        .unwrap_or_else(|_| l.url.clone()),
+                    url: l.url,
+                })
+                .collect(),
+            boxes,
+            note: form.note.clone().unwrap_or_default(),
+            note_error: errors.get("note").map(str::to_owned),
+            publish: radios(&PUBLISH, Some(form.publish.as_deref().unwrap_or("no"))),
+            publish_error: errors.get("publish").map(str::to_owned),
+            scores: radios(&SCORES, form.challenged.as_deref()),
+            challenged_error: errors.get("challenged").map(str::to_owned),
+            errors,
+        }
+    }
+}
+
+/// The stored answer as a form, to show it again.
+fn form_of(answer: Option<&Answer>) -> FollowupForm {
+    FollowupForm {
+        met: answer.map(|a| a.met.clone()),
+        no_reason: answer.and_then(|a| a.no_reason.clone()),
+        urls: Vec::new(),
+        note: answer.and_then(|a| a.note.clone()),
+        publish: answer.map(|a| if a.publish { "yes" } else { "no" }.to_owned()),
+        challenged: answer.and_then(|a| a.challenged).map(|c| c.to_string()),
+        remove: Vec::new(),
+    }
+}
+
+/// Whose follow-up link this is: their membership, answer and links.
+async fn holder(
+    state: &AppState,
+    token: &str,
+) -> anyhow::Result<Result<(Membership, Option<Answer>, Vec<SharedLink>), Lookup>> {
+    let raw = token.to_owned();
+    db::run(&state.pool, move |conn| {
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Followup, db::now())?;
+        let Lookup::Valid {
+            group_member_id: Some(member_id),
+            ..
+        } = lookup
+        else {
+            return Ok(Err(lookup));
+        };
+        let Some(membership) = followups::membership(conn, member_id)? else {
+            return Ok(Err(Lookup::Unknown));
+        };
+        if membership.person.status() == Status::Left {
+            return Ok(Err(Lookup::Unknown));
+        }
+        let answer = followups::answer(conn, member_id)?;
+        let links = followups::links(conn, member_id)?;
+        Ok(Ok((membership, answer, links)))
+    })
+    .await
+}
+
+#[get("/followup/{token}")]
+#[tracing::instrument(name = "followup_page", skip_all)]
+pub async fn show(
+    path: web::Path<String>,
+    query: web::Query<Saved>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, FollowupError> {
+    let token = path.into_inner();
+    let (membership, answer, links) = match holder(&state, &token).await? {
+        Ok(found) => found,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let mut page = FollowupPage::new(
+        token,
+        &membership,
+        &form_of(answer.as_ref()),
+        links,
+        FieldErrors::default(),
+    );
+    page.saved = query.saved == "1";
+    Ok(private_html(StatusCode::OK, &page))
+}
+
+#[post("/followup/{token}")]
+#[tracing::instrument(name = "followup_save", skip_all)]
+pub async fn save(
+    path: web::Path<String>,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, FollowupError> {
+    let token = path.into_inner();
+    let (membership, _, links) = match holder(&state, &token).await? {
+        Ok(found) => found,
+        Err(lookup) => return Ok(link_problem(lookup)),
+    };
+    let form = FollowupForm::from_pairs(url::form_urlencoded::parse(&body));
+    let answer = match form.validate() {
+        Ok(answer) => answer,
+        Err(errors) => {
+            let page = FollowupPage::new(token, &membership, &form, links, errors);
+            return Ok(private_html(StatusCode::OK, &page));
+        }
+    };
+    let member_id = membership.member_id;
+    db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| followups::save(conn, member_id, &answer, db::now()))
+    })
+    .await?;
+    tracing::info!(member_id, "follow-up recorded");
+    Ok(see_other(&format!(
+        "/followup/{token}?saved=1#main-content"
+    )))
+}

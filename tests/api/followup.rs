@@ -1,0 +1,299 @@
+use std::sync::Arc;
+
+use unmentoring::configuration::OddOneOutSetting;
+use unmentoring::db;
+use unmentoring::email::Composer;
+use unmentoring::jobs::Jobs;
+use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+
+use crate::common::mail::ReceivedEmail;
+use crate::helpers::{spawn_app, TestApp};
+
+async fn round(app: &TestApp) -> i64 {
+    let options = RoundOptions {
+        key: format!("manual:{}", uuid::Uuid::new_v4()),
+        trigger: Trigger::Manual,
+        include_all: true,
+        force: true,
+        odd_one_out: OddOneOutSetting::Trio,
+        followup_after_days: 14,
+    };
+    let composer = Composer::new(&app.settings);
+    let outcome = db::run(&app.pool, move |c| {
+        rounds::run(c, &composer, &options, db::now())
+    })
+    .await
+    .unwrap();
+    match outcome {
+        RoundOutcome::Ran { round, .. } => round.id,
+        other => panic!("no round: {other:?}"),
+    }
+}
+
+fn jobs(app: &TestApp) -> Jobs {
+    Jobs {
+        pool: app.pool.clone(),
+        composer: Composer::new(&app.settings),
+        followup_after_days: 14,
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
+    }
+}
+
+/// Two people, one round: their two introductions.
+async fn paired(app: &TestApp) -> (ReceivedEmail, ReceivedEmail) {
+    app.add_participant("Ann Able", "ann@example.org", "Leeds");
+    app.add_participant("Bob Baker", "bob@example.org", "Kent");
+    round(app).await;
+    (
+        app.email_for("ann@example.org", 2).await,
+        app.email_for("bob@example.org", 2).await,
+    )
+}
+
+#[tokio::test]
+async fn a_member_records_a_meeting_and_can_come_back_to_add_more() {
+    let app = spawn_app().await;
+    let (ann, bob) = paired(&app).await;
+    let link = ann.link_to(app.link_base(), "/followup/");
+    assert!(ann.html.contains(&link));
+    assert_ne!(
+        link,
+        bob.link_to(app.link_base(), "/followup/"),
+        "each member has their own link"
+    );
+    assert!(
+        !bob.text.contains(&link),
+        "a member's link never reaches their partner"
+    );
+
+    let page = app.get(&link).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.body.contains("we introduced you to Bob Baker"));
+    for field in ["met", "no_reason", "url", "note", "publish", "challenged"] {
+        assert!(page.body.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+
+    let saved = app
+        .post_form(
+            &link,
+            &[
+                ("met", "yes"),
+                ("url", "https://blog.example.org/what-i-learned"),
+                ("url", ""),
+                ("note", "We mapped a service"),
+                ("publish", "yes"),
+                ("challenged", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let after = app.get(&saved.location()).await;
+    assert!(after.body.contains("Your answers have been saved"));
+    assert!(after.body.contains("blog.example.org/what-i-learned"));
+    assert!(after.body.contains("We mapped a service"));
+    assert!(after
+        .body
+        .contains("id=\"met\" name=\"met\" type=\"radio\" value=\"yes\" checked"));
+
+    // A script adds a second link and says nothing else: the rest is kept.
+    let more = app
+        .post_form(
+            &link,
+            &[("met", "yes"), ("url", "social.example.com/@ann/1")],
+        )
+        .await;
+    assert_eq!(more.status, 303);
+    assert_eq!(app.count("shared_links"), 2);
+    assert_eq!(
+        app.count("shared_links WHERE url = 'https://social.example.com/@ann/1'"),
+        1
+    );
+    assert_eq!(app.count("followup_answers WHERE note = 'We mapped a service' AND publish = 1 AND challenged = 4"), 1);
+
+    // Bob's answer is his own.
+    let bob_link = bob.link_to(app.link_base(), "/followup/");
+    let bob_page = app.get(&bob_link).await;
+    assert!(!bob_page.body.contains("We mapped a service"));
+    assert!(!bob_page.body.contains("blog.example.org"));
+    app.post_form(&bob_link, &[("met", "no"), ("no_reason", "no_time")])
+        .await;
+    assert_eq!(app.count("followup_answers WHERE met = 'yes'"), 1);
+    assert_eq!(
+        app.count("followup_answers WHERE met = 'no' AND no_reason = 'no_time'"),
+        1
+    );
+    assert_eq!(app.count("shared_links"), 2);
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn unsafe_or_overlong_links_are_refused_with_the_values_kept() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    let link = ann.link_to(app.link_base(), "/followup/");
+    let long = format!("https://example.org/{}", "a".repeat(2000));
+    for bad in [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>x</script>",
+        "https://user:pw@example.org/",
+        long.as_str(),
+    ] {
+        let page = app
+            .post_form(
+                &link,
+                &[
+                    ("met", "yes"),
+                    ("url", "https://ok.example.org/fine"),
+                    ("url", bad),
+                    ("note", "Keep me"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 200, "{bad}");
+        assert!(page.title().starts_with("Error: "));
+        assert!(page.body.contains("<a href=\"#url-2\">"), "{bad}");
+        assert!(page.body.contains("value=\"https://ok.example.org/fine\""));
+        assert!(page.body.contains("Keep me"));
+        assert!(!page.body.contains("href=\"javascript:"));
+    }
+    let missing = app.post_form(&link, &[("note", "no answer")]).await;
+    assert!(missing.body.contains("<a href=\"#met\">"));
+    assert_eq!(app.count("followup_answers"), 0);
+    assert_eq!(app.count("shared_links"), 0);
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn the_reminder_goes_once_only_to_those_who_have_not_answered_and_not_too_soon() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    app.post_form(
+        &ann.link_to(app.link_base(), "/followup/"),
+        &[("met", "yes")],
+    )
+    .await;
+
+    assert_eq!(
+        jobs(&app).send_reminders().await.unwrap(),
+        0,
+        "not before followup.after_days"
+    );
+    app.execute("UPDATE rounds SET started_at = datetime('now', '-15 days')");
+    assert_eq!(jobs(&app).send_reminders().await.unwrap(), 1);
+    assert_eq!(jobs(&app).send_reminders().await.unwrap(), 0, "once only");
+
+    let reminder = app.email_for("bob@example.org", 3).await;
+    assert_eq!(reminder.kind, "followup");
+    assert!(reminder.is_for("bob@example.org"));
+    let page = app
+        .get(&reminder.link_to(app.link_base(), "/followup/"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ann Able"));
+    assert_eq!(
+        app.smtp
+            .received()
+            .iter()
+            .filter(|e| e.kind == "followup")
+            .count(),
+        1
+    );
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn three_silent_rounds_pause_a_person_and_two_do_not() {
+    let app = spawn_app().await;
+    for (name, email) in [
+        ("Quiet", "quiet@example.org"),
+        ("Talky", "talky@example.org"),
+        ("Chatty", "chatty@example.org"),
+        ("Busy", "busy@example.org"),
+    ] {
+        app.add_participant(name, email, name);
+    }
+    let quiet = app.id_of("quiet@example.org");
+    let mut emails_so_far = 0;
+    for silent_before in 0..3 {
+        round(&app).await;
+        let paused = app.count(&format!(
+            "participants WHERE id = {quiet} AND status = 'paused'"
+        ));
+        assert_eq!(paused, 0, "not paused after {silent_before} silent rounds");
+        emails_so_far += 4;
+        let all = app.wait_for_emails(emails_so_far).await;
+        // Everyone but Quiet answers every round.
+        for email in all.iter().filter(|e| e.kind == "intro").rev().take(4) {
+            if !email.is_for("quiet@example.org") {
+                app.post_form(
+                    &email.link_to(app.link_base(), "/followup/"),
+                    &[("met", "yes")],
+                )
+                .await;
+            }
+        }
+        // The rounds so far move back in time, past the follow-up window.
+        app.execute("UPDATE rounds SET started_at = datetime(started_at, '-30 days')");
+    }
+    // The fourth round finds three judged, silent rounds in a row.
+    round(&app).await;
+    assert_eq!(
+        app.count(&format!(
+            "participants WHERE id = {quiet} AND status = 'paused'"
+        )),
+        1
+    );
+    assert_eq!(app.count(&format!("group_members WHERE participant_id = {quiet} AND round_id = (SELECT MAX(id) FROM rounds)")), 0);
+    let notice = app.email_for("quiet@example.org", emails_so_far + 4).await;
+    assert_eq!(notice.kind, "manage");
+    let resume = notice.link_to(app.link_base(), "/me/");
+    assert!(resume.ends_with("/resume"));
+    let page = app.get(&resume).await;
+    assert!(page.body.contains("Resume my introductions"));
+    assert_eq!(
+        app.count(&format!(
+            "participants WHERE id = {quiet} AND status = 'paused'"
+        )),
+        1,
+        "a GET changes nothing"
+    );
+    assert_eq!(app.post_form(&resume, &[("", "")]).await.status, 303);
+    assert_eq!(
+        app.count(&format!(
+            "participants WHERE id = {quiet} AND status = 'active'"
+        )),
+        1
+    );
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn a_person_who_left_has_no_follow_up_page() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    let link = ann.link_to(app.link_base(), "/followup/");
+    app.post_form(
+        &link,
+        &[
+            ("met", "yes"),
+            ("url", "https://blog.example.org/x"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    let manage = ann.link_to(app.link_base(), "/me/");
+    app.post_form(&format!("{manage}/leave"), &[("", "")]).await;
+    assert_eq!(app.get(&link).await.status, 404);
+    assert_eq!(
+        app.count("shared_links"),
+        0,
+        "what they shared goes with them"
+    );
+    assert_eq!(
+        app.count("followup_answers WHERE met = 'yes' AND note IS NULL AND publish = 0"),
+        1,
+        "the anonymous answer stays"
+    );
+    app.assert_all_email_sent().await;
+}

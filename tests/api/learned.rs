@@ -1,0 +1,461 @@
+//! The public learning log: `/learned` and `/learned.atom`.
+
+use std::collections::HashSet;
+
+use atom_syndication::Feed;
+use diesel::prelude::*;
+use unmentoring::db;
+
+use crate::helpers::{spawn_app, Page, TestApp, LINK_BASE};
+
+const PHONE: &str = "01632 960 001";
+
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn last_id(app: &TestApp, table: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let mut conn = app.pool.get().unwrap();
+    diesel::sql_query(format!("SELECT MAX(id) AS id FROM {table}"))
+        .get_result::<Id>(&mut conn)
+        .unwrap()
+        .id
+}
+
+/// A round that started at `started_at` ("2026-11-23 09:00:00", UTC).
+fn round(app: &TestApp, started_at: &str) -> i64 {
+    app.execute(&format!(
+        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
+                             people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
+         VALUES ('manual:{}', 'manual', 1, 0, 'trio', '{started_at}', 2, 1, 0, 0, 0, 0)",
+        uuid::Uuid::new_v4()
+    ));
+    last_id(app, "rounds")
+}
+
+fn member(app: &TestApp, round_id: i64, group: i32, participant: i64) -> i64 {
+    app.execute(&format!(
+        "INSERT INTO group_members (round_id, group_number, participant_id)
+         VALUES ({round_id}, {group}, {participant})"
+    ));
+    last_id(app, "group_members")
+}
+
+fn answer(app: &TestApp, member_id: i64, met: &str, note: Option<&str>, publish: bool) {
+    let note = note.map_or_else(|| "NULL".to_owned(), quoted);
+    app.execute(&format!(
+        "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
+         VALUES ({member_id}, '{met}', {note}, {}, '2026-11-24 08:00:00', '2026-11-24 08:00:00')",
+        i32::from(publish)
+    ));
+}
+
+fn share(app: &TestApp, member_id: i64, url: &str, created_at: &str) -> i64 {
+    app.execute(&format!(
+        "INSERT INTO shared_links (group_member_id, url, created_at)
+         VALUES ({member_id}, {}, '{created_at}')",
+        quoted(url)
+    ));
+    last_id(app, "shared_links")
+}
+
+/// Jo published a link; Sam, in the same pair, did not; Alex left after
+/// publishing one; Kim was erased through the real leaving path.
+struct Fixture {
+    jo_link: i64,
+}
+
+const JO_URL: &str = "https://www.blog.example.org/posts/what-i-learned?ref=um";
+const JO_NOTE: &str = "We sketched our bin collection forms & found three quick wins.";
+const SECRET_URL: &str = "https://private.example.net/secret-post";
+const SECRET_NOTE: &str = "A note Sam did not want published";
+const LEFT_URL: &str = "https://gone.example.com/left-post";
+const LEFT_NOTE: &str = "A note from someone who left";
+const KIM_URL: &str = "https://kim.example.com/erased-post";
+
+fn fixture(app: &TestApp) -> Fixture {
+    let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
+    let sam = app.add_participant("Sam Hidden", "sam@people.test", "Bristol City Council");
+    let alex = app.add_participant("Alex Gone", "alex@people.test", "Kent County Council");
+    let kim = app.add_participant("Kim Erased", "kim@people.test", "Essex County Council");
+    app.execute(&format!(
+        "UPDATE participants SET skype = 'jo.skype.handle', google_id = 'jo.google@people.test' WHERE id = {jo}"
+    ));
+    let r = round(app, "2026-11-23 09:00:00");
+    let jo_m = member(app, r, 1, jo);
+    let sam_m = member(app, r, 1, sam);
+    let alex_m = member(app, r, 2, alex);
+    let kim_m = member(app, r, 2, kim);
+    answer(app, jo_m, "yes", Some(JO_NOTE), true);
+    answer(app, sam_m, "yes", Some(SECRET_NOTE), false);
+    answer(app, alex_m, "yes", Some(LEFT_NOTE), true);
+    answer(app, kim_m, "yes", Some("Kim's note"), true);
+    let jo_link = share(app, jo_m, JO_URL, "2026-11-24 10:00:00");
+    share(app, sam_m, SECRET_URL, "2026-11-24 11:00:00");
+    share(app, alex_m, LEFT_URL, "2026-11-24 12:00:00");
+    share(app, kim_m, KIM_URL, "2026-11-24 13:00:00");
+    // Left, but (say, mid-erasure) still has a name and a published link.
+    app.execute(&format!(
+        "UPDATE participants SET status = 'left' WHERE id = {alex}"
+    ));
+    let mut conn = app.pool.get().unwrap();
+    db::participants::erase(&mut conn, kim, db::now()).unwrap();
+    Fixture { jo_link }
+}
+
+/// Jo published `n` links, a minute apart: example.org/post-00 is the oldest.
+fn one_person_sharing(app: &TestApp, n: usize) {
+    let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
+    let m = member(app, round(app, "2026-11-23 09:00:00"), 1, jo);
+    answer(app, m, "yes", Some("Lots to share"), true);
+    for i in 0..n {
+        let (url, at) = (
+            format!("https://example.org/post-{i:02}"),
+            format!("2026-11-24 10:{i:02}:00"),
+        );
+        share(app, m, &url, &at);
+    }
+}
+
+fn items(page: &Page) -> usize {
+    page.body.matches("class=\"learning-log__item\"").count()
+}
+
+/// Nothing private, from anyone in the fixture, in `body`.
+fn assert_nothing_private(body: &str, what: &str) {
+    for private in [
+        SECRET_URL,
+        "private.example.net",
+        SECRET_NOTE,
+        "Sam Hidden",
+        LEFT_URL,
+        "gone.example.com",
+        LEFT_NOTE,
+        "Alex Gone",
+        "Kent County Council",
+        KIM_URL,
+        "kim.example.com",
+        "Kim Erased",
+        "@people.test",
+        PHONE,
+        "01632",
+        "jo.skype.handle",
+    ] {
+        assert!(!body.contains(private), "{what} shows {private:?}");
+    }
+}
+
+async fn feed(app: &TestApp) -> (Page, Feed) {
+    let page = app.get("/learned.atom").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let feed = page.body.parse::<Feed>().expect("the feed parses as Atom");
+    (page, feed)
+}
+
+#[tokio::test]
+async fn published_outputs_appear_with_who_what_and_when() {
+    let app = spawn_app().await;
+    let f = fixture(&app);
+    let page = app.get("/learned").await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert_eq!(page.title(), "What people learned – UnMentoring");
+    assert_eq!(items(&page), 1, "{}", page.body);
+    let body = &page.body;
+    assert!(body.contains("Jo Bloggs"));
+    assert!(body.contains("Leeds City Council"));
+    assert!(body.contains(&format!(
+        "<a href=\"{JO_URL}\" rel=\"noopener nofollow ugc\">blog.example.org/posts/what-i-learned</a>"
+    )));
+    assert!(body.contains("We sketched our bin collection forms &#38; found three quick wins."));
+    assert!(body.contains("23 November 2026"));
+    assert!(body.contains(&format!("id=\"link-{}\"", f.jo_link)));
+    assert!(body
+        .contains("<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/learned.atom\""));
+    assert!(body.contains("<a href=\"/learned.atom\">"));
+    // One item: no pagination.
+    assert!(!body.contains("aria-label=\"Pagination\""));
+}
+
+#[tokio::test]
+async fn unpublished_and_departed_people_never_appear_on_the_page_or_in_the_feed() {
+    let app = spawn_app().await;
+    fixture(&app);
+    let page = app.get("/learned").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Jo Bloggs"),
+        "the fixture shows something"
+    );
+    assert_nothing_private(&page.body, "the page");
+
+    let (raw, feed) = feed(&app).await;
+    assert_eq!(feed.entries().len(), 1);
+    assert!(raw.body.contains("Jo Bloggs"));
+    assert_nothing_private(&raw.body, "the feed");
+}
+
+#[tokio::test]
+async fn an_empty_log_says_so_and_its_feed_is_valid() {
+    let app = spawn_app().await;
+    let page = app.get("/learned").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Nothing published yet"));
+    assert_eq!(items(&page), 0);
+    assert!(page.body.contains("<strong>0 conversations</strong>"));
+    assert!(page.body.contains("<strong>0 things</strong>"));
+
+    let (raw, feed) = feed(&app).await;
+    assert_eq!(
+        raw.header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    assert!(feed.entries().is_empty());
+    assert_eq!(feed.updated().timestamp(), 0);
+}
+
+#[tokio::test]
+async fn the_log_is_paginated_twenty_at_a_time_newest_first() {
+    let app = spawn_app().await;
+    one_person_sharing(&app, 25);
+
+    let first = app.get("/learned").await;
+    assert_eq!(items(&first), 20);
+    let body = &first.body;
+    assert!(body.contains("<nav class=\"pagination\" aria-label=\"Pagination\">"));
+    assert!(body.contains("href=\"/learned?page=2\" rel=\"next\">Next page</a>"));
+    assert!(!body.contains("Previous page"));
+    assert!(body.contains("Page 1 of 2"));
+    let newest = body.find("example.org/post-24").unwrap();
+    let older = body.find("example.org/post-05").unwrap();
+    assert!(newest < older, "newest first");
+    assert!(!body.contains("example.org/post-04"));
+
+    let second = app.get("/learned?page=2").await;
+    assert_eq!(second.status, 200);
+    assert_eq!(items(&second), 5);
+    let title = "What people learned (page 2 of 2) – UnMentoring";
+    assert_eq!(second.title(), title);
+    let body = &second.body;
+    assert!(body.contains("href=\"/learned\" rel=\"prev\">Previous page</a>"));
+    assert!(!body.contains("Next page"));
+    for i in 0..5 {
+        assert!(body.contains(&format!("example.org/post-{i:02}")));
+    }
+    assert!(!body.contains("example.org/post-05"));
+
+    for bad in ["abc", "0", "-1", "1.5", "99999999999999999999999", ""] {
+        let page = app.get(&format!("/learned?page={bad}")).await;
+        assert_eq!(page.status, 200, "page={bad}");
+        assert_eq!(items(&page), 20, "page={bad} shows the first page");
+    }
+    let beyond = app.get("/learned?page=999").await;
+    assert_eq!(beyond.status, 200);
+    assert_eq!(items(&beyond), 0);
+    assert!(beyond.body.contains("There is nothing on page 999"));
+    assert!(beyond
+        .body
+        .contains("<a href=\"/learned\">Go to the first page</a>"));
+    assert!(!beyond.body.contains("Next page"));
+}
+
+#[tokio::test]
+async fn the_summary_counts_conversations_and_everything_shared() {
+    let app = spawn_app().await;
+    let people: Vec<i64> = (0..9)
+        .map(|i| {
+            app.add_participant(
+                &format!("Person {i}"),
+                &format!("p{i}@people.test"),
+                "A Council",
+            )
+        })
+        .collect();
+    let r1 = round(&app, "2026-11-23 09:00:00");
+    let r2 = round(&app, "2026-12-23 09:00:00");
+    // Round 1, group 1: one of two met. Counts once.
+    let a = member(&app, r1, 1, people[0]);
+    let b = member(&app, r1, 1, people[1]);
+    answer(&app, a, "yes", None, false);
+    answer(&app, b, "not_yet", None, false);
+    // Group 2: both met. Still one conversation.
+    let c = member(&app, r1, 2, people[2]);
+    let d = member(&app, r1, 2, people[3]);
+    answer(&app, c, "yes", None, true);
+    answer(&app, d, "yes", None, false);
+    // Group 3, a trio: nobody met.
+    let e = member(&app, r1, 3, people[4]);
+    member(&app, r1, 3, people[5]);
+    let g = member(&app, r1, 3, people[6]);
+    answer(&app, e, "no", None, false);
+    answer(&app, g, "not_yet", None, false);
+    // Round 2, group 1: the same people as round 1's group 1, who met again.
+    let h = member(&app, r2, 1, people[0]);
+    member(&app, r2, 1, people[1]);
+    answer(&app, h, "yes", None, true);
+    // Four links, two of them published.
+    share(&app, a, "https://example.org/a", "2026-11-24 10:00:00");
+    share(&app, c, "https://example.org/c", "2026-11-24 10:00:00");
+    share(&app, d, "https://example.org/d", "2026-11-24 10:00:00");
+    share(&app, h, "https://example.org/h", "2026-12-24 10:00:00");
+
+    let page = app.get("/learned").await;
+    assert!(
+        page.body
+            .contains("<strong>3 conversations</strong> took place"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<strong>4 things</strong> shared"));
+    assert!(page
+        .body
+        .contains("whether they chose to publish it or not"));
+    assert_eq!(items(&page), 2);
+    assert!(!page.body.contains("example.org/a\""));
+}
+
+#[tokio::test]
+async fn the_feed_is_atom_with_stable_ids_and_links_from_the_base_url() {
+    let app = spawn_app().await;
+    let f = fixture(&app);
+    let (raw, first) = feed(&app).await;
+    assert_eq!(
+        raw.header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    assert!(
+        !raw.body.contains("127.0.0.1"),
+        "links never come from the request"
+    );
+    assert_eq!(first.id(), format!("{LINK_BASE}/learned.atom"));
+    assert_eq!(first.title().as_str(), "What people learned – UnMentoring");
+    let rel = |feed: &Feed, rel: &str| {
+        feed.links()
+            .iter()
+            .find(|l| l.rel() == rel)
+            .map(|l| l.href().to_owned())
+    };
+    assert_eq!(
+        rel(&first, "self"),
+        Some(format!("{LINK_BASE}/learned.atom"))
+    );
+    assert_eq!(
+        rel(&first, "alternate"),
+        Some(format!("{LINK_BASE}/learned"))
+    );
+
+    let entry = &first.entries()[0];
+    assert_eq!(
+        entry.id(),
+        format!("{LINK_BASE}/learned#link-{}", f.jo_link)
+    );
+    assert_eq!(
+        entry.title().as_str(),
+        "Jo Bloggs (Leeds City Council) shared blog.example.org/posts/what-i-learned"
+    );
+    assert_eq!(entry.updated().to_rfc3339(), "2026-11-24T10:00:00+00:00");
+    assert_eq!(first.updated(), entry.updated());
+    assert_eq!(entry.links()[0].href(), JO_URL);
+    assert_eq!(entry.authors()[0].name(), "Jo Bloggs");
+    assert_eq!(entry.content().and_then(|c| c.value()), Some(JO_NOTE));
+    assert!(entry
+        .summary()
+        .unwrap()
+        .as_str()
+        .contains("23 November 2026"));
+
+    // A newer link arrives: it comes first, and the older entry keeps its id.
+    let pat = app.add_participant("Pat Newer", "pat@people.test", "Hackney Council");
+    let r = round(&app, "2026-12-23 09:00:00");
+    let m = member(&app, r, 1, pat);
+    answer(&app, m, "yes", None, true);
+    share(
+        &app,
+        m,
+        "https://social.example/@pat/1",
+        "2026-12-24 10:00:00",
+    );
+    let (_, second) = feed(&app).await;
+    assert_eq!(second.id(), first.id());
+    assert_eq!(second.entries().len(), 2);
+    assert_eq!(second.entries()[1].id(), entry.id());
+    assert_eq!(second.updated(), second.entries()[0].updated());
+    assert_eq!(
+        second.entries()[0].updated().to_rfc3339(),
+        "2026-12-24T10:00:00+00:00"
+    );
+    assert!(
+        second.entries()[0].content().is_none(),
+        "no note, no content"
+    );
+    let ids: HashSet<&str> = second.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), 2);
+    let (_, third) = feed(&app).await;
+    let again: Vec<&str> = third.entries().iter().map(|e| e.id()).collect();
+    let before: Vec<&str> = second.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(again, before, "ids are stable across requests");
+}
+
+#[tokio::test]
+async fn the_feed_holds_the_fifty_newest() {
+    let app = spawn_app().await;
+    one_person_sharing(&app, 55);
+    let (_, feed) = feed(&app).await;
+    assert_eq!(feed.entries().len(), 50);
+    let href = |i: usize| feed.entries()[i].links()[0].href().to_owned();
+    assert_eq!(href(0), "https://example.org/post-54");
+    assert_eq!(href(49), "https://example.org/post-05");
+    let ids: HashSet<&str> = feed.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), 50);
+    let mut times: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+    assert!(times.windows(2).all(|w| w[0] > w[1]), "newest first");
+    times.dedup();
+    assert_eq!(times.len(), 50);
+}
+
+#[tokio::test]
+async fn html_in_a_note_or_name_is_escaped_on_the_page_and_in_the_feed() {
+    let app = spawn_app().await;
+    let note = "<script>alert(1)</script> & \"quotes\"";
+    let jo = app.add_participant(
+        "Jo <b>Bold</b>",
+        "jo@people.test",
+        "Bath & North East Somerset Council",
+    );
+    let r = round(&app, "2026-11-23 09:00:00");
+    let m = member(&app, r, 1, jo);
+    answer(&app, m, "yes", Some(note), true);
+    share(
+        &app,
+        m,
+        "https://example.org/post?a=1&b=%3C2%3E",
+        "2026-11-24 10:00:00",
+    );
+
+    let page = app.get("/learned").await;
+    assert_eq!(items(&page), 1);
+    assert!(!page.body.contains("<script>"));
+    assert!(!page.body.contains("<b>Bold"));
+    assert!(page.body.contains("&#60;script&#62;alert(1)"));
+    assert!(page.body.contains("Jo &#60;b&#62;Bold"));
+    assert!(page.body.contains("Bath &#38; North East Somerset Council"));
+    assert!(page
+        .body
+        .contains("href=\"https://example.org/post?a=1&#38;b=%3C2%3E\""));
+
+    let (raw, feed) = self::feed(&app).await;
+    assert!(!raw.body.contains("<script>"));
+    assert!(!raw.body.contains("<b>"));
+    let entry = &feed.entries()[0];
+    assert_eq!(entry.content().and_then(|c| c.value()), Some(note));
+    assert_eq!(entry.authors()[0].name(), "Jo <b>Bold</b>");
+    assert_eq!(
+        entry.links()[0].href(),
+        "https://example.org/post?a=1&b=%3C2%3E"
+    );
+}
