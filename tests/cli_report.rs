@@ -38,97 +38,39 @@ fn migrated() -> (Site, SqliteConnection) {
     (site, conn)
 }
 
-fn person(id: i64, org: &str, status: &str) -> String {
-    let name = if status == "left" {
-        String::new()
-    } else {
-        format!("Person {id}")
-    };
-    format!(
-        "INSERT INTO participants (id, status, name, organisation, cadence, consent_at, created_at, updated_at)
-         VALUES ({id}, '{status}', '{name}', '{org}', 'monthly', '2026-09-01 00:00:00', '2026-09-01 00:00:00', '2026-09-01 00:00:00');"
-    )
-}
+const PERSON: &str = "INSERT INTO participants (id, status, name, organisation, cadence, consent_at, created_at, updated_at) VALUES";
+const WHEN: &str = "'monthly', '2026-09-01', '2026-09-01', '2026-09-01'";
+const ROUND: &str = "INSERT INTO rounds (id, round_key, trigger, seed, include_all, odd_one_out, started_at, people_due,
+    groups_count, trios, sat_out, forced_repeats, same_organisation_pairs) VALUES";
+const MEMBER: &str =
+    "INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES";
 
-fn round(id: i64, started: &str, groups: i32, trios: i32, due: i32, same_org: i32) -> String {
+/// The fixture described at the top of this file.
+fn fixture_sql() -> String {
     format!(
-        "INSERT INTO rounds (id, round_key, trigger, seed, include_all, odd_one_out, started_at, people_due,
-                             groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ({id}, 'manual:{id}', 'manual', 7, 0, 'trio', '{started}', {due}, {groups}, {trios}, 0, 0, {same_org});"
-    )
-}
-
-/// (member id, round, group, participant)
-fn member(id: i64, round: i64, group: i32, person: i64) -> String {
-    format!("INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES ({id}, {round}, {group}, {person});")
-}
-
-fn answer(member: i64, met: &str, challenged: Option<i32>) -> String {
-    let challenged = challenged.map_or("NULL".to_owned(), |c| c.to_string());
-    format!(
-        "INSERT INTO followup_answers (group_member_id, met, publish, challenged, answered_at, updated_at)
-         VALUES ({member}, '{met}', 0, {challenged}, '2026-10-20 10:00:00', '2026-10-20 10:00:00');"
-    )
-}
-
-fn link(member: i64, n: i32) -> String {
-    format!(
-        "INSERT INTO shared_links (group_member_id, url, created_at)
-         VALUES ({member}, 'https://example.org/{member}/{n}', '2026-10-20 10:00:00');"
+        "{PERSON} (1, 'active', 'P1', 'A', {WHEN}), (2, 'active', 'P2', 'B', {WHEN}),
+           (3, 'active', 'P3', 'A', {WHEN}), (4, 'active', 'P4', 'C', {WHEN}),
+           (5, 'left', '', '', {WHEN}), (6, 'active', 'P6', 'C', {WHEN}), (7, 'active', 'P7', 'B', {WHEN}),
+           (8, 'active', 'P8', 'C', {WHEN}), (9, 'active', 'P9', 'A', {WHEN});
+         -- Round 2 is stored first, so that insertion order is not the report's order.
+         {ROUND} (2, 'manual:2', 'manual', 7, 0, 'trio', '2026-11-02 09:00:00', 8, 4, 0, 0, 0, 1),
+                 (1, 'manual:1', 'manual', 7, 0, 'trio', '2026-10-05 09:00:00', 7, 3, 1, 0, 0, 1);
+         {MEMBER} (1, 1, 1, 1), (2, 1, 1, 2), (3, 1, 2, 3), (4, 1, 2, 4), (5, 1, 3, 5), (6, 1, 3, 6), (7, 1, 3, 7),
+           (11, 2, 1, 1), (12, 2, 1, 3), (13, 2, 2, 2), (14, 2, 2, 8), (15, 2, 3, 4), (16, 2, 3, 9),
+           (17, 2, 4, 5), (18, 2, 4, 6);
+         INSERT INTO followup_answers (group_member_id, met, challenged, answered_at, updated_at)
+           SELECT column1, column2, column3, '2026-10-20', '2026-10-20' FROM (VALUES
+           (1, 'yes', 4), (2, 'yes', 5), (3, 'no', NULL), (5, 'not_yet', NULL), (6, 'yes', 2),
+           (11, 'yes', 3), (12, 'yes', NULL), (13, 'not_yet', NULL), (14, 'not_yet', 1));
+         INSERT INTO shared_links (group_member_id, url, created_at)
+           SELECT column1, 'https://example.org/' || column2, '2026-10-20' FROM (VALUES
+           (1, 'a'), (1, 'b'), (6, 'c'), (11, 'd'), (13, 'e'), (14, 'f'), (14, 'g'));"
     )
 }
 
 fn fixture() -> Site {
     let (site, mut conn) = migrated();
-    let mut sql = String::new();
-    for (id, org) in [
-        (1, "A"),
-        (2, "B"),
-        (3, "A"),
-        (4, "C"),
-        (6, "C"),
-        (7, "B"),
-        (8, "C"),
-        (9, "A"),
-    ] {
-        sql += &person(id, org, "active");
-    }
-    sql += &person(5, "", "left");
-    // Round 2 is inserted first: the report orders by start time.
-    sql += &round(2, "2026-11-02 09:00:00", 4, 0, 8, 1);
-    sql += &round(1, "2026-10-05 09:00:00", 3, 1, 7, 1);
-    for (id, round, group, person) in [
-        (1, 1, 1, 1),
-        (2, 1, 1, 2),
-        (3, 1, 2, 3),
-        (4, 1, 2, 4),
-        (5, 1, 3, 5),
-        (6, 1, 3, 6),
-        (7, 1, 3, 7),
-        (11, 2, 1, 1),
-        (12, 2, 1, 3),
-        (13, 2, 2, 2),
-        (14, 2, 2, 8),
-        (15, 2, 3, 4),
-        (16, 2, 3, 9),
-        (17, 2, 4, 5),
-        (18, 2, 4, 6),
-    ] {
-        sql += &member(id, round, group, person);
-    }
-    sql += &answer(1, "yes", Some(4));
-    sql += &answer(2, "yes", Some(5));
-    sql += &answer(3, "no", None);
-    sql += &answer(5, "not_yet", None);
-    sql += &answer(6, "yes", Some(2));
-    sql += &answer(11, "yes", Some(3));
-    sql += &answer(12, "yes", None);
-    sql += &answer(13, "not_yet", None);
-    sql += &answer(14, "not_yet", Some(1));
-    for (member, n) in [(1, 1), (1, 2), (6, 1), (11, 1), (13, 1), (14, 1), (14, 2)] {
-        sql += &link(member, n);
-    }
-    conn.batch_execute(&sql).unwrap();
+    conn.batch_execute(&fixture_sql()).unwrap();
     site
 }
 
@@ -382,15 +324,12 @@ fn one_round_alone_has_no_total_and_an_unknown_round_exits_2() {
 #[test]
 fn a_round_nobody_answered_has_no_percentages_of_answers() {
     let (mut site, mut conn) = migrated();
-    let sql = [
-        person(1, "A", "active"),
-        person(2, "A", "active"),
-        round(1, "2026-10-05 09:00:00", 1, 0, 2, 1),
-        member(1, 1, 1, 1),
-        member(2, 1, 1, 2),
-    ]
-    .concat();
-    conn.batch_execute(&sql).unwrap();
+    conn.batch_execute(&format!(
+        "{PERSON} (1, 'active', 'P1', 'A', {WHEN}), (2, 'active', 'P2', 'A', {WHEN});
+         {ROUND} (1, 'manual:1', 'manual', 7, 0, 'trio', '2026-10-05 09:00:00', 2, 1, 0, 0, 0, 1);
+         {MEMBER} (1, 1, 1, 1), (2, 1, 1, 2);"
+    ))
+    .unwrap();
     let silent = Expected {
         round: "1",
         started: "2026-10-05T09:00:00Z",

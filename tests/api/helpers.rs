@@ -281,3 +281,116 @@ async fn read(response: reqwest::Response) -> Page {
         body: response.text().await.unwrap(),
     }
 }
+
+/// An organiser signed in through `/admin/login`. The session cookie is sent
+/// by hand: in tests `server.base_url` is https, so the cookie is `Secure`.
+pub struct Organiser<'a> {
+    pub app: &'a TestApp,
+    pub cookie: String,
+    pub csrf_token: String,
+}
+
+impl TestApp {
+    /// Adds an organiser with this password, as `unmentoring organiser add` does.
+    pub fn add_organiser(&self, email: &str, password: &str) {
+        let hash = unmentoring::admin::password::hash(password).unwrap();
+        let mut conn = self.pool.get().unwrap();
+        let added = unmentoring::db::organisers::add(
+            &mut conn,
+            email,
+            &email.to_lowercase(),
+            &hash,
+            db::now(),
+        )
+        .unwrap();
+        assert!(added);
+    }
+
+    pub async fn post_login(&self, email: &str, password: &str) -> Page {
+        self.post_form("/admin/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Adds an organiser and signs them in.
+    pub async fn organiser(&self) -> Organiser<'_> {
+        self.add_organiser("organiser@example.org", "a long test password");
+        let page = self
+            .post_login("organiser@example.org", "a long test password")
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        let set_cookie = page.header("set-cookie");
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let mut organiser = Organiser {
+            app: self,
+            cookie,
+            csrf_token: String::new(),
+        };
+        let dashboard = organiser.get("/admin").await;
+        assert_eq!(dashboard.status, 200, "{}", dashboard.body);
+        organiser.csrf_token =
+            csrf_token_in(&dashboard.body).expect("a form token on the dashboard");
+        organiser
+    }
+}
+
+/// The `csrf_token` hidden field's value in a page.
+pub fn csrf_token_in(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+impl Organiser<'_> {
+    pub async fn get(&self, path: &str) -> Page {
+        let url = format!("{}{}", self.app.address, path);
+        read(
+            self.app
+                .client
+                .get(url)
+                .header("cookie", &self.cookie)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POSTs a form with this session's token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &self.csrf_token));
+        self.post_raw_form(path, &form).await
+    }
+
+    /// POSTs exactly these fields (no token added).
+    pub async fn post_raw_form(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let url = format!("{}{}", self.app.address, path);
+        let response = self
+            .app
+            .client
+            .post(url)
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    }
+
+    /// POSTs a multipart form (a file upload) with this session's token added.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let url = format!("{}{}", self.app.address, path);
+        let form = form.text("csrf_token", self.csrf_token.clone());
+        let response = self
+            .app
+            .client
+            .post(url)
+            .header("cookie", &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    }
+}

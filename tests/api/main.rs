@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin_auth;
 mod confirm;
 mod delivery;
 mod followup;
