@@ -219,7 +219,7 @@ fn add_members(
         }
         let group = open.as_mut().expect("a group is open");
         group.size += 1;
-        group.met |= met.is_some();
+        group.met |= met.as_deref() == Some("yes");
         let Some(&i) = index.get(&round_id) else {
             continue;
         };
