@@ -69,6 +69,9 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     app.post_form("/signup", &form).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.post_form(&format!("{manage}/leave"), &[("", "")]).await;
+    app.add_organiser("organiser@example.org", "the organiser's secret phrase");
+    app.post_login("organiser@example.org", "a wrong secret phrase").await;
+    app.post_login("organiser@example.org", "the organiser's secret phrase").await;
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -77,12 +80,16 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     );
     assert!(text.contains("signup confirmed"));
     assert!(text.contains("email refused for good"));
+    assert!(text.contains("failed organiser sign-in") && text.contains("organiser signed in"));
     for secret in [
         email,
         "07700 900982",
         "07700900982",
         confirm.rsplit('/').next().unwrap(),
         manage.rsplit('/').next().unwrap(),
+        "a wrong secret phrase",
+        "the organiser's secret phrase",
+        "organiser@example.org",
     ] {
         assert!(!text.contains(secret), "the logs contain {secret}");
     }
