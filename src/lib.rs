@@ -8,6 +8,8 @@ pub mod configuration;
 pub mod db;
 pub mod domain;
 pub mod email;
+pub mod export;
+pub mod import;
 pub mod jobs;
 pub mod rounds;
 pub mod routes;

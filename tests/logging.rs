@@ -70,8 +70,10 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.post_form(&format!("{manage}/leave"), &[("", "")]).await;
     app.add_organiser("organiser@example.org", "the organiser's secret phrase");
-    app.post_login("organiser@example.org", "a wrong secret phrase").await;
-    app.post_login("organiser@example.org", "the organiser's secret phrase").await;
+    app.post_login("organiser@example.org", "a wrong secret phrase")
+        .await;
+    app.post_login("organiser@example.org", "the organiser's secret phrase")
+        .await;
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(

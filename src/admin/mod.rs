@@ -5,8 +5,13 @@
 mod auth;
 mod chart;
 mod dashboard;
+mod export;
 mod form;
+mod import;
+mod outbox;
+mod participants;
 pub mod password;
+mod rounds;
 mod session;
 
 use actix_web::web;
@@ -35,5 +40,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(auth::show)
         .service(auth::login)
         .service(auth::logout)
-        .service(dashboard::dashboard);
+        .service(dashboard::dashboard)
+        .service(import::show)
+        .service(import::upload)
+        .service(export::show)
+        .service(export::download)
+        .service(rounds::list)
+        .service(rounds::preview)
+        .service(rounds::run)
+        .service(rounds::show)
+        .service(outbox::list)
+        .service(outbox::retry)
+        .service(participants::list)
+        .service(participants::show)
+        .service(participants::remove_page)
+        .service(participants::change);
 }

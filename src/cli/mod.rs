@@ -2,6 +2,7 @@
 //! `send-test-email`, `round`.
 
 mod organiser;
+mod participants;
 mod report;
 mod round;
 
@@ -55,6 +56,9 @@ enum Command {
     /// Add, remove and list the organisers who can sign in to /admin.
     #[command(subcommand)]
     Organiser(organiser::OrganiserCommand),
+    /// Import participants from a CSV file, or export participants, rounds and outputs as CSV.
+    #[command(subcommand)]
+    Participants(participants::ParticipantsCommand),
 }
 
 pub async fn main() -> ExitCode {
@@ -96,6 +100,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Round(command) => round::run(command, settings).await,
         Command::Report(args) => report::run(args, settings).await,
         Command::Organiser(command) => organiser::run(command, settings).await,
+        Command::Participants(command) => participants::run(command, settings).await,
     }
 }
 

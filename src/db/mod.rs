@@ -1,6 +1,8 @@
 //! The SQLite database: connection pool, pragmas, migrations, and the one helper
 //! that runs blocking diesel code off the async runtime.
 
+pub mod admin_participants;
+pub mod admin_rounds;
 pub mod followups;
 pub mod learning_log;
 pub mod organisers;
@@ -10,6 +12,7 @@ pub mod report;
 pub mod rounds;
 pub mod schema;
 pub mod tokens;
+pub mod transfer;
 
 use std::path::Path;
 use std::time::Duration;

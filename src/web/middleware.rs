@@ -18,7 +18,11 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
     actix_web::middleware::DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CSP))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "no-referrer"))
+        // Not `no-referrer`: with it, browsers send `Origin: null` even on
+        // this site's own form posts, and the organiser console's Origin
+        // check refuses them. `same-origin` still sends nothing (no token in
+        // a path) to any other site.
+        .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((
             "Permissions-Policy",

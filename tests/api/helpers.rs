@@ -379,7 +379,6 @@ impl Organiser<'_> {
     }
 
     /// POSTs a multipart form (a file upload) with this session's token added.
-    #[allow(dead_code)]
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {
         let url = format!("{}{}", self.app.address, path);
         let form = form.text("csrf_token", self.csrf_token.clone());

@@ -5,6 +5,9 @@
 mod common;
 
 mod admin_auth;
+mod admin_import;
+mod admin_participants;
+mod admin_rounds;
 mod confirm;
 mod delivery;
 mod followup;

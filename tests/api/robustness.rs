@@ -15,7 +15,7 @@ async fn every_response_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
         assert!(csp.contains("default-src 'none'"), "{path}");
         assert_eq!(page.header("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(page.header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(page.header("referrer-policy"), "same-origin", "{path}");
     }
 }
 

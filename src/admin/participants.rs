@@ -1,0 +1,399 @@
+//! `/admin/participants`: find people, see one person's details and rounds,
+//! and pause, resume or remove them. Removing erases their personal details
+//! as leaving does, after a confirmation page.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::{AdminError, AdminForm, Chrome, SignedIn};
+use crate::db::admin_participants::{self as admin, Outcome, Partner, Person, Search, Source};
+use crate::db::participants::Status;
+use crate::db::{self, participants};
+use crate::domain::{long_date, FieldErrors, NoReason};
+use crate::startup::AppState;
+use crate::web::{private_html, see_other, MessagePage};
+
+/// The longest search text accepted.
+const SEARCH_MAX: usize = 100;
+
+/// The state filter: (value in the query, label).
+const STATUSES: [(&str, &str); 5] = [
+    ("", "All"),
+    ("pending", "Waiting to confirm"),
+    ("active", "Taking part"),
+    ("paused", "Paused"),
+    ("left", "Left"),
+];
+
+fn status_tag(status: Status) -> (&'static str, &'static str) {
+    match status {
+        Status::Pending => ("Waiting to confirm", "tag tag--blue"),
+        Status::Active => ("Taking part", "tag"),
+        Status::Paused => ("Paused", "tag tag--grey"),
+        Status::Left => ("Left", "tag tag--red"),
+    }
+}
+
+fn date(at: NaiveDateTime) -> String {
+    long_date(at.date())
+}
+
+fn optional_date(at: Option<NaiveDateTime>, otherwise: &str) -> String {
+    at.map_or_else(|| otherwise.to_owned(), date)
+}
+
+/// One row of the results table.
+struct Row {
+    id: i64,
+    left: bool,
+    name: String,
+    email: String,
+    organisation: String,
+    state: &'static str,
+    tag: &'static str,
+    cadence: &'static str,
+    last_round: String,
+    joined: String,
+    source: &'static str,
+}
+
+fn row(person: Person) -> Row {
+    let p = person.participant;
+    let status = p.status();
+    let (state, tag) = status_tag(status);
+    Row {
+        id: p.id,
+        left: status == Status::Left,
+        cadence: p.cadence().label(),
+        last_round: optional_date(p.last_round_at, "None yet"),
+        joined: date(p.created_at),
+        source: match person.source {
+            Source::Signup => "Signed up",
+            Source::Import => "Imported",
+            Source::ImportConfirmed => "Imported, already confirmed",
+        },
+        name: p.name,
+        email: p.email.unwrap_or_default(),
+        organisation: p.organisation,
+        state,
+        tag,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/participants.html")]
+struct ListPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    removed: bool,
+    q: String,
+    status: String,
+    statuses: [(&'static str, &'static str); 5],
+    searched: bool,
+    rows: Vec<Row>,
+    total: i64,
+    first: i64,
+    last: i64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    page: String,
+    removed: String,
+}
+
+fn page_link(q: &str, status: &str, page: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if !q.is_empty() {
+        query.append_pair("q", q);
+    }
+    if !status.is_empty() {
+        query.append_pair("status", status);
+    }
+    query.append_pair("page", &page.to_string());
+    format!("/admin/participants?{}", query.finish())
+}
+
+#[get("/admin/participants")]
+#[tracing::instrument(name = "admin_participants", skip_all)]
+pub async fn list(
+    signed_in: SignedIn,
+    query: web::Query<ListQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let q = query.q.trim().to_owned();
+    let (status_value, status) = match query.status.as_str() {
+        "pending" => ("pending", Some(Status::Pending)),
+        "active" => ("active", Some(Status::Active)),
+        "paused" => ("paused", Some(Status::Paused)),
+        "left" => ("left", Some(Status::Left)),
+        _ => ("", None),
+    };
+    let page = query
+        .page
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
+    let mut list = ListPage {
+        chrome: Chrome::new(&signed_in, "participants"),
+        errors: FieldErrors::default(),
+        removed: query.removed == "1",
+        searched: !q.is_empty() || status.is_some(),
+        q,
+        status: status_value.to_owned(),
+        statuses: STATUSES,
+        rows: Vec::new(),
+        total: 0,
+        first: 0,
+        last: 0,
+        previous: None,
+        next: None,
+    };
+    if list.q.chars().count() > SEARCH_MAX {
+        list.errors.add(
+            "q",
+            format!("Search text must be {SEARCH_MAX} characters or fewer"),
+        );
+        return Ok(private_html(StatusCode::OK, &list));
+    }
+    let search = Search {
+        text: list.q.clone(),
+        status,
+        page,
+    };
+    let results = db::run(&state.pool, move |conn| admin::search(conn, &search)).await?;
+    list.total = results.total;
+    list.first = (page - 1) * admin::PAGE_SIZE + 1;
+    list.last = list.first + i64::try_from(results.people.len()).unwrap_or(0) - 1;
+    list.rows = results.people.into_iter().map(row).collect();
+    list.previous = (page > 1).then(|| page_link(&list.q, status_value, page - 1));
+    list.next = (list.last < list.total && !list.rows.is_empty())
+        .then(|| page_link(&list.q, status_value, page + 1));
+    Ok(private_html(StatusCode::OK, &list))
+}
+
+/// One round in a person's history.
+struct HistoryRow {
+    round_id: i64,
+    date: String,
+    partners: Vec<Partner>,
+    answer: String,
+    links: i64,
+    note: String,
+}
+
+fn answer_label(met: Option<&str>, no_reason: Option<&str>) -> String {
+    match met {
+        Some("yes") => "Met".to_owned(),
+        Some("not_yet") => "Not yet".to_owned(),
+        Some("no") => match no_reason.and_then(NoReason::parse) {
+            Some(reason) => {
+                let label = reason.label();
+                format!("No: {}{}", label[..1].to_lowercase(), &label[1..])
+            }
+            None => "No".to_owned(),
+        },
+        _ => "No answer".to_owned(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/participant.html")]
+struct PersonPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    left: bool,
+    left_on: String,
+    notice: Option<&'static str>,
+    details: Vec<(&'static str, String)>,
+    state: String,
+    tag: &'static str,
+    can_pause: bool,
+    can_resume: bool,
+    history: Vec<HistoryRow>,
+}
+
+fn details(person: &Person, state: &str) -> Vec<(&'static str, String)> {
+    let p = &person.participant;
+    let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "Not given".to_owned());
+    let source = match person.source {
+        Source::Signup => "Signed up on the website",
+        Source::Import => "Imported by an organiser, and asked to confirm their email address",
+        Source::ImportConfirmed => "Imported by an organiser who confirmed they had opted in",
+    };
+    vec![
+        ("Name", p.name.clone()),
+        ("Email address", given(&p.email)),
+        ("Phone", given(&p.phone)),
+        ("Organisation", p.organisation.clone()),
+        ("Google ID", given(&p.google_id)),
+        ("Skype", given(&p.skype)),
+        ("Topics", given(&p.topics)),
+        ("How often", p.cadence().label().to_owned()),
+        ("State", state.to_owned()),
+        ("Joined", date(p.created_at)),
+        ("Confirmed", optional_date(p.confirmed_at, "Not yet")),
+        ("Source", source.to_owned()),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+fn not_found() -> HttpResponse {
+    let page = MessagePage::new(
+        "Participant not found",
+        &["There is no participant with this number. People who never confirmed their email address are deleted after a while."],
+    )
+    .with_link("/admin/participants", "Find a participant");
+    private_html(StatusCode::NOT_FOUND, &page)
+}
+
+#[get("/admin/participants/{id}")]
+#[tracing::instrument(name = "admin_participant", skip_all)]
+pub async fn show(
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+    query: web::Query<Done>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let id = path.into_inner();
+    let found = db::run(&state.pool, move |conn| {
+        let Some(person) = admin::find(conn, id)? else {
+            return Ok(None);
+        };
+        Ok(Some((person, admin::history(conn, id)?)))
+    })
+    .await?;
+    let Some((person, history)) = found else {
+        return Ok(not_found());
+    };
+    let status = person.participant.status();
+    let (label, tag) = status_tag(status);
+    let state_text = match (status, person.participant.paused_until) {
+        (Status::Paused, Some(until)) => format!("Paused until {}", long_date(until)),
+        (Status::Paused, None) => "Paused until they resume".to_owned(),
+        _ => label.to_owned(),
+    };
+    let page = PersonPage {
+        chrome: Chrome::new(&signed_in, "participants"),
+        id,
+        name: person.participant.name.clone(),
+        left: status == Status::Left,
+        left_on: optional_date(person.left_at, "an unknown date"),
+        notice: match query.done.as_str() {
+            "paused" => Some("They are paused until someone resumes them"),
+            "resumed" => Some("They are taking part again"),
+            _ => None,
+        },
+        details: details(&person, &state_text),
+        state: state_text,
+        tag,
+        can_pause: status == Status::Active,
+        can_resume: status == Status::Paused,
+        history: history
+            .into_iter()
+            .map(|r| HistoryRow {
+                round_id: r.round_id,
+                date: date(r.started_at),
+                answer: answer_label(r.met.as_deref(), r.no_reason.as_deref()),
+                partners: r.partners,
+                links: r.links,
+                note: r.note.unwrap_or_default(),
+            })
+            .collect(),
+    };
+    Ok(private_html(StatusCode::OK, &page))
+}
+
+type Change = fn(&mut db::Conn, i64, NaiveDateTime) -> anyhow::Result<Outcome>;
+
+/// Pause, resume or remove (after the confirmation page): one change, in an
+/// immediate transaction, then back to the person (or the list) with a banner.
+#[post("/admin/participants/{id}/{action:pause|resume|remove}")]
+#[tracing::instrument(name = "admin_participant_change", skip_all)]
+pub async fn change(
+    signed_in: SignedIn,
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    signed_in.check_form(&req, AdminForm::parse(&body).csrf_token())?;
+    let (id, action) = path.into_inner();
+    let (apply, done): (Change, &str) = match action.as_str() {
+        "pause" => (admin::pause, "paused"),
+        "resume" => (admin::resume, "resumed"),
+        _ => (admin::remove, "removed"),
+    };
+    let outcome = db::run(&state.pool, move |conn| {
+        conn.immediate_transaction(|conn| apply(conn, id, db::now()))
+    })
+    .await?;
+    Ok(match outcome {
+        Outcome::Missing => not_found(),
+        Outcome::Unchanged => see_other(&format!("/admin/participants/{id}")),
+        Outcome::Changed => {
+            tracing::info!(
+                participant_id = id,
+                organiser_id = signed_in.organiser_id,
+                change = done,
+                "participant changed by an organiser"
+            );
+            if done == "removed" {
+                see_other("/admin/participants?removed=1")
+            } else {
+                see_other(&format!("/admin/participants/{id}?done={done}"))
+            }
+        }
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/participant_remove.html")]
+struct RemovePage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    organisation: String,
+    pending: bool,
+}
+
+#[get("/admin/participants/{id}/remove")]
+#[tracing::instrument(name = "admin_participant_remove_page", skip_all)]
+pub async fn remove_page(
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let id = path.into_inner();
+    let found = db::run(&state.pool, move |conn| participants::find(conn, id)).await?;
+    let Some(person) = found else {
+        return Ok(not_found());
+    };
+    if person.status() == Status::Left {
+        return Ok(see_other(&format!("/admin/participants/{id}")));
+    }
+    let page = RemovePage {
+        chrome: Chrome::new(&signed_in, "participants"),
+        id,
+        pending: person.status() == Status::Pending,
+        name: person.name,
+        organisation: person.organisation,
+    };
+    Ok(private_html(StatusCode::OK, &page))
+}

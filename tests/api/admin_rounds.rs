@@ -1,0 +1,513 @@
+//! The organiser pages for rounds and the outbox: preview, run (once per
+//! form), each round's page, resending failed emails.
+
+use std::time::{Duration, Instant};
+
+use crate::common::smtp::Answer;
+use crate::helpers::{spawn_app, Organiser, Page, TestApp};
+
+/// The `value` of the form field `name` in a page.
+fn field(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).expect("the field") + marker.len();
+    let end = body[start..].find('"').unwrap() + start;
+    body[start..end].to_owned()
+}
+
+/// Four people due, from three organisations.
+fn four_people(app: &TestApp) {
+    app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
+    app.add_participant("Cat Cole", "cat@example.org", "Kent County Council");
+    app.add_participant("Dan Dale", "dan@example.org", "Leeds City Council");
+}
+
+/// The preview page and the round key its run form carries.
+async fn preview(organiser: &Organiser<'_>, all: bool) -> (Page, String) {
+    let page = organiser
+        .get(if all {
+            "/admin/rounds/preview?all=yes"
+        } else {
+            "/admin/rounds/preview"
+        })
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let key = field(&page.body, "round_key");
+    (page, key)
+}
+
+/// The round id in `/admin/rounds/{id}...`.
+fn round_id(location: &str) -> i64 {
+    let rest = location
+        .strip_prefix("/admin/rounds/")
+        .expect("a round page");
+    rest.split('?').next().unwrap().parse().unwrap()
+}
+
+/// Runs a round from a fresh preview; returns its id.
+async fn run_round(organiser: &Organiser<'_>) -> i64 {
+    let (_, key) = preview(organiser, false).await;
+    let ran = organiser
+        .post("/admin/rounds", &[("round_key", &key)])
+        .await;
+    assert_eq!(ran.status, 303, "{}", ran.body);
+    round_id(&ran.location())
+}
+
+async fn wait_until(app: &TestApp, sql_table: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.count(sql_table) == 0 {
+        assert!(Instant::now() < deadline, "waited for {sql_table}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_preview_shows_the_groups_and_figures_and_stores_nothing() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let list = organiser.get("/admin/rounds").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("No rounds yet"));
+    assert!(list.body.contains("action=\"/admin/rounds/preview\""));
+
+    let (page, key) = preview(&organiser, false).await;
+    assert_eq!(page.header("cache-control"), "no-store");
+    for name in ["Ann Able", "Bob Baker", "Cat Cole", "Dan Dale"] {
+        assert!(page.body.contains(name), "{name} in the preview");
+    }
+    assert!(page.body.contains("(Kent County Council)"));
+    assert!(page
+        .body
+        .contains("<th scope=\"row\">People due</th><td>4</td>"));
+    assert!(page
+        .body
+        .contains("<th scope=\"row\">Groups</th><td>2</td>"));
+    assert!(page.body.contains("The real round is drawn again"));
+    assert!(key.starts_with("manual:") && key.len() > 20, "{key}");
+    assert!(
+        !page.body.contains("name=\"force\""),
+        "no round ran lately, so nothing to force"
+    );
+    let (again, second_key) = preview(&organiser, true).await;
+    assert_ne!(key, second_key, "each preview has its own key");
+    assert!(again.body.contains("name=\"all\" value=\"yes\">"));
+
+    assert_eq!(app.count("rounds"), 0);
+    assert_eq!(app.count("group_members"), 0);
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 0);
+    assert_eq!(app.count("participants WHERE last_round_at IS NOT NULL"), 0);
+}
+
+#[tokio::test]
+async fn running_from_the_preview_makes_a_round_and_the_same_form_again_makes_no_other() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let (_, key) = preview(&organiser, false).await;
+    let ran = organiser
+        .post("/admin/rounds", &[("round_key", &key)])
+        .await;
+    assert_eq!(ran.status, 303, "{}", ran.body);
+    let id = round_id(&ran.location());
+    assert_eq!(ran.location(), format!("/admin/rounds/{id}?ran=1"));
+    assert_eq!(app.count("rounds"), 1);
+    assert_eq!(app.count("group_members"), 4);
+    assert_eq!(
+        app.count(&format!("outbox WHERE kind = 'intro' AND round_id = {id}")),
+        4
+    );
+
+    let shown = organiser.get(&ran.location()).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains(&format!("Round {id} has run")));
+
+    // The browser sends the same form again (a double click, or back and resubmit).
+    let again = organiser
+        .post("/admin/rounds", &[("round_key", &key)])
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location(), format!("/admin/rounds/{id}"));
+    assert_eq!(app.count("rounds"), 1);
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 4);
+
+    app.assert_all_email_sent().await;
+    assert_eq!(app.wait_for_emails(4).await.len(), 4);
+    let list = organiser.get("/admin/rounds").await;
+    assert!(list
+        .body
+        .contains(&format!("<a href=\"/admin/rounds/{id}\">Round {id}</a>")));
+}
+
+#[tokio::test]
+async fn two_posts_of_the_same_form_at_once_make_one_round() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let (_, key) = preview(&organiser, false).await;
+    let form = [("round_key", key.as_str())];
+    let (a, b) = tokio::join!(
+        organiser.post("/admin/rounds", &form),
+        organiser.post("/admin/rounds", &form),
+    );
+    assert_eq!((a.status, b.status), (303, 303), "{} {}", a.body, b.body);
+    assert_eq!(round_id(&a.location()), round_id(&b.location()));
+    assert_eq!(app.count("rounds"), 1);
+    assert_eq!(app.count("group_members"), 4);
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 4);
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn a_second_round_within_ten_minutes_needs_force() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let first = run_round(&organiser).await;
+
+    // Everyone just had a round, so only "everyone" makes a second one possible.
+    let (page, key) = preview(&organiser, true).await;
+    assert!(
+        page.body.contains("name=\"force\""),
+        "the force box is offered"
+    );
+    assert!(page.body.contains(&format!("Round {first} ran on")));
+    let refused = organiser
+        .post("/admin/rounds", &[("round_key", &key), ("all", "yes")])
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.title().starts_with("Error: "));
+    assert!(refused.body.contains("class=\"error-summary\""));
+    assert!(refused.body.contains("less than 10 minutes ago"));
+    assert!(refused.body.contains("href=\"#force\""));
+    assert_eq!(field(&refused.body, "round_key"), key, "the same request");
+    assert_eq!(app.count("rounds"), 1);
+
+    let forced = organiser
+        .post(
+            "/admin/rounds",
+            &[("round_key", &key), ("all", "yes"), ("force", "yes")],
+        )
+        .await;
+    assert_eq!(forced.status, 303, "{}", forced.body);
+    assert_ne!(round_id(&forced.location()), first);
+    assert_eq!(app.count("rounds"), 2);
+    assert_eq!(app.count("rounds WHERE include_all = 1"), 1);
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 8);
+}
+
+#[tokio::test]
+async fn too_few_people_is_explained() {
+    let app = spawn_app().await;
+    app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
+    let organiser = app.organiser().await;
+    let page = organiser.get("/admin/rounds/preview").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Nobody would be paired"));
+    assert!(
+        !page.body.contains("action=\"/admin/rounds\""),
+        "no run button"
+    );
+    let refused = organiser
+        .post(
+            "/admin/rounds",
+            &[("round_key", "manual:from-an-old-preview")],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("Only 1 person is due"));
+    assert!(refused.body.contains("href=\"#all\""));
+    assert_eq!(app.count("rounds"), 0);
+}
+
+#[tokio::test]
+async fn posts_without_the_form_token_or_a_good_key_run_nothing() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let (_, key) = preview(&organiser, false).await;
+    let no_token = organiser
+        .post_raw_form("/admin/rounds", &[("round_key", &key)])
+        .await;
+    assert_eq!(no_token.status, 403);
+    let forged = organiser
+        .post_raw_form(
+            "/admin/rounds",
+            &[("round_key", &key), ("csrf_token", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let signed_out = app
+        .post_form(
+            "/admin/rounds",
+            &[
+                ("round_key", key.as_str()),
+                ("csrf_token", &organiser.csrf_token),
+            ],
+        )
+        .await;
+    assert_eq!(signed_out.status, 303);
+    assert_eq!(signed_out.location(), "/admin/login");
+    let long_key = format!("manual:{}", "x".repeat(100));
+    for bad in ["", "schedule:2030-01-01T09:00", long_key.as_str()] {
+        let page = organiser.post("/admin/rounds", &[("round_key", bad)]).await;
+        assert_eq!(page.status, 400, "{bad}");
+    }
+    assert_eq!(app.count("rounds"), 0);
+    assert_eq!(app.count("outbox"), 0);
+}
+
+#[tokio::test]
+async fn getting_the_pages_changes_nothing() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let id = run_round(&organiser).await;
+    app.assert_all_email_sent().await;
+    app.execute("UPDATE outbox SET status = 'failed', last_error = '554 refused' WHERE id = 1");
+    let snapshot = |app: &TestApp| {
+        [
+            "rounds",
+            "group_members",
+            "outbox",
+            "outbox WHERE status = 'failed'",
+            "participants WHERE last_round_at IS NULL",
+        ]
+        .map(|t| app.count(t))
+    };
+    let before = snapshot(&app);
+    for path in [
+        "/admin/rounds".to_owned(),
+        "/admin/rounds/preview".to_owned(),
+        "/admin/rounds/preview?all=yes&force=yes".to_owned(),
+        format!("/admin/rounds/{id}"),
+        "/admin/outbox".to_owned(),
+        "/admin/outbox?status=failed".to_owned(),
+    ] {
+        assert_eq!(organiser.get(&path).await.status, 200, "{path}");
+    }
+    let retry = organiser.get("/admin/outbox/1/retry").await;
+    assert!(retry.status >= 400, "{}", retry.status);
+    let run = organiser.get("/admin/rounds?round_key=manual:x").await;
+    assert_eq!(run.status, 200);
+    assert_eq!(snapshot(&app), before);
+    assert_eq!(
+        organiser.get("/admin/rounds/999").await.status,
+        404,
+        "an unknown round"
+    );
+    assert_eq!(app.get("/admin/rounds").await.location(), "/admin/login");
+}
+
+#[tokio::test]
+async fn the_round_page_lists_groups_emails_and_answers() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let id = run_round(&organiser).await;
+    app.assert_all_email_sent().await;
+    let ann = app.id_of("ann@example.org");
+    let member = format!("(SELECT id FROM group_members WHERE participant_id = {ann})");
+    app.execute(&format!(
+        "INSERT INTO followup_answers (group_member_id, met, note, publish, challenged, answered_at, updated_at)
+         VALUES ({member}, 'yes', 'We mapped a service together', 1, 4, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    ));
+    app.execute(&format!(
+        "INSERT INTO shared_links (group_member_id, url, created_at)
+         VALUES ({member}, 'https://example.org/map', CURRENT_TIMESTAMP)"
+    ));
+    let dan = app.id_of("dan@example.org");
+    app.execute(&format!(
+        "UPDATE participants SET name = '', organisation = '', status = 'left' WHERE id = {dan}"
+    ));
+
+    let page = organiser.get(&format!("/admin/rounds/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.body.contains("<caption>Groups</caption>"));
+    assert!(page.body.contains("Ann Able (Leeds City Council)"));
+    assert!(page.body.contains("(left)"), "Dan left");
+    assert!(page
+        .body
+        .contains("<caption>Emails for this round</caption>"));
+    assert_eq!(
+        page.body
+            .matches("<strong class=\"tag\">Sent</strong>")
+            .count(),
+        4
+    );
+    assert!(page.body.contains("<caption>Follow-up answers</caption>"));
+    assert!(page.body.contains("We mapped a service together"));
+    assert!(page.body.contains("<td>4 out of 5</td>"));
+    assert_eq!(page.body.matches("<td>Not answered</td>").count(), 3);
+    assert!(page.body.contains("1 of 4 people"));
+    assert!(!page.body.contains("/retry"), "nothing failed");
+}
+
+#[tokio::test]
+async fn a_failed_email_can_be_resent_from_the_round_page() {
+    let app = spawn_app().await;
+    app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
+    let organiser = app.organiser().await;
+    app.smtp.answer_with(Answer::Permanent);
+    let id = run_round(&organiser).await;
+    // Both introductions refused, none still being tried.
+    wait_until(
+        &app,
+        "outbox WHERE status = 'failed' AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued')",
+    )
+    .await;
+    app.smtp.answer_with(Answer::Accept);
+    assert!(app.smtp.received().is_empty());
+
+    let page = organiser.get(&format!("/admin/rounds/{id}")).await;
+    assert!(page
+        .body
+        .contains("<strong class=\"tag tag--red\">Failed</strong>"));
+    let marker = "action=\"/admin/outbox/";
+    let failed_ids: Vec<i64> = page
+        .body
+        .match_indices(marker)
+        .map(|(at, _)| {
+            let start = at + marker.len();
+            let end = page.body[start..].find('/').unwrap() + start;
+            page.body[start..end].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(failed_ids.len(), 2, "a resend button for each failed email");
+    let (failed, other) = (failed_ids[0], failed_ids[1]);
+    assert!(page.body.contains("Resend"));
+    assert!(page.body.contains("554"), "the server's refusal is shown");
+
+    let back = format!("/admin/rounds/{id}");
+    let resent = organiser
+        .post(
+            &format!("/admin/outbox/{failed}/retry"),
+            &[("back", back.as_str())],
+        )
+        .await;
+    assert_eq!(resent.status, 303);
+    assert_eq!(resent.location(), format!("{back}?resent={failed}"));
+    wait_until(
+        &app,
+        &format!("outbox WHERE id = {failed} AND status = 'sent'"),
+    )
+    .await;
+    assert_eq!(app.wait_for_emails(1).await.len(), 1);
+    let after = organiser.get(&resent.location()).await;
+    assert!(after
+        .body
+        .contains(&format!("Email {failed} is queued to be sent again")));
+
+    // A resend elsewhere goes back to the outbox, never off the site.
+    let refused = organiser
+        .post(
+            &format!("/admin/outbox/{other}/retry"),
+            &[("back", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(refused.location(), format!("/admin/outbox?resent={other}"));
+    app.assert_all_email_sent().await;
+    let no_token = organiser
+        .post_raw_form(&format!("/admin/outbox/{other}/retry"), &[])
+        .await;
+    assert_eq!(no_token.status, 403);
+}
+
+#[tokio::test]
+async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let id = run_round(&organiser).await;
+    app.assert_all_email_sent().await;
+    app.execute(
+        "UPDATE outbox SET status = 'failed', last_error = '554 mailbox unavailable' WHERE id = 2",
+    );
+    // Queued for tomorrow, so the worker leaves it alone.
+    app.execute(
+        "INSERT INTO outbox (kind, participant_id, to_name, to_address, subject, body_text, body_html, message_id, status, next_attempt_at, created_at)
+         VALUES ('manage', NULL, 'Queued Person', 'queued@example.org', 'Hello', 'text', 'html', '<later@unmentoring.test>', 'queued', datetime('now', '+1 day'), CURRENT_TIMESTAMP)",
+    );
+
+    let default = organiser.get("/admin/outbox").await;
+    assert_eq!(default.status, 200);
+    assert_eq!(default.header("cache-control"), "no-store");
+    assert!(default.body.contains("<dt>Queued</dt><dd>1</dd>"));
+    assert!(default.body.contains("<dt>Sent</dt><dd>3</dd>"));
+    assert!(default.body.contains("<dt>Failed</dt><dd>1</dd>"));
+    assert!(default
+        .body
+        .contains("<caption>Failed emails, newest first</caption>"));
+    assert!(default
+        .body
+        .contains("<caption>Queued emails, newest first</caption>"));
+    assert!(!default.body.contains("<caption>Sent emails"));
+    assert!(default.body.contains("Queued Person"));
+    assert!(default.body.contains("554 mailbox unavailable"));
+    assert!(default.body.contains("action=\"/admin/outbox/2/retry\""));
+    assert!(default
+        .body
+        .contains(&format!("href=\"/admin/rounds/{id}\"")));
+    assert!(!default.body.contains("queued@example.org"), "no addresses");
+
+    let sent = organiser.get("/admin/outbox?status=sent").await;
+    assert!(sent
+        .body
+        .contains("<caption>Sent emails, newest first</caption>"));
+    assert!(!sent.body.contains("<caption>Failed emails"));
+    assert_eq!(
+        sent.body
+            .matches("<strong class=\"tag\">Sent</strong>")
+            .count(),
+        3
+    );
+    assert!(!sent.body.contains("/retry\""), "nothing to retry");
+    assert!(sent.body.contains("aria-current=\"page\">Sent</a>"));
+
+    let failed = organiser.get("/admin/outbox?status=failed").await;
+    assert!(failed
+        .body
+        .contains("<caption>Failed emails, newest first</caption>"));
+    assert!(!failed.body.contains("Queued Person"));
+    assert!(failed
+        .body
+        .contains("name=\"back\" value=\"/admin/outbox?status=failed\""));
+    let retried = organiser
+        .post(
+            "/admin/outbox/2/retry",
+            &[("back", "/admin/outbox?status=failed")],
+        )
+        .await;
+    assert_eq!(retried.location(), "/admin/outbox?status=failed&resent=2");
+    wait_until(&app, "outbox WHERE id = 2 AND status = 'sent'").await;
+    assert_eq!(app.count("outbox WHERE status = 'failed'"), 0);
+}
+
+#[tokio::test]
+async fn names_are_escaped_on_every_page() {
+    let app = spawn_app().await;
+    app.add_participant("<script>alert(1)</script>", "x@example.org", "<b>Org</b>");
+    app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
+    let organiser = app.organiser().await;
+    let (preview_page, key) = preview(&organiser, false).await;
+    let ran = organiser
+        .post("/admin/rounds", &[("round_key", &key)])
+        .await;
+    let id = round_id(&ran.location());
+    app.assert_all_email_sent().await;
+    let round = organiser.get(&format!("/admin/rounds/{id}")).await;
+    let outbox = organiser.get("/admin/outbox?status=sent").await;
+    for page in [&preview_page, &round, &outbox] {
+        assert!(page
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert!(!page.body.contains("<script>"), "{}", page.body);
+    }
+    for page in [&preview_page, &round] {
+        assert!(page.body.contains("&#60;b&#62;Org&#60;/b&#62;"));
+        assert!(!page.body.contains("<b>"));
+    }
+}

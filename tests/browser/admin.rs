@@ -1,0 +1,249 @@
+//! Every organiser page, reached by clicking through the console as an
+//! organiser does, in each state that shows something different: empty and
+//! full, with errors, with a success banner. Each is audited.
+
+use crate::audit::Audit;
+use crate::driver::{Browser, JavaScript};
+use crate::helpers::TestApp;
+use crate::server::{self, email_of_kind, link, ORGANISER_EMAIL, ORGANISER_PASSWORD};
+
+/// Five people taking part (an odd number: one trio) and one who has not
+/// confirmed yet.
+async fn people(app: &TestApp) {
+    for (name, email, organisation) in [
+        ("Ann Able", "ann@example.org", "Hackney Council"),
+        ("Bob Baker", "bob@example.org", "Essex County Council"),
+        ("Cat Cole", "cat@example.org", "Leeds City Council"),
+        ("Dan Dale", "dan@example.org", "Bristol City Council"),
+        ("Eve Evans", "eve@example.org", "Kent County Council"),
+    ] {
+        app.add_participant(name, email, organisation);
+    }
+    assert_eq!(app.sign_up("pending@example.org").await.status, 303);
+    app.add_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD);
+}
+
+async fn sign_in(browser: &Browser) {
+    browser.visit("/admin/login").await;
+    browser.fill("Email address", ORGANISER_EMAIL).await;
+    browser.fill("Password", ORGANISER_PASSWORD).await;
+    browser.press("Sign in").await;
+    assert_eq!(browser.h1().await, "Dashboard");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_the_dashboard_and_rounds() {
+    let app = server::spawn().await;
+    people(&app).await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    // Not signed in: the console sends you to sign in.
+    browser.visit("/admin").await;
+    assert_eq!(browser.path().await, "/admin/login");
+    assert_eq!(browser.h1().await, "Sign in as an organiser");
+    audit.check(&browser, "admin-login").await;
+    browser.fill("Email address", ORGANISER_EMAIL).await;
+    browser.fill("Password", "not the password").await;
+    browser.press("Sign in").await;
+    audit.check_errors(&browser, "admin-login-errors").await;
+    assert!(browser
+        .error_summary()
+        .await
+        .contains("Enter a correct email address and password"));
+    browser.fill("Password", ORGANISER_PASSWORD).await;
+    browser.press("Sign in").await;
+    assert_eq!(browser.h1().await, "Dashboard");
+    assert!(browser.main_text().await.contains("No rounds yet."));
+    audit.check(&browser, "admin-dashboard-empty").await;
+
+    browser.follow("Rounds").await;
+    audit.check(&browser, "admin-rounds-empty").await;
+    browser.press("Preview the next round").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("Who would be paired with whom"));
+    audit.check(&browser, "admin-round-preview").await;
+    browser.press("Run this round and email everyone").await;
+    assert!(browser.main_text().await.contains("has run"));
+    audit.check(&browser, "admin-round").await;
+
+    // Ann answers her follow-up, so that the figures have something to show.
+    let intro = email_of_kind(&app, "ann@example.org", "intro").await;
+    let saved = app
+        .post_form(
+            &link(&app, &intro, "/followup/"),
+            &[
+                ("met", "yes"),
+                ("url", "https://blog.example.org/ann"),
+                ("publish", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+
+    // Everyone has just had a round: nobody is due.
+    browser.follow("Back to the rounds").await;
+    assert!(browser.main_text().await.contains("Round 1"));
+    audit.check(&browser, "admin-rounds").await;
+    browser.press("Preview the next round").await;
+    assert!(browser.main_text().await.contains("Nobody would be paired"));
+    audit
+        .check(&browser, "admin-round-preview-nobody-due")
+        .await;
+
+    // Everyone, straight after a round: the organiser must say they mean it.
+    browser.tick("all").await;
+    browser.press("Preview again").await;
+    browser.press("Run this round and email everyone").await;
+    audit
+        .check_errors(&browser, "admin-round-preview-too-soon-errors")
+        .await;
+    assert_eq!(app.count("rounds"), 1);
+    browser.tick("force").await;
+    browser.press("Run this round and email everyone").await;
+    assert!(browser.main_text().await.contains("Round 2 has run"));
+    assert_eq!(app.count("rounds"), 2);
+
+    browser.follow("Dashboard").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("People in each round (blue bars)"));
+    audit.check(&browser, "admin-dashboard").await;
+
+    // Signing out.
+    browser.press_starting("Sign out").await;
+    assert!(browser.main_text().await.contains("You have signed out"));
+    audit.check(&browser, "admin-signed-out").await;
+    browser.visit("/admin/rounds").await;
+    assert_eq!(browser.path().await, "/admin/login");
+
+    browser.quit().await;
+    audit.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn participants_import_export_and_the_outbox() {
+    let app = server::spawn().await;
+    people(&app).await;
+    server::run_round(&app).await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+    sign_in(&browser).await;
+
+    browser.follow("Participants").await;
+    assert!(browser.main_text().await.contains("Ann Able"));
+    audit.check(&browser, "admin-participants").await;
+    browser
+        .fill(
+            "Search by name, email address or organisation",
+            "nobody-is-called-this",
+        )
+        .await;
+    browser.press("Search participants").await;
+    assert!(browser.main_text().await.contains("No participants found"));
+    audit.check(&browser, "admin-participants-none-found").await;
+    browser
+        .fill(
+            "Search by name, email address or organisation",
+            &"x".repeat(101),
+        )
+        .await;
+    browser.press("Search participants").await;
+    audit
+        .check_errors(&browser, "admin-participants-errors")
+        .await;
+
+    let ann = app.id_of("ann@example.org");
+    browser.visit("/admin/participants").await;
+    browser.follow("Ann Able").await;
+    assert_eq!(browser.h1().await, "Ann Able");
+    audit.check(&browser, "admin-participant").await;
+    browser.press("Pause Ann Able").await;
+    assert!(browser.main_text().await.contains("Success"));
+    audit.check(&browser, "admin-participant-paused").await;
+    browser
+        .follow("Remove Ann Able and delete their details")
+        .await;
+    audit.check(&browser, "admin-participant-remove").await;
+    browser.press("Remove and delete their details").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("The participant has been removed"));
+    audit.check(&browser, "admin-participants-removed").await;
+    assert_eq!(
+        app.count(&format!(
+            "participants WHERE id = {ann} AND status = 'left'"
+        )),
+        1
+    );
+    browser
+        .follow_href(&format!("/admin/participants/{ann}"))
+        .await;
+    assert!(browser.h1().await.ends_with("(left)"));
+    audit.check(&browser, "admin-participant-left").await;
+
+    // Import: first with no file, then a file with one good and one bad row.
+    browser.follow("Import").await;
+    audit.check(&browser, "admin-import").await;
+    browser.press("Import participants").await;
+    audit.check_errors(&browser, "admin-import-errors").await;
+    assert!(browser.error_summary().await.contains("Select a CSV file"));
+    let csv = app.dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "name,email,phone,organisation\n\
+         Fay Field,fay@example.org,01632 960 003,Camden Council\n\
+         ,not-an-email,123,\n",
+    )
+    .unwrap();
+    browser
+        .field("CSV file")
+        .await
+        .send_keys(csv.display().to_string())
+        .await
+        .unwrap();
+    browser.press("Import participants").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("1 person added, 1 row not added"));
+    audit.check(&browser, "admin-import-result").await;
+
+    browser.follow("Export").await;
+    audit.check(&browser, "admin-export").await;
+
+    // An email the mail server refused for good, sent again.
+    app.assert_all_email_sent().await;
+    app.execute(
+        "UPDATE outbox SET status = 'failed', attempts = 1, last_error = '554 5.7.1 Message refused'
+         WHERE id = (SELECT MIN(id) FROM outbox WHERE kind = 'intro')",
+    );
+    browser.follow("Outbox").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("554 5.7.1 Message refused"));
+    audit.check(&browser, "admin-outbox").await;
+    browser.press_starting("Retry").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("is queued to be sent again"));
+    audit.check(&browser, "admin-outbox-retried").await;
+
+    // A form whose token no longer matches the session (as after a long
+    // time away) is refused with an explanation.
+    browser.follow("Participants").await;
+    browser.follow("Bob Baker").await;
+    app.execute("UPDATE admin_sessions SET csrf_token = 'replaced'");
+    browser.press("Pause Bob Baker").await;
+    assert_eq!(browser.h1().await, "This form could not be accepted");
+    audit.check(&browser, "admin-form-refused").await;
+
+    browser.quit().await;
+    audit.finish();
+}

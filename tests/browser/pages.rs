@@ -1,0 +1,172 @@
+//! The public pages the journey does not reach, and the other states of the
+//! pages it does: every error state, the link problem pages, a paused person,
+//! a long learning log. Each is audited like the journey's pages.
+
+use crate::audit::Audit;
+use crate::driver::{Browser, JavaScript};
+use crate::server::{self, confirmed_participant, email_of_kind, link, published_links};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn information_pages_learning_log_and_link_problems() {
+    let app = server::spawn().await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit("/learned").await;
+    assert_eq!(browser.h1().await, "What people learned");
+    assert!(browser.main_text().await.contains("Nothing published yet"));
+    audit.check(&browser, "learned-empty").await;
+
+    browser.follow("Privacy").await;
+    assert_eq!(browser.h1().await, "Privacy notice");
+    audit.check(&browser, "privacy").await;
+
+    browser.follow("Accessibility statement").await;
+    assert_eq!(
+        browser.h1().await,
+        "Accessibility statement for UnMentoring"
+    );
+    audit.check(&browser, "accessibility").await;
+
+    browser.visit("/no-such-page").await;
+    assert_eq!(browser.h1().await, "Page not found");
+    audit.check(&browser, "not-found").await;
+
+    browser.visit("/confirm/not-a-real-token").await;
+    assert_eq!(browser.h1().await, "This link is not valid");
+    audit.check(&browser, "link-not-valid").await;
+
+    // A confirmation link more than 7 days old.
+    assert_eq!(app.sign_up("late@example.org").await.status, 303);
+    let confirm = email_of_kind(&app, "late@example.org", "confirm").await;
+    app.execute("UPDATE tokens SET expires_at = datetime('now', '-1 day')");
+    browser.visit(&link(&app, &confirm, "/confirm/")).await;
+    assert_eq!(browser.h1().await, "This link has expired");
+    audit.check(&browser, "link-expired").await;
+    browser.follow("Sign up again").await;
+    assert_eq!(browser.path().await, "/");
+
+    // 23 published links: two pages.
+    published_links(&app, 23);
+    browser.visit("/learned").await;
+    let first = browser.main_text().await;
+    assert!(first.contains("Ann Able, Hackney Council"), "{first}");
+    assert!(first.contains("Page 1 of 2"), "{first}");
+    audit.check(&browser, "learned-page-1").await;
+    browser.follow("Next page").await;
+    assert!(browser.main_text().await.contains("Page 2 of 2"));
+    audit.check(&browser, "learned-page-2").await;
+    browser.visit("/learned?page=9").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("There is nothing on page 9"));
+    audit.check(&browser, "learned-out-of-range").await;
+
+    browser.quit().await;
+    audit.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manage_page_in_every_state() {
+    let app = server::spawn().await;
+    let manage = confirmed_participant(&app, "pat@example.org").await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    // Details with mistakes, then saved.
+    browser.visit(&manage).await;
+    browser.fill("Full name", "").await;
+    browser.fill("Phone number", "12").await;
+    browser.press("Save my details").await;
+    audit.check_errors(&browser, "manage-errors").await;
+    let summary = browser.error_summary().await;
+    assert!(summary.contains("Enter your full name"), "{summary}");
+    assert!(summary.contains("Enter a phone number"), "{summary}");
+    browser.fill("Full name", "Pat Jones").await;
+    browser.fill("Phone number", "07700 900 982").await;
+    browser.choose("Every three months").await;
+    browser.press("Save my details").await;
+    assert!(browser.main_text().await.contains("Success"));
+    assert_eq!(browser.value("Full name").await, "Pat Jones");
+    audit.check(&browser, "manage-saved").await;
+
+    // A pause date that is not a real date, then a pause with no end.
+    browser.fill("Day", "31").await;
+    browser.fill("Month", "2").await;
+    browser.fill("Year", "2030").await;
+    browser.press("Pause").await;
+    audit.check_errors(&browser, "manage-pause-errors").await;
+    browser.fill("Day", "").await;
+    browser.fill("Month", "").await;
+    browser.fill("Year", "").await;
+    browser.press("Pause").await;
+    assert!(browser.main_text().await.contains("You are paused"));
+    audit.check(&browser, "manage-paused").await;
+    assert_eq!(
+        app.count("participants WHERE email = 'pat@example.org' AND status = 'paused'"),
+        1
+    );
+
+    // The page linked from the "paused" email.
+    browser.visit(&format!("{manage}/resume")).await;
+    assert_eq!(browser.h1().await, "Resume your UnMentoring introductions");
+    audit.check(&browser, "resume").await;
+    browser.press("Resume my introductions").await;
+    assert!(browser.main_text().await.contains("You are taking part"));
+    assert_eq!(
+        app.count("participants WHERE email = 'pat@example.org' AND status = 'active'"),
+        1
+    );
+
+    // Too much text for the server (64 KB): the 413 page.
+    browser
+        .script(
+            "document.getElementById('topics').value = 'x'.repeat(70000);",
+            vec![],
+        )
+        .await;
+    browser.press("Save my details").await;
+    assert_eq!(browser.h1().await, "What you sent is too large");
+    audit.check(&browser, "too-large").await;
+
+    browser.quit().await;
+    audit.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_follow_up_form_with_a_link_that_is_not_a_link() {
+    let app = server::spawn().await;
+    app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
+    server::run_round(&app).await;
+    let intro = email_of_kind(&app, "ann@example.org", "intro").await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit(&link(&app, &intro, "/followup/")).await;
+    browser.choose("No, we did not meet").await;
+    browser.choose("My partner did not reply").await;
+    browser.fill("Link 1 (optional)", "http://").await;
+    browser.press("Save my answers").await;
+    audit.check_errors(&browser, "followup-link-errors").await;
+    assert!(browser
+        .error_summary()
+        .await
+        .contains("Enter a link in the correct format"));
+
+    // Saved with a link: then it can be removed with its own checkbox.
+    browser
+        .fill("Link 1 (optional)", "www.example.org/notes")
+        .await;
+    browser.press("Save my answers").await;
+    let saved = browser.main_text().await;
+    assert!(saved.contains("www.example.org/notes"), "{saved}");
+    browser.choose("Remove www.example.org/notes").await;
+    browser.press("Save my answers").await;
+    assert_eq!(app.count("shared_links"), 0);
+    audit.check(&browser, "followup-not-met").await;
+
+    browser.quit().await;
+    audit.finish();
+}

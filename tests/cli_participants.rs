@@ -1,0 +1,195 @@
+//! `unmentoring participants import FILE.csv [--already-confirmed]` and
+//! `participants export [--what ...]`, as an organiser runs them.
+
+mod common;
+
+use common::process::{Site, DB};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+const GOOD_AND_BAD: &str = "\u{feff}Name,Email,Phone,Organisation,Google ID,Skype,Topics\r\n\
+Ann Example,ann@leeds.gov.uk,0113 496 0000,Leeds City Council,,,Open data\r\n\
+Not An Email,not-an-email,0113 496 0001,Leeds City Council,,,\r\n\
+Bo Example,bo@york.gov.uk,01904 551 550,York Council,,,\r\n\
+Ann Again,ann@leeds.gov.uk,0113 496 0003,Leeds City Council,,,\r\n";
+
+fn count(site: &Site, table: &str) -> i64 {
+    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+fn write(site: &Site, name: &str, contents: &[u8]) {
+    std::fs::write(site.path(name), contents).unwrap();
+}
+
+/// Runs a command and returns its exit code, stdout and stderr.
+fn run_code(site: &mut Site, args: &[&str]) -> (i32, String, String) {
+    let (mut cmd, out, err) = site.command(args, "code");
+    let status = cmd.status().unwrap();
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+    (status.code().unwrap(), read(&out), read(&err))
+}
+
+#[test]
+fn an_import_adds_good_rows_lists_the_others_and_queues_confirmations() {
+    let mut site = Site::new();
+    write(&site, "people.csv", GOOD_AND_BAD.as_bytes());
+    let (code, out, err) = run_code(&mut site, &["participants", "import", "people.csv"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Added    line     2  Ann Example <ann@leeds.gov.uk>"),
+        "{out}"
+    );
+    assert!(out.contains("Added    line     4  Bo Example <bo@york.gov.uk>"));
+    assert!(
+        out.contains("Rejected line     3  email: Enter an email address in the correct format")
+    );
+    assert!(out.contains("Rejected line     5  email: this address is also on line 2 of the file"));
+    assert!(out.contains("2 added, 2 not added."));
+    assert!(out.contains("Confirmation emails are queued"));
+    assert_eq!(
+        count(
+            &site,
+            "participants WHERE status = 'pending' AND source = 'import'"
+        ),
+        2
+    );
+    assert_eq!(count(&site, "participants"), 2);
+    assert_eq!(
+        count(&site, "outbox WHERE kind = 'confirm' AND status = 'queued'"),
+        2
+    );
+    assert_eq!(
+        count(
+            &site,
+            "outbox WHERE to_address IN ('ann@leeds.gov.uk', 'bo@york.gov.uk')"
+        ),
+        2
+    );
+
+    // The same file again: everyone in it has already signed up.
+    let (code, again, _) = run_code(&mut site, &["participants", "import", "people.csv"]);
+    assert_eq!(code, 0);
+    assert!(again.contains("Rejected line     2  email: this address has already signed up"));
+    assert!(again.contains("0 added, 4 not added."), "{again}");
+    assert_eq!(count(&site, "outbox"), 2);
+}
+
+#[test]
+fn already_confirmed_people_are_added_to_the_pool_without_email() {
+    let mut site = Site::new();
+    write(&site, "steering.csv", GOOD_AND_BAD.as_bytes());
+    let (code, out, err) = run_code(
+        &mut site,
+        &[
+            "participants",
+            "import",
+            "steering.csv",
+            "--already-confirmed",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 added, 2 not added."));
+    assert!(out.contains("no confirmation email was sent"), "{out}");
+    assert_eq!(
+        count(
+            &site,
+            "participants WHERE status = 'active' AND source = 'import_confirmed' AND confirmed_at IS NOT NULL"
+        ),
+        2
+    );
+    assert_eq!(count(&site, "outbox"), 0);
+    assert_eq!(count(&site, "tokens"), 0);
+}
+
+#[test]
+fn an_unreadable_file_exits_2_and_adds_nobody() {
+    let mut site = Site::new();
+    let (code, _, err) = run_code(&mut site, &["participants", "import", "missing.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Could not read missing.csv"), "{err}");
+
+    write(
+        &site,
+        "latin1.csv",
+        b"name,email,phone,organisation\nJos\xe9,j@x.org,0113 496 0000,Leeds\n",
+    );
+    let (code, _, err) = run_code(&mut site, &["participants", "import", "latin1.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("UTF-8"), "{err}");
+    assert!(err.contains("Nobody was added"));
+
+    write(&site, "columns.csv", b"full name,email\nJo,jo@x.org\n");
+    let (code, _, err) = run_code(&mut site, &["participants", "import", "columns.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("it has no name, phone, organisation"), "{err}");
+    assert!(err.contains("name,email,phone,organisation,google_id,skype,topics"));
+    assert_eq!(count(&site, "participants"), 0);
+}
+
+#[test]
+fn an_export_is_csv_with_formulas_neutralised() {
+    let mut site = Site::new();
+    write(
+        &site,
+        "people.csv",
+        b"name,email,phone,organisation,topics\n\
+\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",evil@example.org,0113 496 0000,+cmd,-2+3\n\
+Pat Partner,pat@example.org,0113 496 0001,York Council,\n",
+    );
+    let (code, out, err) = run_code(
+        &mut site,
+        &[
+            "participants",
+            "import",
+            "people.csv",
+            "--already-confirmed",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    conn.batch_execute(
+        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at, people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
+         VALUES ('manual:test', 'manual', 7, 1, 'trio', '2026-11-02 09:00:00', 2, 1, 0, 0, 0, 0);
+         INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES (1, 1, 1, 1), (2, 1, 1, 2);
+         INSERT INTO followup_answers (group_member_id, met, note, publish, challenged, answered_at, updated_at)
+         VALUES (1, 'yes', '@SUM(A1)', 0, NULL, '2026-11-20 10:00:00', '2026-11-20 10:00:00');",
+    )
+    .unwrap();
+
+    let (code, out, err) = run_code(&mut site, &["participants", "export"]);
+    assert_eq!(code, 0, "{err}");
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        &header[..5],
+        ["id", "name", "email", "phone", "organisation"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+    assert_eq!(&rows[0][4], "'+cmd");
+    assert_eq!(&rows[0][7], "'-2+3");
+    assert_eq!(&rows[0][11], "import_confirmed");
+    assert_eq!(&rows[1][1], "Pat Partner");
+
+    let (code, out, _) = run_code(&mut site, &["participants", "export", "--what", "outputs"]);
+    assert_eq!(code, 0);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(&rows[0][6], "'@SUM(A1)");
+    assert_eq!(&rows[0][7], "no");
+
+    let (code, out, _) = run_code(&mut site, &["participants", "export", "--what", "rounds"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "id,started_at,trigger,include_all,people_due,groups,trios,sat_out,forced_repeats,same_organisation_pairs\n\
+         1,2026-11-02 09:00:00,manual,yes,2,1,0,0,0,0\n"
+    );
+}
