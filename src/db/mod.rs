@@ -97,6 +97,16 @@ where
     .context("database task panicked")?
 }
 
+/// Like [`run`], inside one IMMEDIATE transaction: the write lock is taken at
+/// the start, so concurrent writers queue instead of failing.
+pub async fn write<T, F>(pool: &Pool, work: F) -> anyhow::Result<T>
+where
+    F: FnOnce(&mut Conn) -> anyhow::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| conn.immediate_transaction(work)).await
+}
+
 /// Current time in UTC as stored in the database.
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

@@ -101,10 +101,14 @@ impl ManagePage {
     }
 }
 
-/// Finds whose manage link this is; people who left have no page.
-async fn holder(state: &AppState, token: &str) -> anyhow::Result<Result<Participant, Lookup>> {
+/// Finds whose manage link this is; for anything else, the page that says
+/// what is wrong with the link. People who left have no page.
+async fn holder(
+    state: &AppState,
+    token: &str,
+) -> anyhow::Result<Result<Participant, HttpResponse>> {
     let raw = token.to_owned();
-    db::run(&state.pool, move |conn| {
+    let found = db::run(&state.pool, move |conn| {
         let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, db::now())?;
         let Lookup::Valid { participant_id, .. } = lookup else {
             return Ok(Err(lookup));
@@ -114,7 +118,8 @@ async fn holder(state: &AppState, token: &str) -> anyhow::Result<Result<Particip
             _ => Err(Lookup::Unknown),
         })
     })
-    .await
+    .await?;
+    Ok(found.map_err(link_problem))
 }
 
 #[get("/me/{token}")]
@@ -127,7 +132,7 @@ pub async fn show(
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
-        Err(lookup) => return Ok(link_problem(lookup)),
+        Err(problem) => return Ok(problem),
     };
     let mut page = ManagePage::new(token, &person, &form_of(&person), FieldErrors::default());
     page.notice = match query.done.as_str() {
@@ -149,7 +154,7 @@ pub async fn update(
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
-        Err(lookup) => return Ok(link_problem(lookup)),
+        Err(problem) => return Ok(problem),
     };
     let profile = match form.validate(FormKind::Update) {
         Ok(profile) => profile,
@@ -159,10 +164,8 @@ pub async fn update(
         }
     };
     let id = person.id;
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| {
-            participants::update_details(conn, id, &profile, db::now())
-        })
+    db::write(&state.pool, move |conn| {
+        participants::update_details(conn, id, &profile, db::now())
     })
     .await?;
     tracing::info!(participant_id = id, "details changed");
@@ -179,7 +182,7 @@ pub async fn pause(
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
-        Err(lookup) => return Ok(link_problem(lookup)),
+        Err(problem) => return Ok(problem),
     };
     let today = chrono::Utc::now().date_naive();
     let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today)
@@ -197,8 +200,8 @@ pub async fn pause(
         }
     };
     let id = person.id;
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| participants::pause(conn, id, until, db::now()))
+    db::write(&state.pool, move |conn| {
+        participants::pause(conn, id, until, db::now())
     })
     .await?;
     tracing::info!(participant_id = id, "paused");
@@ -214,11 +217,11 @@ pub async fn resume(
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
-        Err(lookup) => return Ok(link_problem(lookup)),
+        Err(problem) => return Ok(problem),
     };
     let id = person.id;
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| participants::resume(conn, id, db::now()))
+    db::write(&state.pool, move |conn| {
+        participants::resume(conn, id, db::now())
     })
     .await?;
     tracing::info!(participant_id = id, "resumed");
@@ -241,7 +244,7 @@ pub async fn resume_page(
     let token = path.into_inner();
     Ok(match holder(&state, &token).await? {
         Ok(_) => private_html(StatusCode::OK, &ResumePage { token }),
-        Err(lookup) => link_problem(lookup),
+        Err(problem) => problem,
     })
 }
 
@@ -260,7 +263,7 @@ pub async fn leave_page(
     let token = path.into_inner();
     Ok(match holder(&state, &token).await? {
         Ok(_) => private_html(StatusCode::OK, &LeavePage { token }),
-        Err(lookup) => link_problem(lookup),
+        Err(problem) => problem,
     })
 }
 
@@ -273,11 +276,11 @@ pub async fn leave(
     let token = path.into_inner();
     let person = match holder(&state, &token).await? {
         Ok(person) => person,
-        Err(lookup) => return Ok(link_problem(lookup)),
+        Err(problem) => return Ok(problem),
     };
     let id = person.id;
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| participants::erase(conn, id, db::now()))
+    db::write(&state.pool, move |conn| {
+        participants::erase(conn, id, db::now())
     })
     .await?;
     tracing::info!(participant_id = id, "left; personal data erased");
