@@ -1,0 +1,98 @@
+//! `unmentoring organiser add | remove | list`: the password comes from
+//! standard input (or a prompt), never from the command line.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::process::{Site, DB};
+use diesel::prelude::*;
+
+/// Runs `organiser add EMAIL` with `input` on standard input.
+fn add(site: &mut Site, email: &str, input: &str) -> (bool, String) {
+    let (mut cmd, out, err) = site.command(&["organiser", "add", email], "add");
+    cmd.stdin(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let status = child.wait().unwrap();
+    let text = format!(
+        "{}{}",
+        std::fs::read_to_string(out).unwrap(),
+        std::fs::read_to_string(err).unwrap()
+    );
+    (status.success(), text)
+}
+
+fn stored_hash(site: &Site, email: &str) -> Option<String> {
+    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
+        "SELECT password_hash FROM organisers WHERE email_key = '{email}'"
+    ))
+    .get_result(&mut conn)
+    .optional()
+    .unwrap()
+}
+
+#[test]
+fn organisers_are_added_listed_and_removed() {
+    let mut site = Site::new();
+    let (ok, text) = add(&mut site, "Boss@Example.org", "a long enough password\n");
+    assert!(ok, "{text}");
+    assert!(text.contains("Added organiser Boss@Example.org"));
+    let hash = stored_hash(&site, "boss@example.org").expect("stored");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("a long enough password"));
+
+    let (again, text) = add(&mut site, "boss@example.org", "another long password\n");
+    assert!(!again);
+    assert!(text.contains("already an organiser"));
+
+    let list = site.run(&["organiser", "list"]);
+    assert!(list.ok);
+    assert!(list.stdout.contains("Boss@Example.org"));
+
+    let removed = site.run(&["organiser", "remove", "boss@example.org"]);
+    assert!(removed.ok, "{}", removed.all());
+    assert!(stored_hash(&site, "boss@example.org").is_none());
+    let unknown = site.run(&["organiser", "remove", "boss@example.org"]);
+    assert!(!unknown.ok);
+    assert!(unknown.stderr.contains("is not an organiser"));
+    assert!(site
+        .run(&["organiser", "list"])
+        .stdout
+        .contains("No organisers yet"));
+}
+
+#[test]
+fn a_short_password_or_a_bad_address_adds_nobody() {
+    let mut site = Site::new();
+    let (ok, text) = add(&mut site, "boss@example.org", "short\n");
+    assert!(!ok);
+    assert!(text.contains("at least 12 characters"), "{text}");
+    let (ok, text) = add(&mut site, "not an address", "a long enough password\n");
+    assert!(!ok);
+    assert!(text.contains("email address"), "{text}");
+    assert!(site
+        .run(&["organiser", "list"])
+        .stdout
+        .contains("No organisers yet"));
+}
+
+#[test]
+fn the_password_is_not_an_argument() {
+    let mut site = Site::new();
+    let ran = site.run(&[
+        "organiser",
+        "add",
+        "boss@example.org",
+        "a long enough password",
+    ]);
+    assert!(!ran.ok, "a password on the command line is refused");
+    assert!(ran.stderr.contains("unexpected argument"), "{}", ran.stderr);
+}
