@@ -59,16 +59,21 @@ pub fn render(points: &[Point]) -> String {
             ));
         }
     }
+    // The line and its points have a white edge, so that they stand out
+    // from the blue bars they cross (WCAG 1.4.11), not only from the white.
     if line.len() > 1 {
         let _ = write!(
             svg,
-            r##"<polyline points="{}" fill="none" stroke="#d4351c" stroke-width="3"/>"##,
-            line.join(" ")
+            r##"<polyline points="{points}" fill="none" stroke="#ffffff" stroke-width="7"/><polyline points="{points}" fill="none" stroke="#d4351c" stroke-width="3"/>"##,
+            points = line.join(" ")
         );
     }
     for point in &line {
         let (x, y) = point.split_once(',').unwrap_or(("0", "0"));
-        let _ = write!(svg, r##"<circle cx="{x}" cy="{y}" r="4" fill="#d4351c"/>"##);
+        let _ = write!(
+            svg,
+            r##"<circle cx="{x}" cy="{y}" r="5" fill="#d4351c" stroke="#ffffff" stroke-width="2"/>"##
+        );
     }
     let _ = write!(
         svg,

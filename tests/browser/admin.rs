@@ -101,6 +101,23 @@ async fn signing_in_the_dashboard_and_rounds() {
         .check_errors(&browser, "admin-round-preview-too-soon-errors")
         .await;
     assert_eq!(app.count("rounds"), 1);
+
+    // Everyone but Ann pauses between the preview and the run: too few left.
+    app.execute("UPDATE participants SET status = 'paused' WHERE email <> 'ann@example.org'");
+    browser.tick("force").await;
+    browser.press("Run this round and email everyone").await;
+    audit
+        .check_errors(&browser, "admin-round-preview-too-few-errors")
+        .await;
+    assert!(browser
+        .error_summary()
+        .await
+        .contains("Only 1 person is due for a round"));
+    assert_eq!(app.count("rounds"), 1);
+
+    app.execute("UPDATE participants SET status = 'active' WHERE status = 'paused'");
+    browser.tick("all").await;
+    browser.press("Preview again").await;
     browser.tick("force").await;
     browser.press("Run this round and email everyone").await;
     assert!(browser.main_text().await.contains("Round 2 has run"));
@@ -186,7 +203,8 @@ async fn participants_import_export_and_the_outbox() {
     assert!(browser.h1().await.ends_with("(left)"));
     audit.check(&browser, "admin-participant-left").await;
 
-    // Import: first with no file, then a file with one good and one bad row.
+    // Import: first with no file, then a file with one good row (with a long
+    // address, as councils have) and one bad row.
     browser.follow("Import").await;
     audit.check(&browser, "admin-import").await;
     browser.press("Import participants").await;
@@ -196,7 +214,7 @@ async fn participants_import_export_and_the_outbox() {
     std::fs::write(
         &csv,
         "name,email,phone,organisation\n\
-         Fay Field,fay@example.org,01632 960 003,Camden Council\n\
+         Fay Field-Featherstonehaugh,fay.field-featherstonehaugh@royalboroughofkensingtonandchelsea.gov.uk,01632 960 003,Royal Borough of Kensington and Chelsea\n\
          ,not-an-email,123,\n",
     )
     .unwrap();

@@ -4,6 +4,8 @@
 //! learning log, and leave. Every page on the way is audited. Then the same
 //! signup once more with JavaScript switched off.
 
+use thirtyfour::Key;
+
 use crate::audit::Audit;
 use crate::driver::{Browser, JavaScript};
 use crate::server::{self, email_of_kind, link, ORGANISER_EMAIL, ORGANISER_PASSWORD};
@@ -43,6 +45,11 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
     assert!(!summary.contains("organisation"), "{summary}");
     assert_eq!(browser.value("Organisation").await, "Leeds City Council");
     assert_eq!(app.count("participants"), 1, "nothing was stored");
+    // From the summary, which has the focus, Tab and Enter lead to the field.
+    browser.keys(Key::Tab).await;
+    assert_eq!(browser.focused().await, "Enter your full name");
+    browser.keys(Key::Enter).await;
+    assert_eq!(browser.focused().await, "name");
 
     // Corrected.
     browser.fill("Full name", "Jo Bloggs").await;

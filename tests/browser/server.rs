@@ -70,11 +70,11 @@ pub async fn confirmed_participant(app: &TestApp, email: &str) -> String {
 pub fn published_links(app: &TestApp, links: usize) {
     let ann = app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
-    app.execute(&format!(
+    app.execute(
         "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
                              people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
          VALUES ('manual:fixture', 'manual', 1, 0, 'trio', datetime('now', '-20 days'), 2, 1, 0, 0, 0, 0)"
-    ));
+    );
     app.execute(
         "INSERT INTO group_members (round_id, group_number, participant_id)
          SELECT r.id, 1, p.id FROM rounds r, participants p
