@@ -5,12 +5,12 @@ use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{spawn_app, Organiser, Page, TestApp};
 
-const HEADER: &str = "name,email,phone,organisation,google_id,skype,topics";
+pub(super) const HEADER: &str = "name,email,phone,organisation,google_id,skype,topics";
 /// A name that is a spreadsheet formula, and how it must come out.
-const EVIL: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
-const EVIL_CELL: &str = "'=HYPERLINK(\"http://evil.example\",\"x\")";
+pub(super) const EVIL: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
+pub(super) const EVIL_CELL: &str = "'=HYPERLINK(\"http://evil.example\",\"x\")";
 
-fn csv_file(data: impl Into<Vec<u8>>) -> Part {
+pub(super) fn csv_file(data: impl Into<Vec<u8>>) -> Part {
     Part::bytes(data.into())
         .file_name("people.csv")
         .mime_str("text/csv")
@@ -18,7 +18,7 @@ fn csv_file(data: impl Into<Vec<u8>>) -> Part {
 }
 
 /// The upload form with a file, and perhaps the "already confirmed" box ticked.
-fn upload(data: impl Into<Vec<u8>>, already_confirmed: bool) -> Form {
+pub(super) fn upload(data: impl Into<Vec<u8>>, already_confirmed: bool) -> Form {
     let form = Form::new().part("file", csv_file(data));
     if already_confirmed {
         form.text("already_confirmed", "yes")
@@ -28,7 +28,7 @@ fn upload(data: impl Into<Vec<u8>>, already_confirmed: bool) -> Form {
 }
 
 /// Posts exactly this multipart form (no token added).
-async fn post_without_token(organiser: &Organiser<'_>, form: Form) -> u16 {
+pub(super) async fn post_without_token(organiser: &Organiser<'_>, form: Form) -> u16 {
     organiser
         .app
         .client
@@ -43,7 +43,7 @@ async fn post_without_token(organiser: &Organiser<'_>, form: Form) -> u16 {
 }
 
 /// The cells of the table row whose first cell is `line`, as HTML.
-fn row_for_line(body: &str, line: u64) -> &str {
+pub(super) fn row_for_line(body: &str, line: u64) -> &str {
     let start = format!("<td>{line}</td>");
     body.split("<tr")
         .find(|row| row.trim_start_matches(['>', ' ', '\n']).starts_with(&start))
@@ -51,7 +51,7 @@ fn row_for_line(body: &str, line: u64) -> &str {
 }
 
 /// (line, reason that must be given)
-const REJECTED: &[(u64, &str)] = &[
+pub(super) const REJECTED: &[(u64, &str)] = &[
     (3, "email: Enter an email address in the correct format"),
     (4, "name: Enter your full name"),
     (5, "phone: Enter a phone number"),
@@ -63,7 +63,7 @@ const REJECTED: &[(u64, &str)] = &[
     ),
 ];
 
-fn mixed_file() -> String {
+pub(super) fn mixed_file() -> String {
     let long_topics = "x".repeat(501);
     [
         HEADER.to_owned(),
@@ -80,7 +80,7 @@ fn mixed_file() -> String {
     .join("\r\n")
 }
 
-fn assert_result_lists_rows(page: &Page) {
+pub(super) fn assert_result_lists_rows(page: &Page) {
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(page.header("cache-control"), "no-store");
     assert!(page.body.contains("2 people added, 6 rows not added"));
@@ -102,7 +102,8 @@ fn assert_result_lists_rows(page: &Page) {
 }
 
 #[tokio::test]
-async fn an_import_adds_the_good_rows_with_confirmation_emails_and_says_why_others_were_not() {
+pub(super) async fn an_import_adds_the_good_rows_with_confirmation_emails_and_says_why_others_were_not(
+) {
     let app = spawn_app().await;
     app.add_participant("Known Person", "known@hull.gov.uk", "Hull City Council");
     let organiser = app.organiser().await;
@@ -161,7 +162,7 @@ async fn an_import_adds_the_good_rows_with_confirmation_emails_and_says_why_othe
 }
 
 #[tokio::test]
-async fn people_who_already_agreed_elsewhere_join_the_pool_without_an_email() {
+pub(super) async fn people_who_already_agreed_elsewhere_join_the_pool_without_an_email() {
     let app = spawn_app().await;
     app.add_participant("Known Person", "known@hull.gov.uk", "Hull City Council");
     let organiser = app.organiser().await;
@@ -184,7 +185,7 @@ async fn people_who_already_agreed_elsewhere_join_the_pool_without_an_email() {
 }
 
 #[tokio::test]
-async fn an_import_without_the_form_token_is_refused_and_adds_nobody() {
+pub(super) async fn an_import_without_the_form_token_is_refused_and_adds_nobody() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
     let good =
@@ -206,7 +207,7 @@ async fn an_import_without_the_form_token_is_refused_and_adds_nobody() {
 }
 
 #[tokio::test]
-async fn the_import_form_uploads_a_file_with_a_token_and_explains_the_columns() {
+pub(super) async fn the_import_form_uploads_a_file_with_a_token_and_explains_the_columns() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
     let page = organiser.get("/admin/import").await;
@@ -230,7 +231,7 @@ async fn the_import_form_uploads_a_file_with_a_token_and_explains_the_columns() 
 }
 
 #[tokio::test]
-async fn a_missing_or_unusable_file_shows_the_form_with_an_error_summary() {
+pub(super) async fn a_missing_or_unusable_file_shows_the_form_with_an_error_summary() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
     let empty_file = Form::new().part("file", csv_file(Vec::new()).file_name(""));
@@ -275,168 +276,4 @@ async fn a_missing_or_unusable_file_shows_the_form_with_an_error_summary() {
 
 /// Someone whose details are spreadsheet formulas, in a round, who answered
 /// the follow-up with a formula note and two links; their partner shared nothing.
-fn add_formula_people(app: &TestApp) {
-    let evil = app.add_participant(EVIL, "evil@example.org", "+cmd");
-    app.execute(&format!(
-        "UPDATE participants SET topics = '-2+3' WHERE id = {evil}"
-    ));
-    let partner = app.add_participant("Pat Partner", "pat@example.org", "York Council");
-    app.execute(
-        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at, people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:test', 'manual', 7, 0, 'trio', '2026-11-02 09:00:00', 2, 1, 0, 0, 0, 0)",
-    );
-    app.execute(&format!(
-        "INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES (1, 1, 1, {evil}), (2, 1, 1, {partner})"
-    ));
-    app.execute(
-        "INSERT INTO followup_answers (group_member_id, met, note, publish, challenged, answered_at, updated_at)
-         VALUES (1, 'yes', '@SUM(A1)', 1, 4, '2026-11-20 10:00:00', '2026-11-20 10:00:00'),
-                (2, 'not_yet', NULL, 0, NULL, '2026-11-21 10:00:00', '2026-11-21 10:00:00')",
-    );
-    app.execute(
-        "INSERT INTO shared_links (group_member_id, url, created_at)
-         VALUES (1, 'https://blog.example/one', '2026-11-20 10:00:00'),
-                (1, 'https://blog.example/two', '2026-11-20 10:00:01')",
-    );
-}
-
-/// Parses a CSV download: (header, rows).
-fn parse_csv(body: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
-fn cell<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
-    let i = header.iter().position(|h| h == column).unwrap();
-    &row[i]
-}
-
-async fn download(organiser: &Organiser<'_>, what: &str) -> Page {
-    let page = organiser.get(&format!("/admin/export/{what}.csv")).await;
-    assert_eq!(page.status, 200, "{what}");
-    assert_eq!(page.header("content-type"), "text/csv; charset=utf-8");
-    assert_eq!(page.header("cache-control"), "no-store");
-    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d");
-    assert_eq!(
-        page.header("content-disposition"),
-        format!("attachment; filename=\"unmentoring-{what}-{today}.csv\"")
-    );
-    page
-}
-
-#[tokio::test]
-async fn exports_neutralise_formulas_and_download_as_attachments() {
-    let app = spawn_app().await;
-    add_formula_people(&app);
-    let organiser = app.organiser().await;
-
-    let people = download(&organiser, "participants").await;
-    let (header, rows) = parse_csv(&people.body);
-    assert_eq!(
-        header.join(","),
-        "id,name,email,phone,organisation,google_id,skype,topics,cadence,status,paused_until,source,joined,confirmed,last_round,left"
-    );
-    assert_eq!(rows.len(), 2);
-    let evil = &rows[0];
-    assert_eq!(cell(&header, evil, "name"), EVIL_CELL);
-    assert_eq!(cell(&header, evil, "organisation"), "'+cmd");
-    assert_eq!(cell(&header, evil, "topics"), "'-2+3");
-    assert_eq!(cell(&header, evil, "email"), "evil@example.org");
-    assert_eq!(cell(&header, evil, "status"), "active");
-    assert_eq!(cell(&header, evil, "source"), "signup");
-    assert_eq!(cell(&header, &rows[1], "name"), "Pat Partner");
-
-    let outputs = download(&organiser, "outputs").await;
-    let (header, rows) = parse_csv(&outputs.body);
-    assert_eq!(
-        header.join(","),
-        "round,round_date,name,organisation,met,url,note,published,challenged,shared_at"
-    );
-    assert_eq!(
-        rows.len(),
-        3,
-        "one row per link, one for the answer without links"
-    );
-    for row in &rows[..2] {
-        assert_eq!(cell(&header, row, "note"), "'@SUM(A1)");
-        assert_eq!(cell(&header, row, "name"), EVIL_CELL);
-        assert_eq!(cell(&header, row, "organisation"), "'+cmd");
-        assert_eq!(cell(&header, row, "round_date"), "2026-11-02");
-        assert_eq!(cell(&header, row, "published"), "yes");
-        assert_eq!(cell(&header, row, "challenged"), "4");
-    }
-    assert_eq!(cell(&header, &rows[0], "url"), "https://blog.example/one");
-    assert_eq!(cell(&header, &rows[1], "url"), "https://blog.example/two");
-    assert_eq!(cell(&header, &rows[2], "name"), "Pat Partner");
-    assert_eq!(cell(&header, &rows[2], "met"), "not_yet");
-    assert_eq!(cell(&header, &rows[2], "url"), "");
-
-    let rounds = download(&organiser, "rounds").await;
-    let (header, rows) = parse_csv(&rounds.body);
-    assert_eq!(
-        header.join(","),
-        "id,started_at,trigger,include_all,people_due,groups,trios,sat_out,forced_repeats,same_organisation_pairs"
-    );
-    assert_eq!(
-        rows,
-        [[
-            "1",
-            "2026-11-02 09:00:00",
-            "manual",
-            "no",
-            "2",
-            "1",
-            "0",
-            "0",
-            "0",
-            "0"
-        ]]
-    );
-
-    // People who left are only their number, state and the date they left.
-    app.execute("UPDATE participants SET status = 'left', name = '', email = NULL, email_key = NULL, phone = NULL, organisation = '', left_at = '2026-11-22 12:00:00' WHERE email = 'pat@example.org'");
-    let (header, rows) = parse_csv(&download(&organiser, "participants").await.body);
-    let left = &rows[1];
-    assert_eq!(cell(&header, left, "status"), "left");
-    assert_eq!(cell(&header, left, "left"), "2026-11-22");
-    assert_eq!(
-        cell(&header, left, "cadence"),
-        "",
-        "nothing else about them"
-    );
-    assert_eq!(cell(&header, left, "joined"), "");
-}
-
-#[tokio::test]
-async fn exports_need_an_organiser_to_be_signed_in() {
-    let app = spawn_app().await;
-    add_formula_people(&app);
-    for path in [
-        "/admin/export",
-        "/admin/export/participants.csv",
-        "/admin/export/rounds.csv",
-        "/admin/export/outputs.csv",
-    ] {
-        let page = app.get(path).await;
-        assert_eq!(page.status, 303, "{path}");
-        assert_eq!(page.location(), "/admin/login", "{path}");
-        assert!(!page.body.contains("evil@example.org"));
-    }
-    let organiser = app.organiser().await;
-    let page = organiser.get("/admin/export").await;
-    assert_eq!(page.status, 200);
-    assert_eq!(page.header("cache-control"), "no-store");
-    for what in ["participants", "rounds", "outputs"] {
-        assert!(
-            page.body
-                .contains(&format!("href=\"/admin/export/{what}.csv\"")),
-            "{what}"
-        );
-    }
-    assert_eq!(organiser.get("/admin/export/secrets.csv").await.status, 404);
-}
+mod export;

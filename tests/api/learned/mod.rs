@@ -8,13 +8,13 @@ use unmentoring::db;
 
 use crate::helpers::{spawn_app, Page, TestApp, LINK_BASE};
 
-const PHONE: &str = "01632 960 001";
+pub(super) const PHONE: &str = "01632 960 001";
 
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-fn last_id(app: &TestApp, table: &str) -> i64 {
+pub(super) fn last_id(app: &TestApp, table: &str) -> i64 {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -28,7 +28,7 @@ fn last_id(app: &TestApp, table: &str) -> i64 {
 }
 
 /// A round that started at `started_at` ("2026-11-23 09:00:00", UTC).
-fn round(app: &TestApp, started_at: &str) -> i64 {
+pub(super) fn round(app: &TestApp, started_at: &str) -> i64 {
     app.execute(&format!(
         "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
                              people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
@@ -38,7 +38,7 @@ fn round(app: &TestApp, started_at: &str) -> i64 {
     last_id(app, "rounds")
 }
 
-fn member(app: &TestApp, round_id: i64, group: i32, participant: i64) -> i64 {
+pub(super) fn member(app: &TestApp, round_id: i64, group: i32, participant: i64) -> i64 {
     app.execute(&format!(
         "INSERT INTO group_members (round_id, group_number, participant_id)
          VALUES ({round_id}, {group}, {participant})"
@@ -46,7 +46,7 @@ fn member(app: &TestApp, round_id: i64, group: i32, participant: i64) -> i64 {
     last_id(app, "group_members")
 }
 
-fn answer(app: &TestApp, member_id: i64, met: &str, note: Option<&str>, publish: bool) {
+pub(super) fn answer(app: &TestApp, member_id: i64, met: &str, note: Option<&str>, publish: bool) {
     let note = note.map_or_else(|| "NULL".to_owned(), quoted);
     app.execute(&format!(
         "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
@@ -55,7 +55,7 @@ fn answer(app: &TestApp, member_id: i64, met: &str, note: Option<&str>, publish:
     ));
 }
 
-fn share(app: &TestApp, member_id: i64, url: &str, created_at: &str) -> i64 {
+pub(super) fn share(app: &TestApp, member_id: i64, url: &str, created_at: &str) -> i64 {
     app.execute(&format!(
         "INSERT INTO shared_links (group_member_id, url, created_at)
          VALUES ({member_id}, {}, '{created_at}')",
@@ -66,19 +66,19 @@ fn share(app: &TestApp, member_id: i64, url: &str, created_at: &str) -> i64 {
 
 /// Jo published a link; Sam, in the same pair, did not; Alex left after
 /// publishing one; Kim was erased through the real leaving path.
-struct Fixture {
+pub(super) struct Fixture {
     jo_link: i64,
 }
 
-const JO_URL: &str = "https://www.blog.example.org/posts/what-i-learned?ref=um";
-const JO_NOTE: &str = "We sketched our bin collection forms & found three quick wins.";
-const SECRET_URL: &str = "https://private.example.net/secret-post";
-const SECRET_NOTE: &str = "A note Sam did not want published";
-const LEFT_URL: &str = "https://gone.example.com/left-post";
-const LEFT_NOTE: &str = "A note from someone who left";
-const KIM_URL: &str = "https://kim.example.com/erased-post";
+pub(super) const JO_URL: &str = "https://www.blog.example.org/posts/what-i-learned?ref=um";
+pub(super) const JO_NOTE: &str = "We sketched our bin collection forms & found three quick wins.";
+pub(super) const SECRET_URL: &str = "https://private.example.net/secret-post";
+pub(super) const SECRET_NOTE: &str = "A note Sam did not want published";
+pub(super) const LEFT_URL: &str = "https://gone.example.com/left-post";
+pub(super) const LEFT_NOTE: &str = "A note from someone who left";
+pub(super) const KIM_URL: &str = "https://kim.example.com/erased-post";
 
-fn fixture(app: &TestApp) -> Fixture {
+pub(super) fn fixture(app: &TestApp) -> Fixture {
     let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
     let sam = app.add_participant("Sam Hidden", "sam@people.test", "Bristol City Council");
     let alex = app.add_participant("Alex Gone", "alex@people.test", "Kent County Council");
@@ -109,7 +109,7 @@ fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// Jo published `n` links, a minute apart: example.org/post-00 is the oldest.
-fn one_person_sharing(app: &TestApp, n: usize) {
+pub(super) fn one_person_sharing(app: &TestApp, n: usize) {
     let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
     let m = member(app, round(app, "2026-11-23 09:00:00"), 1, jo);
     answer(app, m, "yes", Some("Lots to share"), true);
@@ -122,12 +122,12 @@ fn one_person_sharing(app: &TestApp, n: usize) {
     }
 }
 
-fn items(page: &Page) -> usize {
+pub(super) fn items(page: &Page) -> usize {
     page.body.matches("class=\"learning-log__item\"").count()
 }
 
 /// Nothing private, from anyone in the fixture, in `body`.
-fn assert_nothing_private(body: &str, what: &str) {
+pub(super) fn assert_nothing_private(body: &str, what: &str) {
     for private in [
         SECRET_URL,
         "private.example.net",
@@ -150,7 +150,7 @@ fn assert_nothing_private(body: &str, what: &str) {
     }
 }
 
-async fn feed(app: &TestApp) -> (Page, Feed) {
+pub(super) async fn feed(app: &TestApp) -> (Page, Feed) {
     let page = app.get("/learned.atom").await;
     assert_eq!(page.status, 200, "{}", page.body);
     let feed = page.body.parse::<Feed>().expect("the feed parses as Atom");
@@ -158,7 +158,7 @@ async fn feed(app: &TestApp) -> (Page, Feed) {
 }
 
 #[tokio::test]
-async fn published_outputs_appear_with_who_what_and_when() {
+pub(super) async fn published_outputs_appear_with_who_what_and_when() {
     let app = spawn_app().await;
     let f = fixture(&app);
     let page = app.get("/learned").await;
@@ -183,7 +183,7 @@ async fn published_outputs_appear_with_who_what_and_when() {
 }
 
 #[tokio::test]
-async fn unpublished_and_departed_people_never_appear_on_the_page_or_in_the_feed() {
+pub(super) async fn unpublished_and_departed_people_never_appear_on_the_page_or_in_the_feed() {
     let app = spawn_app().await;
     fixture(&app);
     let page = app.get("/learned").await;
@@ -201,7 +201,7 @@ async fn unpublished_and_departed_people_never_appear_on_the_page_or_in_the_feed
 }
 
 #[tokio::test]
-async fn an_empty_log_says_so_and_its_feed_is_valid() {
+pub(super) async fn an_empty_log_says_so_and_its_feed_is_valid() {
     let app = spawn_app().await;
     let page = app.get("/learned").await;
     assert_eq!(page.status, 200);
@@ -220,7 +220,7 @@ async fn an_empty_log_says_so_and_its_feed_is_valid() {
 }
 
 #[tokio::test]
-async fn the_log_is_paginated_twenty_at_a_time_newest_first() {
+pub(super) async fn the_log_is_paginated_twenty_at_a_time_newest_first() {
     let app = spawn_app().await;
     one_person_sharing(&app, 25);
 
@@ -265,7 +265,7 @@ async fn the_log_is_paginated_twenty_at_a_time_newest_first() {
 }
 
 #[tokio::test]
-async fn the_summary_counts_conversations_and_everything_shared() {
+pub(super) async fn the_summary_counts_conversations_and_everything_shared() {
     let app = spawn_app().await;
     let people: Vec<i64> = (0..9)
         .map(|i| {
@@ -319,143 +319,4 @@ async fn the_summary_counts_conversations_and_everything_shared() {
     assert!(!page.body.contains("example.org/a\""));
 }
 
-#[tokio::test]
-async fn the_feed_is_atom_with_stable_ids_and_links_from_the_base_url() {
-    let app = spawn_app().await;
-    let f = fixture(&app);
-    let (raw, first) = feed(&app).await;
-    assert_eq!(
-        raw.header("content-type"),
-        "application/atom+xml; charset=utf-8"
-    );
-    assert!(
-        !raw.body.contains("127.0.0.1"),
-        "links never come from the request"
-    );
-    assert_eq!(first.id(), format!("{LINK_BASE}/learned.atom"));
-    assert_eq!(first.title().as_str(), "What people learned – UnMentoring");
-    let rel = |feed: &Feed, rel: &str| {
-        feed.links()
-            .iter()
-            .find(|l| l.rel() == rel)
-            .map(|l| l.href().to_owned())
-    };
-    assert_eq!(
-        rel(&first, "self"),
-        Some(format!("{LINK_BASE}/learned.atom"))
-    );
-    assert_eq!(
-        rel(&first, "alternate"),
-        Some(format!("{LINK_BASE}/learned"))
-    );
-
-    let entry = &first.entries()[0];
-    assert_eq!(
-        entry.id(),
-        format!("{LINK_BASE}/learned#link-{}", f.jo_link)
-    );
-    assert_eq!(
-        entry.title().as_str(),
-        "Jo Bloggs (Leeds City Council) shared blog.example.org/posts/what-i-learned"
-    );
-    assert_eq!(entry.updated().to_rfc3339(), "2026-11-24T10:00:00+00:00");
-    assert_eq!(first.updated(), entry.updated());
-    assert_eq!(entry.links()[0].href(), JO_URL);
-    assert_eq!(entry.authors()[0].name(), "Jo Bloggs");
-    assert_eq!(entry.content().and_then(|c| c.value()), Some(JO_NOTE));
-    assert!(entry
-        .summary()
-        .unwrap()
-        .as_str()
-        .contains("23 November 2026"));
-
-    // A newer link arrives: it comes first, and the older entry keeps its id.
-    let pat = app.add_participant("Pat Newer", "pat@people.test", "Hackney Council");
-    let r = round(&app, "2026-12-23 09:00:00");
-    let m = member(&app, r, 1, pat);
-    answer(&app, m, "yes", None, true);
-    share(
-        &app,
-        m,
-        "https://social.example/@pat/1",
-        "2026-12-24 10:00:00",
-    );
-    let (_, second) = feed(&app).await;
-    assert_eq!(second.id(), first.id());
-    assert_eq!(second.entries().len(), 2);
-    assert_eq!(second.entries()[1].id(), entry.id());
-    assert_eq!(second.updated(), second.entries()[0].updated());
-    assert_eq!(
-        second.entries()[0].updated().to_rfc3339(),
-        "2026-12-24T10:00:00+00:00"
-    );
-    assert!(
-        second.entries()[0].content().is_none(),
-        "no note, no content"
-    );
-    let ids: HashSet<&str> = second.entries().iter().map(|e| e.id()).collect();
-    assert_eq!(ids.len(), 2);
-    let (_, third) = feed(&app).await;
-    let again: Vec<&str> = third.entries().iter().map(|e| e.id()).collect();
-    let before: Vec<&str> = second.entries().iter().map(|e| e.id()).collect();
-    assert_eq!(again, before, "ids are stable across requests");
-}
-
-#[tokio::test]
-async fn the_feed_holds_the_fifty_newest() {
-    let app = spawn_app().await;
-    one_person_sharing(&app, 55);
-    let (_, feed) = feed(&app).await;
-    assert_eq!(feed.entries().len(), 50);
-    let href = |i: usize| feed.entries()[i].links()[0].href().to_owned();
-    assert_eq!(href(0), "https://example.org/post-54");
-    assert_eq!(href(49), "https://example.org/post-05");
-    let ids: HashSet<&str> = feed.entries().iter().map(|e| e.id()).collect();
-    assert_eq!(ids.len(), 50);
-    let mut times: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
-    assert!(times.windows(2).all(|w| w[0] > w[1]), "newest first");
-    times.dedup();
-    assert_eq!(times.len(), 50);
-}
-
-#[tokio::test]
-async fn html_in_a_note_or_name_is_escaped_on_the_page_and_in_the_feed() {
-    let app = spawn_app().await;
-    let note = "<script>alert(1)</script> & \"quotes\"";
-    let jo = app.add_participant(
-        "Jo <b>Bold</b>",
-        "jo@people.test",
-        "Bath & North East Somerset Council",
-    );
-    let r = round(&app, "2026-11-23 09:00:00");
-    let m = member(&app, r, 1, jo);
-    answer(&app, m, "yes", Some(note), true);
-    share(
-        &app,
-        m,
-        "https://example.org/post?a=1&b=%3C2%3E",
-        "2026-11-24 10:00:00",
-    );
-
-    let page = app.get("/learned").await;
-    assert_eq!(items(&page), 1);
-    assert!(!page.body.contains("<script>"));
-    assert!(!page.body.contains("<b>Bold"));
-    assert!(page.body.contains("&#60;script&#62;alert(1)"));
-    assert!(page.body.contains("Jo &#60;b&#62;Bold"));
-    assert!(page.body.contains("Bath &#38; North East Somerset Council"));
-    assert!(page
-        .body
-        .contains("href=\"https://example.org/post?a=1&#38;b=%3C2%3E\""));
-
-    let (raw, feed) = self::feed(&app).await;
-    assert!(!raw.body.contains("<script>"));
-    assert!(!raw.body.contains("<b>"));
-    let entry = &feed.entries()[0];
-    assert_eq!(entry.content().and_then(|c| c.value()), Some(note));
-    assert_eq!(entry.authors()[0].name(), "Jo <b>Bold</b>");
-    assert_eq!(
-        entry.links()[0].href(),
-        "https://example.org/post?a=1&b=%3C2%3E"
-    );
-}
+mod feed;

@@ -7,7 +7,7 @@ use crate::common::smtp::Answer;
 use crate::helpers::{spawn_app, Organiser, Page, TestApp};
 
 /// The `value` of the form field `name` in a page.
-fn field(body: &str, name: &str) -> String {
+pub(super) fn field(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body.find(&marker).expect("the field") + marker.len();
     let end = body[start..].find('"').unwrap() + start;
@@ -15,7 +15,7 @@ fn field(body: &str, name: &str) -> String {
 }
 
 /// Four people due, from three organisations.
-fn four_people(app: &TestApp) {
+pub(super) fn four_people(app: &TestApp) {
     app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
     app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
     app.add_participant("Cat Cole", "cat@example.org", "Kent County Council");
@@ -23,7 +23,7 @@ fn four_people(app: &TestApp) {
 }
 
 /// The preview page and the round key its run form carries.
-async fn preview(organiser: &Organiser<'_>, all: bool) -> (Page, String) {
+pub(super) async fn preview(organiser: &Organiser<'_>, all: bool) -> (Page, String) {
     let page = organiser
         .get(if all {
             "/admin/rounds/preview?all=yes"
@@ -37,7 +37,7 @@ async fn preview(organiser: &Organiser<'_>, all: bool) -> (Page, String) {
 }
 
 /// The round id in `/admin/rounds/{id}...`.
-fn round_id(location: &str) -> i64 {
+pub(super) fn round_id(location: &str) -> i64 {
     let rest = location
         .strip_prefix("/admin/rounds/")
         .expect("a round page");
@@ -45,7 +45,7 @@ fn round_id(location: &str) -> i64 {
 }
 
 /// Runs a round from a fresh preview; returns its id.
-async fn run_round(organiser: &Organiser<'_>) -> i64 {
+pub(super) async fn run_round(organiser: &Organiser<'_>) -> i64 {
     let (_, key) = preview(organiser, false).await;
     let ran = organiser
         .post("/admin/rounds", &[("round_key", &key)])
@@ -54,7 +54,7 @@ async fn run_round(organiser: &Organiser<'_>) -> i64 {
     round_id(&ran.location())
 }
 
-async fn wait_until(app: &TestApp, sql_table: &str) {
+pub(super) async fn wait_until(app: &TestApp, sql_table: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while app.count(sql_table) == 0 {
         assert!(Instant::now() < deadline, "waited for {sql_table}");
@@ -63,7 +63,7 @@ async fn wait_until(app: &TestApp, sql_table: &str) {
 }
 
 #[tokio::test]
-async fn the_preview_shows_the_groups_and_figures_and_stores_nothing() {
+pub(super) async fn the_preview_shows_the_groups_and_figures_and_stores_nothing() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -101,7 +101,8 @@ async fn the_preview_shows_the_groups_and_figures_and_stores_nothing() {
 }
 
 #[tokio::test]
-async fn running_from_the_preview_makes_a_round_and_the_same_form_again_makes_no_other() {
+pub(super) async fn running_from_the_preview_makes_a_round_and_the_same_form_again_makes_no_other()
+{
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -141,7 +142,7 @@ async fn running_from_the_preview_makes_a_round_and_the_same_form_again_makes_no
 }
 
 #[tokio::test]
-async fn two_posts_of_the_same_form_at_once_make_one_round() {
+pub(super) async fn two_posts_of_the_same_form_at_once_make_one_round() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -160,7 +161,7 @@ async fn two_posts_of_the_same_form_at_once_make_one_round() {
 }
 
 #[tokio::test]
-async fn a_second_round_within_ten_minutes_needs_force() {
+pub(super) async fn a_second_round_within_ten_minutes_needs_force() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -198,7 +199,7 @@ async fn a_second_round_within_ten_minutes_needs_force() {
 }
 
 #[tokio::test]
-async fn too_few_people_is_explained() {
+pub(super) async fn too_few_people_is_explained() {
     let app = spawn_app().await;
     app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
     let organiser = app.organiser().await;
@@ -222,7 +223,7 @@ async fn too_few_people_is_explained() {
 }
 
 #[tokio::test]
-async fn posts_without_the_form_token_or_a_good_key_run_nothing() {
+pub(super) async fn posts_without_the_form_token_or_a_good_key_run_nothing() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -259,7 +260,7 @@ async fn posts_without_the_form_token_or_a_good_key_run_nothing() {
 }
 
 #[tokio::test]
-async fn getting_the_pages_changes_nothing() {
+pub(super) async fn getting_the_pages_changes_nothing() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -301,7 +302,7 @@ async fn getting_the_pages_changes_nothing() {
 }
 
 #[tokio::test]
-async fn the_round_page_lists_groups_emails_and_answers() {
+pub(super) async fn the_round_page_lists_groups_emails_and_answers() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
@@ -343,167 +344,4 @@ async fn the_round_page_lists_groups_emails_and_answers() {
     assert!(!page.body.contains("/retry"), "nothing failed");
 }
 
-#[tokio::test]
-async fn a_failed_email_can_be_resent_from_the_round_page() {
-    let app = spawn_app().await;
-    app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
-    app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
-    let organiser = app.organiser().await;
-    app.smtp.answer_with(Answer::Permanent);
-    let id = run_round(&organiser).await;
-    // Both introductions refused, none still being tried.
-    wait_until(
-        &app,
-        "outbox WHERE status = 'failed' AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued')",
-    )
-    .await;
-    app.smtp.answer_with(Answer::Accept);
-    assert!(app.smtp.received().is_empty());
-
-    let page = organiser.get(&format!("/admin/rounds/{id}")).await;
-    assert!(page
-        .body
-        .contains("<strong class=\"tag tag--red\">Failed</strong>"));
-    let marker = "action=\"/admin/outbox/";
-    let failed_ids: Vec<i64> = page
-        .body
-        .match_indices(marker)
-        .map(|(at, _)| {
-            let start = at + marker.len();
-            let end = page.body[start..].find('/').unwrap() + start;
-            page.body[start..end].parse().unwrap()
-        })
-        .collect();
-    assert_eq!(failed_ids.len(), 2, "a resend button for each failed email");
-    let (failed, other) = (failed_ids[0], failed_ids[1]);
-    assert!(page.body.contains("Resend"));
-    assert!(page.body.contains("554"), "the server's refusal is shown");
-
-    let back = format!("/admin/rounds/{id}");
-    let resent = organiser
-        .post(
-            &format!("/admin/outbox/{failed}/retry"),
-            &[("back", back.as_str())],
-        )
-        .await;
-    assert_eq!(resent.status, 303);
-    assert_eq!(resent.location(), format!("{back}?resent={failed}"));
-    wait_until(
-        &app,
-        &format!("outbox WHERE id = {failed} AND status = 'sent'"),
-    )
-    .await;
-    assert_eq!(app.wait_for_emails(1).await.len(), 1);
-    let after = organiser.get(&resent.location()).await;
-    assert!(after
-        .body
-        .contains(&format!("Email {failed} is queued to be sent again")));
-
-    // A resend elsewhere goes back to the outbox, never off the site.
-    let refused = organiser
-        .post(
-            &format!("/admin/outbox/{other}/retry"),
-            &[("back", "https://evil.example/")],
-        )
-        .await;
-    assert_eq!(refused.location(), format!("/admin/outbox?resent={other}"));
-    app.assert_all_email_sent().await;
-    let no_token = organiser
-        .post_raw_form(&format!("/admin/outbox/{other}/retry"), &[])
-        .await;
-    assert_eq!(no_token.status, 403);
-}
-
-#[tokio::test]
-async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
-    let app = spawn_app().await;
-    four_people(&app);
-    let organiser = app.organiser().await;
-    let id = run_round(&organiser).await;
-    app.assert_all_email_sent().await;
-    app.execute(
-        "UPDATE outbox SET status = 'failed', last_error = '554 mailbox unavailable' WHERE id = 2",
-    );
-    // Queued for tomorrow, so the worker leaves it alone.
-    app.execute(
-        "INSERT INTO outbox (kind, participant_id, to_name, to_address, subject, body_text, body_html, message_id, status, next_attempt_at, created_at)
-         VALUES ('manage', NULL, 'Queued Person', 'queued@example.org', 'Hello', 'text', 'html', '<later@unmentoring.test>', 'queued', datetime('now', '+1 day'), CURRENT_TIMESTAMP)",
-    );
-
-    let default = organiser.get("/admin/outbox").await;
-    assert_eq!(default.status, 200);
-    assert_eq!(default.header("cache-control"), "no-store");
-    assert!(default.body.contains("<dt>Queued</dt><dd>1</dd>"));
-    assert!(default.body.contains("<dt>Sent</dt><dd>3</dd>"));
-    assert!(default.body.contains("<dt>Failed</dt><dd>1</dd>"));
-    assert!(default
-        .body
-        .contains(">Failed emails, newest first</caption>"));
-    assert!(default
-        .body
-        .contains(">Queued emails, newest first</caption>"));
-    assert!(!default.body.contains(">Sent emails"));
-    assert!(default.body.contains("Queued Person"));
-    assert!(default.body.contains("554 mailbox unavailable"));
-    assert!(default.body.contains("action=\"/admin/outbox/2/retry\""));
-    assert!(default
-        .body
-        .contains(&format!("href=\"/admin/rounds/{id}\"")));
-    assert!(!default.body.contains("queued@example.org"), "no addresses");
-
-    let sent = organiser.get("/admin/outbox?status=sent").await;
-    assert!(sent.body.contains(">Sent emails, newest first</caption>"));
-    assert!(!sent.body.contains(">Failed emails"));
-    assert_eq!(
-        sent.body
-            .matches("<strong class=\"tag\">Sent</strong>")
-            .count(),
-        3
-    );
-    assert!(!sent.body.contains("/retry\""), "nothing to retry");
-    assert!(sent.body.contains("aria-current=\"page\">Sent</a>"));
-
-    let failed = organiser.get("/admin/outbox?status=failed").await;
-    assert!(failed
-        .body
-        .contains(">Failed emails, newest first</caption>"));
-    assert!(!failed.body.contains("Queued Person"));
-    assert!(failed
-        .body
-        .contains("name=\"back\" value=\"/admin/outbox?status=failed\""));
-    let retried = organiser
-        .post(
-            "/admin/outbox/2/retry",
-            &[("back", "/admin/outbox?status=failed")],
-        )
-        .await;
-    assert_eq!(retried.location(), "/admin/outbox?status=failed&resent=2");
-    wait_until(&app, "outbox WHERE id = 2 AND status = 'sent'").await;
-    assert_eq!(app.count("outbox WHERE status = 'failed'"), 0);
-}
-
-#[tokio::test]
-async fn names_are_escaped_on_every_page() {
-    let app = spawn_app().await;
-    app.add_participant("<script>alert(1)</script>", "x@example.org", "<b>Org</b>");
-    app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
-    let organiser = app.organiser().await;
-    let (preview_page, key) = preview(&organiser, false).await;
-    let ran = organiser
-        .post("/admin/rounds", &[("round_key", &key)])
-        .await;
-    let id = round_id(&ran.location());
-    app.assert_all_email_sent().await;
-    let round = organiser.get(&format!("/admin/rounds/{id}")).await;
-    let outbox = organiser.get("/admin/outbox?status=sent").await;
-    for page in [&preview_page, &round, &outbox] {
-        assert!(page
-            .body
-            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
-        assert!(!page.body.contains("<script>"), "{}", page.body);
-    }
-    for page in [&preview_page, &round] {
-        assert!(page.body.contains("&#60;b&#62;Org&#60;/b&#62;"));
-        assert!(!page.body.contains("<b>"));
-    }
-}
+mod delivery;
