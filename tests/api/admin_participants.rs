@@ -1,30 +1,4 @@
-use unmentoring::configuration::OddOneOutSetting;
-use unmentoring::db;
-use unmentoring::email::Composer;
-use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
-
 use crate::helpers::{spawn_app, TestApp};
-
-async fn run_round(app: &TestApp) -> i64 {
-    let options = RoundOptions {
-        key: format!("manual:{}", uuid::Uuid::new_v4()),
-        trigger: Trigger::Manual,
-        include_all: true,
-        force: true,
-        odd_one_out: OddOneOutSetting::Trio,
-        followup_after_days: 14,
-    };
-    let composer = Composer::new(&app.settings);
-    let outcome = db::run(&app.pool, move |c| {
-        rounds::run(c, &composer, &options, db::now())
-    })
-    .await
-    .unwrap();
-    match outcome {
-        RoundOutcome::Ran { round, .. } => round.id,
-        other => panic!("no round: {other:?}"),
-    }
-}
 
 fn status_is(app: &TestApp, id: i64, condition: &str) -> bool {
     app.count(&format!("participants WHERE id = {id} AND {condition}")) == 1
@@ -131,7 +105,7 @@ async fn a_person_page_shows_their_details_rounds_partners_and_answers() {
     let organiser = app.organiser().await;
     let ann = app.add_participant("Ann Able", "ann@example.org", "Leeds");
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Kent");
-    let round = run_round(&app).await;
+    let round = app.run_round_for_everyone().await;
     app.wait_for_emails(2).await;
     app.execute(&format!(
         "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
@@ -355,7 +329,7 @@ async fn names_with_markup_are_shown_escaped_on_every_participant_page() {
     let organiser = app.organiser().await;
     let xss = app.add_participant(SCRIPT, "xss@example.org", "<b>x</b>");
     let ann = app.add_participant("Ann Able", "ann@example.org", "Leeds");
-    run_round(&app).await;
+    app.run_round_for_everyone().await;
     app.wait_for_emails(2).await;
 
     let pages = [

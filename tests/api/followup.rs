@@ -1,34 +1,10 @@
 use std::sync::Arc;
 
-use unmentoring::configuration::OddOneOutSetting;
-use unmentoring::db;
 use unmentoring::email::Composer;
 use unmentoring::jobs::Jobs;
-use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
 
 use crate::common::mail::ReceivedEmail;
 use crate::helpers::{spawn_app, TestApp};
-
-async fn round(app: &TestApp) -> i64 {
-    let options = RoundOptions {
-        key: format!("manual:{}", uuid::Uuid::new_v4()),
-        trigger: Trigger::Manual,
-        include_all: true,
-        force: true,
-        odd_one_out: OddOneOutSetting::Trio,
-        followup_after_days: 14,
-    };
-    let composer = Composer::new(&app.settings);
-    let outcome = db::run(&app.pool, move |c| {
-        rounds::run(c, &composer, &options, db::now())
-    })
-    .await
-    .unwrap();
-    match outcome {
-        RoundOutcome::Ran { round, .. } => round.id,
-        other => panic!("no round: {other:?}"),
-    }
-}
 
 fn jobs(app: &TestApp) -> Jobs {
     Jobs {
@@ -43,7 +19,7 @@ fn jobs(app: &TestApp) -> Jobs {
 async fn paired(app: &TestApp) -> (ReceivedEmail, ReceivedEmail) {
     app.add_participant("Ann Able", "ann@example.org", "Leeds");
     app.add_participant("Bob Baker", "bob@example.org", "Kent");
-    round(app).await;
+    app.run_round_for_everyone().await;
     (
         app.email_for("ann@example.org", 2).await,
         app.email_for("bob@example.org", 2).await,
@@ -216,7 +192,7 @@ async fn three_silent_rounds_pause_a_person_and_two_do_not() {
     let quiet = app.id_of("quiet@example.org");
     let mut emails_so_far = 0;
     for silent_before in 0..3 {
-        round(&app).await;
+        app.run_round_for_everyone().await;
         let paused = app.count(&format!(
             "participants WHERE id = {quiet} AND status = 'paused'"
         ));
@@ -237,7 +213,7 @@ async fn three_silent_rounds_pause_a_person_and_two_do_not() {
         app.execute("UPDATE rounds SET started_at = datetime(started_at, '-30 days')");
     }
     // The fourth round finds three judged, silent rounds in a row.
-    round(&app).await;
+    app.run_round_for_everyone().await;
     assert_eq!(
         app.count(&format!(
             "participants WHERE id = {quiet} AND status = 'paused'"

@@ -231,6 +231,33 @@ impl TestApp {
         self.id_of(email)
     }
 
+    /// Runs a round for everyone taking part, as `unmentoring round run --all
+    /// --force` does; returns its id.
+    pub async fn run_round_for_everyone(&self) -> i64 {
+        use unmentoring::configuration::OddOneOutSetting;
+        use unmentoring::email::Composer;
+        use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+
+        let options = RoundOptions {
+            key: format!("manual:{}", uuid::Uuid::new_v4()),
+            trigger: Trigger::Manual,
+            include_all: true,
+            force: true,
+            odd_one_out: OddOneOutSetting::Trio,
+            followup_after_days: self.settings.followup.after_days,
+        };
+        let composer = Composer::new(&self.settings);
+        let outcome = db::run(&self.pool, move |c| {
+            rounds::run(c, &composer, &options, db::now())
+        })
+        .await
+        .unwrap();
+        match outcome {
+            RoundOutcome::Ran { round, .. } => round.id,
+            other => panic!("no round: {other:?}"),
+        }
+    }
+
     pub fn id_of(&self, email: &str) -> i64 {
         #[derive(QueryableByName)]
         struct Id {

@@ -95,26 +95,8 @@ pub fn published_links(app: &TestApp, links: usize) {
     }
 }
 
-/// Runs a round for everyone taking part, as `unmentoring round run --all
-/// --force` does, for tests whose subject is not the organiser's pages.
+/// Runs a round for everyone taking part, for tests whose subject is not the
+/// organiser's pages.
 pub async fn run_round(app: &TestApp) {
-    use unmentoring::configuration::OddOneOutSetting;
-    use unmentoring::email::Composer;
-    use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
-
-    let options = RoundOptions {
-        key: format!("manual:{}", uuid::Uuid::new_v4()),
-        trigger: Trigger::Manual,
-        include_all: true,
-        force: true,
-        odd_one_out: OddOneOutSetting::Trio,
-        followup_after_days: 14,
-    };
-    let composer = Composer::new(&app.settings);
-    let outcome = unmentoring::db::run(&app.pool, move |c| {
-        rounds::run(c, &composer, &options, unmentoring::db::now())
-    })
-    .await
-    .unwrap();
-    assert!(matches!(outcome, RoundOutcome::Ran { .. }), "{outcome:?}");
+    app.run_round_for_everyone().await;
 }
