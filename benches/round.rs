@@ -77,7 +77,7 @@ fn whole_round(c: &mut Criterion) {
                     odd_one_out: OddOneOutSetting::Trio,
                     followup_after_days: 14,
                 };
-                let outcome = rounds::run(&mut conn, &composer, &options, db::now()).unwrap();
+                let outcome = rounds::run(&mut conn, &composer, &options, unmentoring::clock::Clock::system().now()).unwrap();
                 assert!(matches!(outcome, RoundOutcome::Ran { ref plan, .. } if plan.stats.people_due == PEOPLE));
             },
             BatchSize::PerIteration,

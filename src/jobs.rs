@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::db::{self, followups, outbox, participants, tokens, Pool};
 use crate::domain::TokenPurpose;
 use crate::email::Composer;
@@ -25,13 +26,14 @@ pub struct Jobs {
     pub composer: Composer,
     pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
+    pub clock: Clock,
 }
 
 impl Jobs {
     /// Every hour: clean up, and send the follow-up reminders that are due.
     pub async fn run_until_stopped(self) {
         loop {
-            if let Err(e) = tidy(&self.pool).await {
+            if let Err(e) = tidy(&self.pool, self.clock.now()).await {
                 tracing::error!(error = %format!("{e:#}"), "housekeeping failed");
             }
             match self.send_reminders().await {
@@ -49,8 +51,8 @@ impl Jobs {
     pub async fn send_reminders(&self) -> anyhow::Result<usize> {
         let composer = self.composer.clone();
         let after_days = i64::from(self.followup_after_days);
+        let now = self.clock.now();
         let sent = db::run(&self.pool, move |conn| {
-            let now = db::now();
             conn.immediate_transaction(|conn| queue_reminders(conn, &composer, now, after_days))
         })
         .await?;
@@ -87,9 +89,8 @@ fn queue_reminders(
 
 /// Hourly clean-up: unconfirmed signups past 30 days, and long-expired links.
 #[tracing::instrument(name = "housekeeping", skip(pool))]
-pub async fn tidy(pool: &Pool) -> anyhow::Result<(usize, usize)> {
-    let (signups, links) = db::run(pool, |conn| {
-        let now = db::now();
+pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<(usize, usize)> {
+    let (signups, links) = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let signups = participants::delete_unconfirmed_before(
                 conn,

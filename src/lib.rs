@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod cli;
+pub mod clock;
 pub mod configuration;
 pub mod db;
 pub mod domain;

@@ -10,6 +10,7 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
@@ -28,6 +29,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// For the organiser pages: schedule, pairing and follow-up settings.
     pub settings: Settings,
+    /// The one clock every time-dependent rule reads.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -39,7 +42,8 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
-    worker: DeliveryWorker,
+    /// `None` once a caller took it to drive delivery itself.
+    worker: Option<DeliveryWorker>,
     scheduler: Scheduler,
     jobs: Jobs,
 }
@@ -49,17 +53,29 @@ impl Application {
     /// listening socket (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let mailer = Mailer::from_settings(&settings.email)?;
-        Self::build_with_mailer(settings, mailer).await
+        Self::build_with(settings, mailer, Clock::system()).await
     }
 
-    pub async fn build_with_mailer(settings: Settings, mailer: Mailer) -> anyhow::Result<Self> {
+    /// Like [`Application::build`], with a given mailer and clock (tests use
+    /// a manual clock).
+    pub async fn build_with(
+        settings: Settings,
+        mailer: Mailer,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
         let pool = open_database(&settings).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&address)
             .with_context(|| format!("could not listen on {address} (server.host, server.port)"))?;
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
-        let worker = DeliveryWorker::new(pool.clone(), mailer, &settings.email, wake.clone());
+        let worker = DeliveryWorker::new(
+            pool.clone(),
+            mailer,
+            &settings.email,
+            wake.clone(),
+            clock.clone(),
+        );
         let composer = Composer::new(&settings);
         let scheduler = Scheduler {
             pool: pool.clone(),
@@ -68,24 +84,27 @@ impl Application {
             odd_one_out: settings.pairing.odd_one_out,
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
+            clock: clock.clone(),
         };
         let jobs = Jobs {
             pool: pool.clone(),
             composer: composer.clone(),
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
+            clock: clock.clone(),
         };
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             composer,
             outbox_wake: wake,
             settings: settings.clone(),
+            clock,
         });
         let server = run(listener, state)?;
         Ok(Self {
             port,
             server,
-            worker,
+            worker: Some(worker),
             scheduler,
             jobs,
         })
@@ -95,14 +114,22 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped, with the delivery worker, the
-    /// round scheduler and the housekeeping job running beside the server.
+    /// Takes the delivery worker out of the application, so that the caller
+    /// sends email by calling it (tests do, to control when email goes).
+    pub fn take_delivery_worker(&mut self) -> Option<DeliveryWorker> {
+        self.worker.take()
+    }
+
+    /// Serves until the process is stopped, with the delivery worker (unless
+    /// taken), the round scheduler and the housekeeping job beside the server.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let worker = tokio::spawn(self.worker.run_until_stopped());
+        let worker = self.worker.map(|w| tokio::spawn(w.run_until_stopped()));
         let scheduler = tokio::spawn(self.scheduler.run_until_stopped());
         let housekeeping = tokio::spawn(self.jobs.run_until_stopped());
         let served = self.server.await;
-        worker.abort();
+        if let Some(worker) = worker {
+            worker.abort();
+        }
         scheduler.abort();
         housekeeping.abort();
         served.context("the web server stopped with an error")

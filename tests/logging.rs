@@ -67,7 +67,7 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     // A refused email is logged with its error.
     app.smtp.answer_with(Answer::Permanent);
     app.post_form("/signup", &form).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.deliver().await.failed, 1, "the refusal happened");
     app.post_form(&format!("{manage}/leave"), &[("", "")]).await;
     app.add_organiser("organiser@example.org", "the organiser's secret phrase");
     app.post_login("organiser@example.org", "a wrong secret phrase")

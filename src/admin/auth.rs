@@ -153,7 +153,7 @@ async fn attempt(
     ip: String,
     old_session: Option<String>,
 ) -> anyhow::Result<Outcome> {
-    let now = db::now();
+    let now = state.clock.now();
     let (lookup_key, lookup_ip) = (key.clone(), ip.clone());
     let (organiser, failures, last_failure) = db::run(&state.pool, move |conn| {
         let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
@@ -170,6 +170,7 @@ async fn attempt(
     let session = Token::generate();
     let csrf = Token::generate();
     let organiser_id = organiser.map(|o| o.id);
+    let checked_at = state.clock.now();
     let session_hash = session.hash();
     db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| match (matches, organiser_id) {
@@ -180,7 +181,9 @@ async fn attempt(
                 organisers::clear_failures(conn, &key)?;
                 organisers::create_session(conn, &session_hash, id, csrf.as_str(), now)
             }
-            _ => organisers::record_failure(conn, &key, &ip, now),
+            // The failure counts from now, after the slow password check, so
+            // the wait is as long as it says however long hashing took.
+            _ => organisers::record_failure(conn, &key, &ip, checked_at),
         })
     })
     .await?;

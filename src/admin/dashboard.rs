@@ -87,7 +87,7 @@ pub async fn dashboard(
         .collect();
     let schedule = &state.settings.schedule;
     let next_round = if schedule.enabled {
-        next_slot(schedule, chrono::Utc::now()).map_or_else(
+        next_slot(schedule, state.clock.now_utc()).map_or_else(
             || "No more rounds are scheduled".to_owned(),
             |slot| {
                 let local = slot.with_timezone(&schedule.timezone);

@@ -81,7 +81,7 @@ pub async fn download(
         return Ok(crate::web::not_found());
     };
     let csv = db::run(&state.pool, move |conn| what.csv(conn)).await?;
-    let name = what.file_name(chrono::Utc::now().date_naive());
+    let name = what.file_name(state.clock.today());
     tracing::info!(export = what.name(), bytes = csv.len(), "organiser export");
     let mut body = Vec::with_capacity(UTF8_BOM.len() + csv.len());
     body.extend_from_slice(UTF8_BOM);

@@ -113,8 +113,9 @@ pub async fn upload(
         return form_error(FileProblem::NotCsv.to_string());
     }
     let composer = state.composer.clone();
+    let now = state.clock.now();
     let imported = db::run(&state.pool, move |conn| {
-        import::import(conn, &composer, &file.data, already_confirmed, db::now())
+        import::import(conn, &composer, &file.data, already_confirmed, now)
     })
     .await;
     let report = match imported {

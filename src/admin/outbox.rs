@@ -231,10 +231,8 @@ pub async fn retry(
     let form = AdminForm::parse(&body);
     signed_in.check_form(&req, form.csrf_token())?;
     let id = path.into_inner();
-    let requeued = db::run(&state.pool, move |conn| {
-        outbox::retry_now(conn, id, db::now())
-    })
-    .await?;
+    let now = state.clock.now();
+    let requeued = db::run(&state.pool, move |conn| outbox::retry_now(conn, id, now)).await?;
     let back = back_to(&form);
     if !requeued {
         // Already queued again (a double click) or not failed: nothing to do.

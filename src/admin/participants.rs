@@ -340,8 +340,9 @@ pub async fn change(
         "resume" => (admin::resume, "resumed"),
         _ => (admin::remove, "removed"),
     };
+    let now = state.clock.now();
     let outcome = db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| apply(conn, id, db::now()))
+        conn.immediate_transaction(|conn| apply(conn, id, now))
     })
     .await?;
     Ok(match outcome {

@@ -115,7 +115,7 @@ async fn preview_page(
 ) -> Result<HttpResponse, AdminError> {
     let odd = state.settings.pairing.odd_one_out;
     let after_days = state.settings.followup.after_days;
-    let now = db::now();
+    let now = state.clock.now();
     let (plan, latest) = db::run(&state.pool, move |conn| {
         let plan = engine::plan(conn, now, all, odd, after_days, engine::new_seed())?;
         Ok((plan, rounds::latest(conn)?))
@@ -231,8 +231,9 @@ pub async fn run(
         followup_after_days: state.settings.followup.after_days,
     };
     let composer = state.composer.clone();
+    let now = state.clock.now();
     let outcome = db::run(&state.pool, move |conn| {
-        engine::run(conn, &composer, &options, db::now())
+        engine::run(conn, &composer, &options, now)
     })
     .await?;
     match outcome {

@@ -150,8 +150,8 @@ impl FromRequest for SignedIn {
             };
             let hash = token.hash();
             let lookup = hash.clone();
+            let now = state.clock.now();
             let session = db::run(&state.pool, move |conn| {
-                let now = db::now();
                 let found =
                     organisers::find_session(conn, &lookup, now - Duration::hours(IDLE_HOURS))?;
                 if let Some(s) = &found {

@@ -167,7 +167,7 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     }
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
-    let queued = outbox::QueuedEmail::from_new(email, db::now());
+    let queued = outbox::QueuedEmail::from_new(email, crate::clock::Clock::system().now());
     let message = message::build(&queued, &settings.email.from)?;
     match mailer.send(message).await {
         Ok(()) => {

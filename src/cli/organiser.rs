@@ -46,7 +46,13 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
             let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
             let (shown, key) = (address.as_str().to_owned(), address.key());
             let added = db::run(&pool, move |conn| {
-                organisers::add(conn, &shown, &key, &hash, db::now())
+                organisers::add(
+                    conn,
+                    &shown,
+                    &key,
+                    &hash,
+                    crate::clock::Clock::system().now(),
+                )
             })
             .await?;
             if added {

@@ -80,7 +80,13 @@ async fn import_file(
     let pool = open_database(&settings).await?;
     let composer = Composer::new(&settings);
     let imported = db::run(&pool, move |conn| {
-        import::import(conn, &composer, &bytes, already_confirmed, db::now())
+        import::import(
+            conn,
+            &composer,
+            &bytes,
+            already_confirmed,
+            crate::clock::Clock::system().now(),
+        )
     })
     .await;
     let report = match imported {

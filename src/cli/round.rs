@@ -51,7 +51,14 @@ async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<
     let odd = settings.pairing.odd_one_out;
     let after_days = settings.followup.after_days;
     let plan = db::run(pool, move |conn| {
-        engine::plan(conn, db::now(), all, odd, after_days, engine::new_seed())
+        engine::plan(
+            conn,
+            crate::clock::Clock::system().now(),
+            all,
+            odd,
+            after_days,
+            engine::new_seed(),
+        )
     })
     .await?;
     println!("Dry run: nothing is stored and no email is sent.\n");
@@ -76,7 +83,12 @@ async fn run_round(
     };
     let composer = Composer::new(settings);
     let outcome = db::run(pool, move |conn| {
-        engine::run(conn, &composer, &options, db::now())
+        engine::run(
+            conn,
+            &composer,
+            &options,
+            crate::clock::Clock::system().now(),
+        )
     })
     .await?;
     match outcome {

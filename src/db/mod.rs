@@ -106,8 +106,3 @@ where
 {
     run(pool, move |conn| conn.immediate_transaction(work)).await
 }
-
-/// Current time in UTC as stored in the database.
-pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}

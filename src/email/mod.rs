@@ -11,7 +11,7 @@ pub mod worker;
 
 pub use compose::Composer;
 pub use transport::{Mailer, SendError};
-pub use worker::DeliveryWorker;
+pub use worker::{DeliveryWorker, PassReport};
 
 /// The kinds of email, named in each message's `X-Unmentoring-Kind` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@ use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
 use super::{message, Mailer, SendError};
+use crate::clock::Clock;
 use crate::configuration::EmailSettings;
 use crate::db::{self, outbox, Pool};
 use crate::telemetry::redact;
@@ -31,6 +32,7 @@ pub struct DeliveryWorker {
     /// How long a worker holds a message it is sending; longer than any send.
     hold: Duration,
     wake: Arc<Notify>,
+    clock: Clock,
 }
 
 /// What one pass over the outbox did.
@@ -42,7 +44,13 @@ pub struct PassReport {
 }
 
 impl DeliveryWorker {
-    pub fn new(pool: Pool, mailer: Mailer, settings: &EmailSettings, wake: Arc<Notify>) -> Self {
+    pub fn new(
+        pool: Pool,
+        mailer: Mailer,
+        settings: &EmailSettings,
+        wake: Arc<Notify>,
+        clock: Clock,
+    ) -> Self {
         Self {
             pool,
             mailer,
@@ -52,6 +60,7 @@ impl DeliveryWorker {
             poll_interval: Duration::from_millis(settings.poll_interval_ms),
             hold: Duration::from_secs(settings.smtp_timeout_seconds.saturating_mul(4).max(60)),
             wake,
+            clock,
         }
     }
 
@@ -74,7 +83,7 @@ impl DeliveryWorker {
     pub async fn deliver_due(&self) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         loop {
-            let now = db::now();
+            let now = self.clock.now();
             let hold_until = now + chrono::Duration::from_std(self.hold)?;
             let batch = db::run(&self.pool, move |c| {
                 outbox::claim_due(c, now, hold_until, BATCH)
@@ -102,12 +111,13 @@ impl DeliveryWorker {
         };
         match outcome {
             Ok(()) => {
-                db::run(&self.pool, move |c| outbox::mark_sent(c, id, db::now())).await?;
+                let sent_at = self.clock.now();
+                db::run(&self.pool, move |c| outbox::mark_sent(c, id, sent_at)).await?;
                 tracing::info!(outbox_id = id, kind = %email.kind, "email sent");
                 report.sent += 1;
             }
             Err(SendError::Transient(error)) => {
-                let retry_at = self.retry_time(attempts, db::now());
+                let retry_at = self.retry_time(attempts, self.clock.now());
                 let logged = redact(&error);
                 db::run(&self.pool, move |c| {
                     outbox::mark_retry(c, id, &error, retry_at)

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 use super::{run, RoundOptions, RoundOutcome, Trigger};
+use crate::clock::Clock;
 use crate::configuration::{OddOneOutSetting, ScheduleSettings};
 use crate::db::{self, Pool};
 use crate::email::Composer;
@@ -18,6 +19,7 @@ pub struct Scheduler {
     pub odd_one_out: OddOneOutSetting,
     pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
+    pub clock: Clock,
 }
 
 /// The next slot strictly after `now`.
@@ -56,17 +58,16 @@ impl Scheduler {
             tracing::info!("the round scheduler is off (schedule.enabled = false)");
             return;
         }
-        if let Some(slot) = missed_slot(&self.settings, Utc::now()) {
+        if let Some(slot) = missed_slot(&self.settings, self.clock.now_utc()) {
             self.run_slot(slot).await;
         }
         loop {
-            let Some(next) = next_slot(&self.settings, Utc::now()) else {
+            let Some(next) = next_slot(&self.settings, self.clock.now_utc()) else {
                 tracing::warn!("schedule.cron has no future slots; the scheduler stops");
                 return;
             };
             tracing::info!(next_round = %next, "next scheduled round");
-            let wait = (next - Utc::now()).to_std().unwrap_or_default();
-            tokio::time::sleep(wait).await;
+            self.clock.sleep_until(next).await;
             self.run_slot(next).await;
         }
     }
@@ -82,10 +83,8 @@ impl Scheduler {
             followup_after_days: self.followup_after_days,
         };
         let composer = self.composer.clone();
-        let outcome = db::run(&self.pool, move |conn| {
-            run(conn, &composer, &options, db::now())
-        })
-        .await;
+        let now = self.clock.now();
+        let outcome = db::run(&self.pool, move |conn| run(conn, &composer, &options, now)).await;
         match outcome {
             Ok(RoundOutcome::Ran { round, .. }) => {
                 tracing::info!(round_id = round.id, "scheduled round ran");

@@ -63,8 +63,9 @@ pub async fn show(
 ) -> Result<HttpResponse, ConfirmError> {
     let token = path.into_inner();
     let raw = token.clone();
+    let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, db::now())?;
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
         let person = match lookup {
             Lookup::Valid { participant_id, .. } => participants::find(conn, participant_id)?,
             _ => None,
@@ -99,9 +100,9 @@ pub async fn confirm(
 ) -> Result<HttpResponse, ConfirmError> {
     let raw = path.into_inner();
     let composer = state.composer.clone();
+    let now = state.clock.now();
     let outcome = db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| {
-            let now = db::now();
             let Lookup::Valid { participant_id, .. } =
                 tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?
             else {

@@ -191,8 +191,9 @@ async fn holder(
     token: &str,
 ) -> anyhow::Result<Result<(Membership, Option<Answer>, Vec<SharedLink>), Lookup>> {
     let raw = token.to_owned();
+    let now = state.clock.now();
     db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Followup, db::now())?;
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Followup, now)?;
         let Lookup::Valid {
             group_member_id: Some(member_id),
             ..
@@ -257,8 +258,9 @@ pub async fn save(
         }
     };
     let member_id = membership.member_id;
+    let now = state.clock.now();
     db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| followups::save(conn, member_id, &answer, db::now()))
+        conn.immediate_transaction(|conn| followups::save(conn, member_id, &answer, now))
     })
     .await?;
     tracing::info!(member_id, "follow-up recorded");

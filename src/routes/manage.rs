@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse, ResponseError};
 use askama::Template;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::confirm::link_problem;
@@ -77,8 +78,13 @@ fn form_of(person: &Participant) -> ProfileForm {
 }
 
 impl ManagePage {
-    fn new(token: String, person: &Participant, form: &ProfileForm, errors: FieldErrors) -> Self {
-        let today = chrono::Utc::now().date_naive();
+    fn new(
+        token: String,
+        person: &Participant,
+        form: &ProfileForm,
+        errors: FieldErrors,
+        today: NaiveDate,
+    ) -> Self {
         Self {
             token,
             profile: profile_fields(form, &errors, FormKind::Update),
@@ -108,8 +114,9 @@ async fn holder(
     token: &str,
 ) -> anyhow::Result<Result<Participant, HttpResponse>> {
     let raw = token.to_owned();
+    let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, db::now())?;
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, now)?;
         let Lookup::Valid { participant_id, .. } = lookup else {
             return Ok(Err(lookup));
         };
@@ -134,7 +141,13 @@ pub async fn show(
         Ok(person) => person,
         Err(problem) => return Ok(problem),
     };
-    let mut page = ManagePage::new(token, &person, &form_of(&person), FieldErrors::default());
+    let mut page = ManagePage::new(
+        token,
+        &person,
+        &form_of(&person),
+        FieldErrors::default(),
+        state.clock.today(),
+    );
     page.notice = match query.done.as_str() {
         "details" => Some("Your details have been saved"),
         "paused" => Some("You are paused"),
@@ -159,13 +172,14 @@ pub async fn update(
     let profile = match form.validate(FormKind::Update) {
         Ok(profile) => profile,
         Err(errors) => {
-            let page = ManagePage::new(token, &person, &form, errors);
+            let page = ManagePage::new(token, &person, &form, errors, state.clock.today());
             return Ok(private_html(StatusCode::OK, &page));
         }
     };
     let id = person.id;
+    let now = state.clock.now();
     db::write(&state.pool, move |conn| {
-        participants::update_details(conn, id, &profile, db::now())
+        participants::update_details(conn, id, &profile, now)
     })
     .await?;
     tracing::info!(participant_id = id, "details changed");
@@ -184,14 +198,14 @@ pub async fn pause(
         Ok(person) => person,
         Err(problem) => return Ok(problem),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.clock.today();
     let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today)
     {
         Ok(until) => until,
         Err(message) => {
             let mut errors = FieldErrors::default();
             errors.add("pause", message);
-            let mut page = ManagePage::new(token, &person, &form_of(&person), errors);
+            let mut page = ManagePage::new(token, &person, &form_of(&person), errors, today);
             page.pause_error = Some(message.to_owned());
             page.pause_day = form.pause_day.clone();
             page.pause_month = form.pause_month.clone();
@@ -200,8 +214,9 @@ pub async fn pause(
         }
     };
     let id = person.id;
+    let now = state.clock.now();
     db::write(&state.pool, move |conn| {
-        participants::pause(conn, id, until, db::now())
+        participants::pause(conn, id, until, now)
     })
     .await?;
     tracing::info!(participant_id = id, "paused");
@@ -220,10 +235,8 @@ pub async fn resume(
         Err(problem) => return Ok(problem),
     };
     let id = person.id;
-    db::write(&state.pool, move |conn| {
-        participants::resume(conn, id, db::now())
-    })
-    .await?;
+    let now = state.clock.now();
+    db::write(&state.pool, move |conn| participants::resume(conn, id, now)).await?;
     tracing::info!(participant_id = id, "resumed");
     Ok(see_other(&format!("/me/{token}?done=resumed#main-content")))
 }
@@ -279,10 +292,8 @@ pub async fn leave(
         Err(problem) => return Ok(problem),
     };
     let id = person.id;
-    db::write(&state.pool, move |conn| {
-        participants::erase(conn, id, db::now())
-    })
-    .await?;
+    let now = state.clock.now();
+    db::write(&state.pool, move |conn| participants::erase(conn, id, now)).await?;
     tracing::info!(participant_id = id, "left; personal data erased");
     let page = MessagePage::new(
         "You have left UnMentoring",

@@ -44,8 +44,9 @@ pub async fn signup(
         }
     };
     let composer = state.composer.clone();
+    let now = state.clock.now();
     db::run(&state.pool, move |conn| {
-        register(conn, &composer, &profile, db::now())
+        register(conn, &composer, &profile, now)
     })
     .await?;
     state.wake_mailer();

@@ -99,7 +99,7 @@ async fn repeated_failures_slow_sign_in_down_without_locking_out_for_good() {
     );
 
     // Once the wait has passed, the real organiser gets in, and that clears the count.
-    app.execute("UPDATE login_failures SET failed_at = datetime(failed_at, '-10 seconds')");
+    app.clock.advance(chrono::Duration::seconds(10));
     let allowed = app
         .post_login("organiser@example.org", "a long test password")
         .await;
@@ -163,7 +163,7 @@ async fn posts_without_the_form_token_or_from_another_site_are_refused() {
 async fn idle_sessions_expire_after_twelve_hours() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
-    app.execute("UPDATE admin_sessions SET last_seen_at = datetime('now', '-13 hours')");
+    app.clock.advance(chrono::Duration::hours(13));
     assert_eq!(organiser.get("/admin").await.status, 303);
     assert!(csrf_token_in(&organiser.get("/admin/login").await.body).is_none());
 }

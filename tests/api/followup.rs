@@ -12,6 +12,7 @@ fn jobs(app: &TestApp) -> Jobs {
         composer: Composer::new(&app.settings),
         followup_after_days: 14,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        clock: app.clock.clone(),
     }
 }
 
@@ -155,7 +156,7 @@ async fn the_reminder_goes_once_only_to_those_who_have_not_answered_and_not_too_
         0,
         "not before followup.after_days"
     );
-    app.execute("UPDATE rounds SET started_at = datetime('now', '-15 days')");
+    app.clock.advance(chrono::Duration::days(15));
     assert_eq!(jobs(&app).send_reminders().await.unwrap(), 1);
     assert_eq!(jobs(&app).send_reminders().await.unwrap(), 0, "once only");
 
@@ -209,8 +210,8 @@ async fn three_silent_rounds_pause_a_person_and_two_do_not() {
                 .await;
             }
         }
-        // The rounds so far move back in time, past the follow-up window.
-        app.execute("UPDATE rounds SET started_at = datetime(started_at, '-30 days')");
+        // Time moves on, past the follow-up window.
+        app.clock.advance(chrono::Duration::days(30));
     }
     // The fourth round finds three judged, silent rounds in a row.
     app.run_round_for_everyone().await;

@@ -1,8 +1,8 @@
-use std::time::{Duration, Instant};
-
 use diesel::prelude::*;
+use unmentoring::clock::Clock;
 use unmentoring::configuration::{self, BaseUrl, Settings, SmtpTls, TransportKind};
 use unmentoring::db::{self, Pool};
+use unmentoring::email::{DeliveryWorker, Mailer, PassReport};
 use unmentoring::startup::Application;
 
 use crate::common::mail::ReceivedEmail;
@@ -17,6 +17,19 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub settings: Settings,
     pub dir: tempfile::TempDir,
+    /// The app's clock: it stands still until a test moves it.
+    pub clock: Clock,
+    /// The app's delivery worker, which only sends when a test calls it.
+    pub worker: DeliveryWorker,
+}
+
+/// Where every test's clock starts: a fixed, ordinary weekday morning, so
+/// that no test depends on the day or the speed of the machine it runs on.
+pub fn test_start() -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 30, 10, 0, 0)
+        .unwrap()
 }
 
 /// Settings for a test: port 0, a fresh SQLite file, SMTP to `smtp`, fast retries.
@@ -59,10 +72,13 @@ pub async fn spawn_app_in(
 ) -> TestApp {
     let mut settings = test_settings(dir.path(), &smtp);
     adjust(&mut settings);
-    let app = Application::build(settings.clone())
+    let clock = Clock::manual(test_start());
+    let mailer = Mailer::from_settings(&settings.email).expect("the mailer");
+    let mut app = Application::build_with(settings.clone(), mailer, clock.clone())
         .await
         .expect("the app starts");
     let port = app.port();
+    let worker = app.take_delivery_worker().expect("a delivery worker");
     tokio::spawn(app.run_until_stopped());
     let address = format!("http://127.0.0.1:{port}");
     let pool = db::connect(&dir.path().join("test.db"), 2).unwrap();
@@ -76,6 +92,8 @@ pub async fn spawn_app_in(
             .unwrap(),
         settings,
         dir,
+        clock,
+        worker,
     }
 }
 
@@ -168,22 +186,18 @@ impl TestApp {
         self.post_form("/signup", &signup_form(email)).await
     }
 
-    /// Waits (without blocking the runtime the server's worker shares) until
-    /// at least `n` emails have arrived; returns them all.
+    /// Sends everything in the outbox that is due by the test clock.
+    pub async fn deliver(&self) -> PassReport {
+        self.worker.deliver_due().await.expect("a delivery pass")
+    }
+
+    /// Sends what is due, then checks that at least `n` emails have arrived
+    /// in all; returns them all.
     pub async fn wait_for_emails(&self, n: usize) -> Vec<ReceivedEmail> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let got = self.smtp.received();
-            if got.len() >= n {
-                return got;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "expected {n} emails, got {}",
-                got.len()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.deliver().await;
+        let got = self.smtp.received();
+        assert!(got.len() >= n, "expected {n} emails, got {}", got.len());
+        got
     }
 
     /// Waits for the `n`th email overall and returns the newest one for `address`.
@@ -223,10 +237,11 @@ impl TestApp {
     pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
         let (name, email_q, organisation) =
             (sql_text(name), sql_text(email), sql_text(organisation));
+        let now = self.sql_now();
         self.execute(&format!(
             "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
              VALUES ('active', {name}, {email_q}, lower({email_q}), '01632 960 001', {organisation}, 'monthly',
-                     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                     {now}, {now}, {now}, {now})"
         ));
         self.id_of(email)
     }
@@ -247,8 +262,9 @@ impl TestApp {
             followup_after_days: self.settings.followup.after_days,
         };
         let composer = Composer::new(&self.settings);
+        let now = self.clock.now();
         let outcome = db::run(&self.pool, move |c| {
-            rounds::run(c, &composer, &options, db::now())
+            rounds::run(c, &composer, &options, now)
         })
         .await
         .unwrap();
@@ -278,21 +294,40 @@ impl TestApp {
         diesel::sql_query(sql).execute(&mut conn).unwrap()
     }
 
-    /// Waits until the outbox has nothing left to send, and checks nothing failed.
+    /// Sends what is due, then checks that the outbox has nothing left to
+    /// send and that nothing failed.
     pub async fn assert_all_email_sent(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.count("outbox WHERE status = 'queued'") > 0 {
-            assert!(
-                Instant::now() < deadline,
-                "emails left unsent in the outbox"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.deliver().await;
+        assert_eq!(
+            self.count("outbox WHERE status = 'queued'"),
+            0,
+            "emails left unsent in the outbox"
+        );
         assert_eq!(
             self.count("outbox WHERE status = 'failed'"),
             0,
             "an email failed"
         );
+    }
+}
+
+impl TestApp {
+    /// The test clock's time as an SQL literal, for fixtures relative to it.
+    pub fn sql_now(&self) -> String {
+        sql_text(&self.clock.now().format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+
+    /// Waits for something a background task (the scheduler) does; the
+    /// deadline is generous, so that only a real failure ends the wait.
+    pub async fn wait_until(&self, what: &str, mut check: impl FnMut(&Self) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while !check(self) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "gave up waiting for {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -327,7 +362,7 @@ impl TestApp {
             email,
             &email.to_lowercase(),
             &hash,
-            db::now(),
+            self.clock.now(),
         )
         .unwrap();
         assert!(added);

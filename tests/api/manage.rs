@@ -61,7 +61,7 @@ async fn a_participant_can_see_change_pause_resume_and_leave() {
     assert!(wrong_date.title().starts_with("Error: "));
     assert!(wrong_date.body.contains("<a href=\"#pause\">"));
     assert!(wrong_date.body.contains("value=\"2099\""));
-    let next_year = chrono::Utc::now().date_naive() + chrono::Duration::days(60);
+    let next_year = app.clock.today() + chrono::Duration::days(60);
     let date = [
         ("pause_day", next_year.format("%-d").to_string()),
         ("pause_month", next_year.format("%-m").to_string()),

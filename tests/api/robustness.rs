@@ -68,9 +68,11 @@ async fn unconfirmed_signups_are_deleted_after_30_days() {
     app.sign_up("new@example.org").await;
     app.assert_all_email_sent().await;
     app.execute(
-        "UPDATE participants SET created_at = datetime('now', '-31 days') WHERE email = 'old@example.org'",
+        "UPDATE participants SET created_at = datetime(created_at, '-31 days') WHERE email = 'old@example.org'",
     );
-    let (signups, _) = unmentoring::jobs::tidy(&app.pool).await.unwrap();
+    let (signups, _) = unmentoring::jobs::tidy(&app.pool, app.clock.now())
+        .await
+        .unwrap();
     assert_eq!(signups, 1);
     assert_eq!(app.count("participants WHERE email = 'old@example.org'"), 0);
     assert_eq!(

@@ -21,8 +21,9 @@ fn manual(include_all: bool, force: bool) -> RoundOptions {
 
 async fn run_round(app: &TestApp, options: RoundOptions) -> RoundOutcome {
     let composer = Composer::new(&app.settings);
+    let now = app.clock.now();
     db::run(&app.pool, move |conn| {
-        rounds::run(conn, &composer, &options, db::now())
+        rounds::run(conn, &composer, &options, now)
     })
     .await
     .unwrap()
@@ -51,21 +52,22 @@ async fn a_round_introduces_everyone_due_to_exactly_their_partners() {
     for (i, email) in due.iter().enumerate() {
         app.add_participant(&format!("Due Person {i}"), email, orgs[i]);
     }
+    let now = app.sql_now();
     let paused = app.add_participant("Paused", "paused@example.org", "X");
     app.execute(&format!(
         "UPDATE participants SET status = 'paused', paused_until = NULL WHERE id = {paused}"
     ));
     let pause_over = app.add_participant("Pause Over", "pauseover@example.org", "Y");
     app.execute(&format!(
-        "UPDATE participants SET status = 'paused', paused_until = date('now', '-1 day') WHERE id = {pause_over}"
+        "UPDATE participants SET status = 'paused', paused_until = date({now}, '-1 day') WHERE id = {pause_over}"
     ));
     let recent = app.add_participant("Recent", "recent@example.org", "Z");
     app.execute(&format!(
-        "UPDATE participants SET last_round_at = datetime('now', '-10 days') WHERE id = {recent}"
+        "UPDATE participants SET last_round_at = datetime({now}, '-10 days') WHERE id = {recent}"
     ));
     let quarterly = app.add_participant("Quarterly", "quarterly@example.org", "Q");
     app.execute(&format!(
-        "UPDATE participants SET cadence = 'quarterly', last_round_at = datetime('now', '-40 days') WHERE id = {quarterly}"
+        "UPDATE participants SET cadence = 'quarterly', last_round_at = datetime({now}, '-40 days') WHERE id = {quarterly}"
     ));
     let left = app.add_participant("Left", "left@example.org", "L");
     app.execute(&format!(
@@ -313,6 +315,9 @@ async fn a_missed_slot_runs_once_at_start_up() {
     }
     let dir = app.dir;
     let again = spawn_app_in(dir, smtp.clone(), hourly).await;
+    again
+        .wait_until("the caught-up round", |a| a.count("rounds") == 1)
+        .await;
     again.wait_for_emails(4).await;
     assert_eq!(again.count("rounds WHERE trigger = 'schedule'"), 1);
     // A third start in the same hour finds the slot done.

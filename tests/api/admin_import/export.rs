@@ -48,7 +48,7 @@ async fn download(organiser: &Organiser<'_>, what: &str) -> Page {
     assert_eq!(page.status, 200, "{what}");
     assert_eq!(page.header("content-type"), "text/csv; charset=utf-8");
     assert_eq!(page.header("cache-control"), "no-store");
-    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d");
+    let today = organiser.app.clock.today().format("%Y-%m-%d");
     assert_eq!(
         page.header("content-disposition"),
         format!("attachment; filename=\"unmentoring-{what}-{today}.csv\"")

@@ -11,7 +11,7 @@ async fn a_failed_email_can_be_resent_from_the_round_page() {
     app.smtp.answer_with(Answer::Permanent);
     let id = run_round(&organiser).await;
     // Both introductions refused, none still being tried.
-    wait_until(
+    deliver_then_expect(
         &app,
         "outbox WHERE status = 'failed' AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued')",
     )
@@ -47,7 +47,7 @@ async fn a_failed_email_can_be_resent_from_the_round_page() {
         .await;
     assert_eq!(resent.status, 303);
     assert_eq!(resent.location(), format!("{back}?resent={failed}"));
-    wait_until(
+    deliver_then_expect(
         &app,
         &format!("outbox WHERE id = {failed} AND status = 'sent'"),
     )
@@ -84,10 +84,11 @@ async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
         "UPDATE outbox SET status = 'failed', last_error = '554 mailbox unavailable' WHERE id = 2",
     );
     // Queued for tomorrow, so the worker leaves it alone.
-    app.execute(
+    let now = app.sql_now();
+    app.execute(&format!(
         "INSERT INTO outbox (kind, participant_id, to_name, to_address, subject, body_text, body_html, message_id, status, next_attempt_at, created_at)
-         VALUES ('manage', NULL, 'Queued Person', 'queued@example.org', 'Hello', 'text', 'html', '<later@unmentoring.test>', 'queued', datetime('now', '+1 day'), CURRENT_TIMESTAMP)",
-    );
+         VALUES ('manage', NULL, 'Queued Person', 'queued@example.org', 'Hello', 'text', 'html', '<later@unmentoring.test>', 'queued', datetime({now}, '+1 day'), {now})",
+    ));
 
     let default = organiser.get("/admin/outbox").await;
     assert_eq!(default.status, 200);
@@ -137,7 +138,7 @@ async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
         )
         .await;
     assert_eq!(retried.location(), "/admin/outbox?status=failed&resent=2");
-    wait_until(&app, "outbox WHERE id = 2 AND status = 'sent'").await;
+    deliver_then_expect(&app, "outbox WHERE id = 2 AND status = 'sent'").await;
     assert_eq!(app.count("outbox WHERE status = 'failed'"), 0);
 }
 

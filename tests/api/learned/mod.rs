@@ -104,7 +104,7 @@ pub(super) fn fixture(app: &TestApp) -> Fixture {
         "UPDATE participants SET status = 'left' WHERE id = {alex}"
     ));
     let mut conn = app.pool.get().unwrap();
-    db::participants::erase(&mut conn, kim, db::now()).unwrap();
+    db::participants::erase(&mut conn, kim, app.clock.now()).unwrap();
     Fixture { jo_link }
 }
 
