@@ -35,6 +35,8 @@ pub fn link(app: &TestApp, email: &ReceivedEmail, path_prefix: &str) -> String {
 pub async fn email_of_kind(app: &TestApp, address: &str, kind: &str) -> ReceivedEmail {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
+        // The test app's delivery worker sends only when asked.
+        app.deliver().await;
         let found = app
             .smtp
             .received()
@@ -70,11 +72,12 @@ pub async fn confirmed_participant(app: &TestApp, email: &str) -> String {
 pub fn published_links(app: &TestApp, links: usize) {
     let ann = app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
-    app.execute(
+    let now = app.sql_now();
+    app.execute(&format!(
         "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
                              people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:fixture', 'manual', 1, 0, 'trio', datetime('now', '-20 days'), 2, 1, 0, 0, 0, 0)"
-    );
+         VALUES ('manual:fixture', 'manual', 1, 0, 'trio', datetime({now}, '-20 days'), 2, 1, 0, 0, 0, 0)"
+    ));
     app.execute(
         "INSERT INTO group_members (round_id, group_number, participant_id)
          SELECT r.id, 1, p.id FROM rounds r, participants p
@@ -83,13 +86,13 @@ pub fn published_links(app: &TestApp, links: usize) {
     app.execute(&format!(
         "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
          SELECT id, 'yes', 'We compared how our councils run user research, and agreed to share our interview guides.', 1,
-                datetime('now', '-10 days'), datetime('now', '-10 days')
+                datetime({now}, '-10 days'), datetime({now}, '-10 days')
          FROM group_members WHERE participant_id IN ({ann}, {bob})"
     ));
     for i in 0..links {
         app.execute(&format!(
             "INSERT INTO shared_links (group_member_id, url, created_at)
-             SELECT id, 'https://blog.example.org/ann/post-{i}', datetime('now', '-{i} minutes')
+             SELECT id, 'https://blog.example.org/ann/post-{i}', datetime({now}, '-{i} minutes')
              FROM group_members WHERE participant_id = {ann}"
         ));
     }
