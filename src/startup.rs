@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tokio::sync::Notify;
@@ -17,7 +17,7 @@ use crate::email::{Composer, DeliveryWorker, Mailer};
 use crate::jobs::Jobs;
 use crate::rounds::schedule::Scheduler;
 use crate::web::middleware::{
-    friendly_errors, limit_body, log_request, security_headers, MAX_BODY,
+    friendly_errors, limit_body, log_request, noindex_personal_links, security_headers, MAX_BODY,
 };
 use crate::{routes, web as pages};
 
@@ -148,7 +148,9 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(noindex_personal_links))
             .wrap(from_fn(friendly_errors))
+            .wrap(Compress::default())
             .wrap(from_fn(limit_body))
             .wrap(security_headers())
             .wrap(from_fn(log_request))

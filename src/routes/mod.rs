@@ -34,5 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(learned::feed)
         .service(pages::privacy)
         .service(pages::accessibility)
-        .service(pages::stylesheet);
+        .service(pages::stylesheet)
+        .service(pages::favicon)
+        .service(pages::robots);
 }

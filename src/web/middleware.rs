@@ -103,3 +103,26 @@ pub async fn friendly_errors(
     *replaced.status_mut() = status;
     Ok(response.into_response(replaced).map_into_right_body())
 }
+
+/// Where personal links live: pages reached only from someone's own email.
+/// Crawlers are told to keep out (robots.txt) and not to index them.
+pub const PERSONAL_LINK_PREFIXES: &[&str] = &["/confirm/", "/me/", "/followup/"];
+
+/// Adds `X-Robots-Tag: noindex` to every personal-link page, in case a link
+/// is ever posted somewhere public.
+pub async fn noindex_personal_links(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let personal = PERSONAL_LINK_PREFIXES
+        .iter()
+        .any(|prefix| req.path().starts_with(prefix));
+    let mut response = next.call(req).await?;
+    if personal {
+        response.headers_mut().insert(
+            header::HeaderName::from_static("x-robots-tag"),
+            HeaderValue::from_static("noindex, nofollow"),
+        );
+    }
+    Ok(response)
+}

@@ -131,6 +131,10 @@ async fn an_open_ended_pause_lasts_until_resumed() {
         "{}",
         page.body
     );
+    assert!(
+        page.body.contains(">Paused</h2>") && !page.body.contains(">Taking part</h2>"),
+        "the heading says what is true"
+    );
     assert_eq!(
         app.count("participants WHERE status = 'paused' AND paused_until IS NULL"),
         1
