@@ -45,6 +45,10 @@ fn organisers_are_added_listed_and_removed() {
     let (ok, text) = add(&mut site, "Boss@Example.org", "a long enough password\n");
     assert!(ok, "{text}");
     assert!(text.contains("Added organiser Boss@Example.org"));
+    assert!(
+        text.contains("They can sign in at http") && text.contains("/admin/login."),
+        "the full address of the sign-in page: {text}"
+    );
     let hash = stored_hash(&site, "boss@example.org").expect("stored");
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("a long enough password"));

@@ -86,6 +86,16 @@ pub fn render(points: &[Point]) -> String {
     svg
 }
 
+/// What the chart's marks are, for its caption: with one round with answers
+/// there is a dot but no line.
+pub fn legend(points: &[Point]) -> &'static str {
+    match points.iter().filter(|p| p.meet_rate.is_some()).count() {
+        0 => "People in each round (blue bars); no answers about meeting yet",
+        1 => "People in each round (blue bars) and the share of answers that said they met (red dot)",
+        _ => "People in each round (blue bars) and the share of answers that said they met (red line)",
+    }
+}
+
 /// The same data in words, for screen readers.
 pub fn description(points: &[Point]) -> String {
     if points.is_empty() {
@@ -132,5 +142,17 @@ mod tests {
         assert!(svg.contains("Round 1: 10 people, 50% met"));
         assert!(svg.contains("&lt;b&gt;2&lt;/b&gt;") && !svg.contains("<b>"));
         assert_eq!(description(&[]), "No rounds yet.");
+    }
+
+    #[test]
+    fn the_legend_speaks_of_a_dot_for_one_answered_round_and_a_line_for_more() {
+        let point = |meet_rate| Point {
+            label: "Round".into(),
+            people: 4,
+            meet_rate,
+        };
+        assert!(legend(&[point(None)]).contains("no answers about meeting yet"));
+        assert!(legend(&[point(Some(50.0)), point(None)]).ends_with("(red dot)"));
+        assert!(legend(&[point(Some(50.0)), point(Some(75.0))]).ends_with("(red line)"));
     }
 }

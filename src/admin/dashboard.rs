@@ -35,6 +35,7 @@ struct DashboardPage {
     rounds: Vec<RoundRow>,
     chart: String,
     chart_text: String,
+    chart_legend: &'static str,
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -112,6 +113,7 @@ pub async fn dashboard(
         rounds,
         chart: chart::render(&points),
         chart_text: chart::description(&points),
+        chart_legend: chart::legend(&points),
     };
     Ok(private_html(StatusCode::OK, &page))
 }

@@ -57,8 +57,9 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
             .await?;
             if added {
                 println!(
-                    "Added organiser {}. They can sign in at /admin/login.",
-                    address.as_str()
+                    "Added organiser {}. They can sign in at {}.",
+                    address.as_str(),
+                    settings.server.base_url.join("/admin/login")
                 );
                 Ok(ExitCode::SUCCESS)
             } else {

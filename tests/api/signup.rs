@@ -57,6 +57,10 @@ async fn a_valid_signup_is_stored_and_gets_a_confirmation_email() {
         email.html.contains(&link),
         "the HTML part has the same link"
     );
+    assert!(
+        email.html.contains("overflow-wrap: anywhere"),
+        "long links wrap on a phone instead of running off the screen"
+    );
     app.assert_all_email_sent().await;
 }
 

@@ -15,7 +15,12 @@ async fn people(app: &TestApp) {
         ("Bob Baker", "bob@example.org", "Essex County Council"),
         ("Cat Cole", "cat@example.org", "Leeds City Council"),
         ("Dan Dale", "dan@example.org", "Bristol City Council"),
-        ("Eve Evans", "eve@example.org", "Kent County Council"),
+        // As long as real ones get: the participants table must still fit.
+        (
+            "Evangeline Evans-Worthington",
+            "evangeline.evans-worthington@rbwm.gov.uk",
+            "Royal Borough of Windsor and Maidenhead",
+        ),
     ] {
         app.add_participant(name, email, organisation);
     }
@@ -153,6 +158,17 @@ async fn participants_import_export_and_the_outbox() {
     browser.follow("Participants").await;
     assert!(browser.main_text().await.contains("Ann Able"));
     audit.check(&browser, "admin-participants").await;
+    // On a laptop screen every column of the table is in view, without scrolling it.
+    let table = browser
+        .script(
+            "const w = document.querySelector('.table-wrapper'); return [w.scrollWidth, w.clientWidth];",
+            vec![],
+        )
+        .await;
+    assert!(
+        table[0].as_u64() <= table[1].as_u64(),
+        "the participants table is cut off at 1280 pixels: {table}"
+    );
     browser
         .fill(
             "Search by name, email address or organisation",
