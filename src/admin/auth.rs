@@ -68,6 +68,19 @@ pub fn wait_after(failures: i64) -> Duration {
     Duration::seconds((1i64 << doublings).min(MAX_WAIT_SECONDS))
 }
 
+/// "1 second", "40 seconds", "1 minute", "4 minutes and 16 seconds".
+fn duration_in_words(seconds: i64) -> String {
+    let unit = |n: i64, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    match (seconds / 60, seconds % 60) {
+        (0, s) => unit(s, "second"),
+        (m, 0) => unit(m, "minute"),
+        (m, s) => format!("{} and {}", unit(m, "minute"), unit(s, "second")),
+    }
+}
+
 /// A short, one-way tag for an account in logs: never the address itself.
 fn account_tag(key: &str) -> String {
     hex::encode(&Sha256::digest(key.as_bytes())[..4])
@@ -128,7 +141,8 @@ pub async fn login(
             tracing::warn!(account = %account_tag(&key), ip = %ip, "organiser sign-in slowed down after repeated failures");
             let seconds = wait.num_seconds().max(1);
             let error = Some(format!(
-                "There have been too many attempts to sign in. Wait {seconds} seconds, then try again"
+                "There have been too many attempts to sign in. Wait {}, then try again",
+                duration_in_words(seconds)
             ));
             let mut response = login_page(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -238,5 +252,15 @@ mod tests {
         assert_eq!(wait_after(5), Duration::seconds(1));
         assert_eq!(wait_after(7), Duration::seconds(4));
         assert_eq!(wait_after(1000), Duration::seconds(MAX_WAIT_SECONDS));
+    }
+
+    #[test]
+    fn waits_are_said_in_words() {
+        assert_eq!(duration_in_words(1), "1 second");
+        assert_eq!(duration_in_words(40), "40 seconds");
+        assert_eq!(duration_in_words(60), "1 minute");
+        assert_eq!(duration_in_words(300), "5 minutes");
+        assert_eq!(duration_in_words(61), "1 minute and 1 second");
+        assert_eq!(duration_in_words(256), "4 minutes and 16 seconds");
     }
 }

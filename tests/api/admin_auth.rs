@@ -88,6 +88,10 @@ async fn repeated_failures_slow_sign_in_down_without_locking_out_for_good() {
     assert_eq!(slowed.status, 429);
     assert!(slowed.header("retry-after").parse::<u32>().unwrap() >= 1);
     assert!(slowed.body.contains("too many attempts"));
+    assert!(
+        slowed.body.contains("Wait 1 second, then try again"),
+        "one second, not one seconds"
+    );
     assert!(slowed.header("set-cookie").is_empty());
     // Another account from the same address is slowed down too.
     app.add_organiser("second@example.org", "another long password");
