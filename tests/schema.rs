@@ -24,9 +24,11 @@ struct Table {
     columns: Vec<Column>,
 }
 
-/// The `diesel::table!` blocks of schema.rs, and its `joinable!` lines as
-/// (child, parent, column).
-fn declared() -> (BTreeMap<String, Table>, BTreeSet<(String, String, String)>) {
+/// A foreign key as (child table, parent table, column).
+type Join = (String, String, String);
+
+/// The `diesel::table!` blocks of schema.rs, and its `joinable!` lines.
+fn declared() -> (BTreeMap<String, Table>, BTreeSet<Join>) {
     let mut tables = BTreeMap::new();
     let mut joins = BTreeSet::new();
     let mut current: Option<(String, Table)> = None;
