@@ -44,7 +44,7 @@ fn organisers_are_added_listed_and_removed() {
     let mut site = Site::new();
     let (ok, text) = add(&mut site, "Boss@Example.org", "a long enough password\n");
     assert!(ok, "{text}");
-    assert!(text.contains("Added organiser Boss@Example.org"));
+    assert!(text.contains("Added organiser Boss@example.org"));
     assert!(
         text.contains("They can sign in at http") && text.contains("/admin/login."),
         "the full address of the sign-in page: {text}"
@@ -59,7 +59,7 @@ fn organisers_are_added_listed_and_removed() {
 
     let list = site.run(&["organiser", "list"]);
     assert!(list.ok);
-    assert!(list.stdout.contains("Boss@Example.org"));
+    assert!(list.stdout.contains("Boss@example.org"));
 
     let removed = site.run(&["organiser", "remove", "boss@example.org"]);
     assert!(removed.ok, "{}", removed.all());
@@ -99,4 +99,21 @@ fn the_password_is_not_an_argument() {
     ]);
     assert!(!ran.ok, "a password on the command line is refused");
     assert!(ran.stderr.contains("unexpected argument"), "{}", ran.stderr);
+}
+
+#[test]
+fn the_password_keeps_its_spaces_and_the_address_is_normalised() {
+    use unmentoring::admin::password::verify;
+    let mut site = Site::new();
+    // A fullwidth "ｂ" (U+FF42): stored as the plain address.
+    let (ok, text) = add(
+        &mut site,
+        "\u{ff42}oss@Example.org",
+        "  spaced password  \n",
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("Added organiser boss@example.org"), "{text}");
+    let hash = stored_hash(&site, "boss@example.org").expect("stored under the plain key");
+    assert!(verify("  spaced password  ", Some(&hash)));
+    assert!(!verify("spaced password", Some(&hash)));
 }

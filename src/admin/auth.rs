@@ -12,7 +12,7 @@ use super::form::AdminForm;
 use super::password;
 use super::session::{removal_cookie, same_origin, session_cookie, AdminError, SignedIn, COOKIE};
 use crate::db::{self, organisers};
-use crate::domain::Token;
+use crate::domain::{ParticipantEmail, Token};
 use crate::startup::AppState;
 use crate::web::html;
 
@@ -104,8 +104,21 @@ pub async fn login(
     }
     let form = AdminForm::parse(&body);
     let email = form.text("email");
-    let password = form.get("password").unwrap_or_default().to_owned();
-    let key = email.to_lowercase();
+    if form.is_unreadable("email") || form.is_unreadable("password") {
+        let error = "Your email address or password must not contain characters we cannot read";
+        return Ok(login_page(
+            StatusCode::OK,
+            &LoginPage {
+                email,
+                error: Some(error.to_owned()),
+                notice: None,
+            },
+        ));
+    }
+    // Never trimmed: spaces at either end are part of the password, as they
+    // were when `organiser add` stored it.
+    let password = form.exact("password").unwrap_or_default().to_owned();
+    let key = ParticipantEmail::lookup_key(&email);
     let ip = req
         .peer_addr()
         .map(|a| a.ip().to_string())

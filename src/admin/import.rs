@@ -5,11 +5,11 @@
 
 use actix_multipart::form::bytes::Bytes as FilePart;
 use actix_multipart::form::text::Text;
-use actix_multipart::form::MultipartForm;
+use actix_multipart::form::{MultipartForm, MultipartFormConfig};
 use actix_multipart::MultipartError;
 use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{get, web, FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::{AdminError, Chrome, SignedIn};
@@ -25,6 +25,7 @@ struct ImportPage {
     error: Option<String>,
     already_confirmed: bool,
     example_header: &'static str,
+    max_megabytes: usize,
 }
 
 impl ImportPage {
@@ -34,6 +35,7 @@ impl ImportPage {
             error,
             already_confirmed,
             example_header: EXAMPLE_HEADER,
+            max_megabytes: MAX_FILE / (1024 * 1024),
         }
     }
 }
@@ -47,12 +49,21 @@ struct ResultPage {
     rejected: Vec<import::RejectedRow>,
 }
 
-/// The upload. Its limits bound what is read even when a request does not
-/// declare its length (the middleware refuses larger declared bodies).
+/// The largest CSV file the console takes. The page promises 5,000 rows
+/// ([`import::MAX_ROWS`]); a real row is 100 to 200 bytes, and one with a
+/// long name, organisation and the full 500 characters of topics about 800.
+/// 5,000 rows of 800 bytes is 4,000,000 bytes: 4 MiB covers it, and is
+/// little to hold in memory for one organiser's upload.
+pub const MAX_FILE: usize = 4 * 1024 * 1024;
+/// The whole upload: the file, the two small fields and the multipart framing.
+pub const MAX_UPLOAD: usize = MAX_FILE + 16 * 1024;
+
+/// The upload. The limits (here and in [`upload_route`]) bound what is read
+/// even when a request does not declare its length; the middleware refuses
+/// larger declared bodies before they are read.
 #[derive(MultipartForm)]
 #[multipart(deny_unknown_fields, duplicate_field = "deny")]
 struct Upload {
-    #[multipart(limit = "64KiB")]
     file: Option<FilePart>,
     #[multipart(limit = "1KiB")]
     csrf_token: Option<Text<String>>,
@@ -65,9 +76,19 @@ pub async fn show(signed_in: SignedIn) -> HttpResponse {
     private_html(StatusCode::OK, &ImportPage::new(&signed_in, None, false))
 }
 
-#[post("/admin/import")]
+/// `POST /admin/import`, with its own limits: far above the 64 KiB every
+/// other form gets, and only here.
+pub fn upload_route() -> actix_web::Resource {
+    let limits = MultipartFormConfig::default()
+        .total_limit(MAX_UPLOAD)
+        .memory_limit(MAX_UPLOAD);
+    web::resource("/admin/import")
+        .app_data(limits)
+        .route(web::post().to(upload))
+}
+
 #[tracing::instrument(name = "admin_import", skip_all)]
-pub async fn upload(
+async fn upload(
     req: HttpRequest,
     signed_in: SignedIn,
     payload: web::Payload,
@@ -83,7 +104,7 @@ pub async fn upload(
                 Some(MultipartError::Payload(PayloadError::Overflow))
             );
             return Ok(if too_large {
-                crate::web::too_large()
+                crate::web::file_too_large()
             } else {
                 crate::web::bad_request()
             });

@@ -17,6 +17,7 @@ mod session;
 use actix_web::web;
 
 pub use form::AdminForm;
+pub use import::{MAX_FILE as IMPORT_MAX_FILE, MAX_UPLOAD as IMPORT_MAX_UPLOAD};
 pub use session::{AdminError, SignedIn};
 
 /// What every organiser page's header needs.
@@ -42,7 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::logout)
         .service(dashboard::dashboard)
         .service(import::show)
-        .service(import::upload)
+        .service(import::upload_route())
         .service(export::show)
         .service(export::download)
         .service(rounds::list)

@@ -161,10 +161,14 @@ fn next_try(email: &outbox::QueuedEmail) -> chrono::NaiveDateTime {
 }
 
 async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<ExitCode> {
-    if let Err(problem) = crate::domain::ParticipantEmail::parse(address) {
-        eprintln!("{problem}.");
-        return Ok(ExitCode::from(2));
-    }
+    let address = match crate::domain::ParticipantEmail::parse(address) {
+        Ok(address) => address,
+        Err(problem) => {
+            eprintln!("{problem}.");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let address = address.as_str();
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
     let queued = outbox::QueuedEmail::from_new(email, crate::clock::Clock::system().now());

@@ -68,7 +68,7 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
             }
         }
         OrganiserCommand::Remove { email } => {
-            let key = email.trim().to_lowercase();
+            let key = ParticipantEmail::lookup_key(&email);
             let removed = db::run(&pool, move |conn| organisers::remove(conn, &key)).await?;
             if removed {
                 println!("Removed organiser {}.", email.trim());
@@ -108,6 +108,8 @@ fn read_password() -> Result<String, String> {
             .lock()
             .read_line(&mut line)
             .map_err(|e| e.to_string())?;
+        // Only the line break goes: spaces are part of the password, and
+        // sign-in does not trim them either.
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     password::check_new(&secret).map_err(|e| format!("{e}. Nothing was added."))?;

@@ -9,6 +9,7 @@ mod participant_email;
 mod pause;
 mod phone;
 mod profile;
+mod public_host;
 mod text;
 mod token;
 

@@ -1,32 +1,56 @@
+//! One email address that we can send to, in the one form we store and compare.
+
 use std::str::FromStr;
 
-/// One email address, as a person would type it in a form.
+use lettre::message::Mailbox;
+use lettre::{Address, Message};
+use unicode_normalization::UnicodeNormalization;
+
+/// One email address, as a person would type it in a form, normalised:
+/// Unicode NFKC (a fullwidth `ａ` is an `a`), the domain in lower-case ASCII
+/// (an international domain in its `xn--` form). The part before the `@` is
+/// kept as typed, apart from NFKC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantEmail(String);
 
 const MAX_LENGTH: usize = 254;
 
+const EMPTY: &str = "Enter your email address";
+const TOO_LONG: &str = "Email address must be 254 characters or fewer";
+const UNREADABLE: &str = "Email address must not contain characters we cannot read";
+const NOT_ONE: &str = "Enter one email address, like name@example.gov.uk";
+const BAD_FORMAT: &str = "Enter an email address in the correct format, like name@example.gov.uk";
+const NOT_ASCII: &str = "The part of the email address before the @ must only contain letters a to z, numbers and symbols like . - _ +";
+
 impl ParticipantEmail {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim();
-        if email.is_empty() {
-            return Err("Enter your email address");
+        let typed = raw.trim();
+        if typed.is_empty() {
+            return Err(EMPTY);
         }
+        if typed.contains(char::REPLACEMENT_CHARACTER) {
+            return Err(UNREADABLE);
+        }
+        // Compatibility forms (fullwidth letters, ligatures) become the plain
+        // characters they look like, so that look-alikes are one address.
+        let email: String = typed.nfkc().collect();
         if email.chars().count() > MAX_LENGTH {
-            return Err("Email address must be 254 characters or fewer");
+            return Err(TOO_LONG);
         }
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) || email.contains(',') {
-            return Err("Enter one email address, like name@example.gov.uk");
+            return Err(NOT_ONE);
         }
-        let address = lettre::Address::from_str(email).map_err(|_| {
-            "Enter an email address in the correct format, like name@example.gov.uk"
-        })?;
-        // An address must be reachable from the internet: its domain needs a dot.
-        let domain = address.domain();
-        if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
-            return Err("Enter an email address in the correct format, like name@example.gov.uk");
+        let (local, domain) = email.rsplit_once('@').ok_or(BAD_FORMAT)?;
+        let local = plain_local_part(local)?;
+        let domain = internet_domain(domain).ok_or(BAD_FORMAT)?;
+        let address = format!("{local}@{domain}");
+        if address.len() > MAX_LENGTH {
+            return Err(TOO_LONG);
         }
-        Ok(Self(email.to_owned()))
+        if !sendable(&address) {
+            return Err(BAD_FORMAT);
+        }
+        Ok(Self(address))
     }
 
     pub fn as_str(&self) -> &str {
@@ -37,11 +61,69 @@ impl ParticipantEmail {
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
+
+    /// The key to look up an address typed in a form or on the command line
+    /// (an organiser signing in or being removed). Text that is not a valid
+    /// address gets its lower-case form, which matches no stored key.
+    pub fn lookup_key(raw: &str) -> String {
+        Self::parse(raw).map_or_else(|_| raw.trim().to_lowercase(), |email| email.key())
+    }
+}
+
+/// The part before the `@`: unquoted ASCII. A quoted part (`"a b"@x.org`)
+/// cannot be sent, and an address outside ASCII needs a mail server that
+/// speaks SMTPUTF8, which we cannot count on.
+fn plain_local_part(local: &str) -> Result<&str, &'static str> {
+    if local.is_empty() || local.starts_with('"') {
+        return Err(BAD_FORMAT);
+    }
+    if !local.is_ascii() {
+        return Err(NOT_ASCII);
+    }
+    Ok(local)
+}
+
+/// The domain as mail servers look it up: lower-case ASCII, an international
+/// name in its `xn--` form. It must be a name on the internet: not an address
+/// in brackets (`[127.0.0.1]`), not a bare IP address, with at least one dot.
+fn internet_domain(domain: &str) -> Option<String> {
+    if domain.starts_with('[') {
+        return None;
+    }
+    // The strict form also refuses empty labels, a trailing dot and any
+    // character a host name may not have.
+    let ascii = idna::domain_to_ascii_strict(domain).ok()?;
+    let top = ascii.rsplit('.').next().unwrap_or_default();
+    let has_dot = ascii.contains('.');
+    let numeric_top = top.chars().all(|c| c.is_ascii_digit());
+    (has_dot && !numeric_top).then_some(ascii)
+}
+
+/// Whether the mailer can build an email to `address`: it is parsed and put
+/// in a `To` header as `email::message` does, and the envelope lettre reads
+/// back from that header must name exactly this address.
+fn sendable(address: &str) -> bool {
+    let Ok(parsed) = Address::from_str(address) else {
+        return false;
+    };
+    let from = Mailbox::new(
+        None,
+        Address::new("check", "example.org").expect("a valid address"),
+    );
+    Message::builder()
+        .from(from)
+        .to(Mailbox::new(None, parsed))
+        .body(String::new())
+        .is_ok_and(|message| matches!(message.envelope().to(), [to] if to.to_string() == address))
 }
 
 #[cfg(test)]
 mod tests {
     use super::ParticipantEmail;
+
+    fn stored(raw: &str) -> String {
+        ParticipantEmail::parse(raw).unwrap().as_str().to_owned()
+    }
 
     #[test]
     fn accepts_ordinary_addresses() {
@@ -49,6 +131,8 @@ mod tests {
             "jo@leeds.gov.uk",
             " Jo.Bloggs+um@example.org ",
             "a_b@sub.domain.co.uk",
+            "o'brien@example.org",
+            "jo@exam-ple.org",
         ] {
             assert!(ParticipantEmail::parse(ok).is_ok(), "{ok}");
         }
@@ -71,10 +155,78 @@ mod tests {
             "Jo <jo@x.org>",
             "jo@x.org\r\nBcc: x@y.org",
             "jo@@x.org",
+            "jo@x.org.",
+            "jo@x..org",
         ] {
             assert!(ParticipantEmail::parse(bad).is_err(), "{bad:?}");
         }
         let long = format!("{}@example.org", "a".repeat(250));
         assert!(ParticipantEmail::parse(&long).is_err());
+    }
+
+    #[test]
+    fn refuses_addresses_that_no_email_can_be_built_for() {
+        for bad in [
+            "lit@[127.0.0.1]",
+            "jo@[IPv6:::1]",
+            "\"quoted@evil.example\"@example.org",
+            "\"ab\"@example.org",
+            "jo@127.0.0.1",
+            "jo@ex_ample.org",
+            "jo@-example.org",
+        ] {
+            assert_eq!(
+                ParticipantEmail::parse(bad).unwrap_err(),
+                super::BAD_FORMAT,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_addresses_the_mailer_can_put_in_an_envelope_are_sendable() {
+        assert!(super::sendable("jo@example.org"));
+        assert!(!super::sendable("lit@[127.0.0.1]"));
+        assert!(!super::sendable("\"quoted@evil.example\"@example.org"));
+    }
+
+    #[test]
+    fn look_alikes_are_normalised_before_they_are_compared() {
+        assert_eq!(stored("ａdmin@example.org"), "admin@example.org");
+        assert_eq!(stored("admin@ＥＸＡＭＰＬＥ.org"), "admin@example.org");
+        assert_eq!(stored("Jo@Example.ORG"), "Jo@example.org");
+        assert_eq!(
+            ParticipantEmail::parse("Jo@Example.ORG").unwrap().key(),
+            "jo@example.org"
+        );
+        assert_eq!(
+            ParticipantEmail::lookup_key(" ａdmin@Example.org"),
+            "admin@example.org"
+        );
+        assert_eq!(
+            ParticipantEmail::lookup_key("Not An Address"),
+            "not an address"
+        );
+        // A Cyrillic "а" makes a different domain: kept apart, in its sendable form.
+        assert_eq!(stored("admin@exаmple.org"), "admin@xn--exmple-4nf.org");
+        assert_eq!(stored("jo@bücher.example"), "jo@xn--bcher-kva.example");
+        // A fullwidth comma is still a comma.
+        assert!(ParticipantEmail::parse("a@b.org，c@d.org").is_err());
+    }
+
+    #[test]
+    fn refuses_what_we_cannot_read_or_send_everywhere() {
+        assert_eq!(
+            ParticipantEmail::parse("jo\u{FFFD}@example.org").unwrap_err(),
+            super::UNREADABLE
+        );
+        assert_eq!(
+            ParticipantEmail::parse("аdmin@example.org").unwrap_err(),
+            super::NOT_ASCII
+        );
+        assert_eq!(
+            ParticipantEmail::parse("zoë@example.org").unwrap_err(),
+            super::NOT_ASCII
+        );
     }
 }

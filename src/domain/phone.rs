@@ -12,6 +12,9 @@ impl PhoneNumber {
         if phone.is_empty() {
             return Err("Enter your phone number");
         }
+        if phone.contains(char::REPLACEMENT_CHARACTER) {
+            return Err("Phone number must not contain characters we cannot read");
+        }
         if phone.chars().count() > MAX_LENGTH {
             return Err("Phone number must be 30 characters or fewer");
         }
@@ -82,5 +85,8 @@ mod tests {
         ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad:?}");
         }
+        assert!(PhoneNumber::parse("01632 960 001\u{FFFD}")
+            .unwrap_err()
+            .contains("cannot read"));
     }
 }

@@ -1,6 +1,9 @@
 /// Checks shared by the free-text fields of a form.
 fn check(raw: &str, max: usize, multiline: bool, label: &str) -> Result<String, String> {
     let text = raw.trim();
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        return Err(unreadable(label));
+    }
     if text.chars().count() > max {
         return Err(format!("{label} must be {max} characters or fewer"));
     }
@@ -15,6 +18,15 @@ fn check(raw: &str, max: usize, multiline: bool, label: &str) -> Result<String, 
     } else {
         text.to_owned()
     })
+}
+
+/// The message for text that arrived as bytes that are not UTF-8. Forms are
+/// decoded leniently (each such byte becomes U+FFFD, the replacement
+/// character), so that character is how such text shows itself here. It is
+/// refused even when typed, so that sending the form again unchanged does not
+/// store it.
+fn unreadable(label: &str) -> String {
+    format!("{label} must not contain characters we cannot read")
 }
 
 /// A single-line text a person must give, like a name.
@@ -89,5 +101,14 @@ mod tests {
         );
         assert!(OptionalText::parse("a\nb", 5, "Skype", false).is_err());
         assert!(OptionalText::parse("a\u{7}b", 5, "Topics", true).is_err());
+    }
+
+    #[test]
+    fn text_that_could_not_be_read_is_refused() {
+        assert_eq!(
+            RequiredText::parse("Jo \u{FFFD}", 10, "Full name", "Enter").unwrap_err(),
+            "Full name must not contain characters we cannot read"
+        );
+        assert!(OptionalText::parse("\u{FFFD}", 10, "Topics", true).is_err());
     }
 }

@@ -261,10 +261,12 @@ fn link_text(url: &str) -> String {
     FollowUpUrl::parse(url).map_or_else(|_| url.to_owned(), |u| u.display())
 }
 
-/// Only http and https links are ever links: never `javascript:` and the like,
-/// whatever found its way into the database.
+/// Only links that pass today's rules are ever links: never `javascript:`
+/// and the like, nor a private or local address stored before those were
+/// refused, whatever found its way into the database.
 fn is_web_link(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    let absolute = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    absolute && FollowUpUrl::parse(url).is_ok()
 }
 
 /// The day a round started, in the UK.
@@ -319,6 +321,7 @@ mod tests {
         assert!(is_web_link("https://example.org/a"));
         assert!(!is_web_link("javascript:alert(1)"));
         assert!(!is_web_link("example.org/a"));
+        assert!(!is_web_link("http://192.168.1.1/cgi-bin/reboot"));
         assert_eq!(counted(1, "thing", "things"), "1 thing");
         assert_eq!(counted(0, "thing", "things"), "0 things");
     }

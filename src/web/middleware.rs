@@ -31,8 +31,21 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
 
-/// Refuses bodies over [`MAX_BODY`] by their declared length with a 413 page.
-/// (Form extractors enforce the same limit on bodies without a length.)
+/// The one route that takes more than [`MAX_BODY`]: the organisers' CSV
+/// upload, whose handler enforces the same limit on bodies without a length.
+const UPLOAD_PATH: &str = "/admin/import";
+
+/// The largest body accepted on `path`.
+pub fn body_limit(path: &str) -> usize {
+    if path == UPLOAD_PATH {
+        crate::admin::IMPORT_MAX_UPLOAD
+    } else {
+        MAX_BODY
+    }
+}
+
+/// Refuses bodies over [`body_limit`] by their declared length with a 413
+/// page. (Form extractors enforce [`MAX_BODY`] on bodies without a length.)
 pub async fn limit_body(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -42,8 +55,12 @@ pub async fn limit_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY) {
-        let response = super::too_large();
+    if declared.is_some_and(|len| len > body_limit(req.path())) {
+        let response = if req.path() == UPLOAD_PATH {
+            super::file_too_large()
+        } else {
+            super::too_large()
+        };
         return Ok(req.into_response(response).map_into_right_body());
     }
     next.call(req)

@@ -105,6 +105,21 @@ pub fn bad_request() -> HttpResponse {
     )
 }
 
+/// The 413 page for a CSV upload over [`crate::admin::IMPORT_MAX_FILE`].
+pub fn file_too_large() -> HttpResponse {
+    html(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &MessagePage::new(
+            "The file you chose is too large",
+            &[&format!(
+                "A CSV file can be up to {} MB, which is room for 5,000 rows. Split the file into smaller files and import each of them, or use the command unmentoring participants import FILE.csv on the server.",
+                crate::admin::IMPORT_MAX_FILE / (1024 * 1024)
+            )],
+        )
+        .with_link("/admin/import", "Go back to Import participants"),
+    )
+}
+
 pub fn too_large() -> HttpResponse {
     html(
         StatusCode::PAYLOAD_TOO_LARGE,

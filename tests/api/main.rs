@@ -8,6 +8,7 @@ mod admin_auth;
 mod admin_import;
 mod admin_participants;
 mod admin_rounds;
+mod bad_input;
 mod confirm;
 mod delivery;
 mod followup;
