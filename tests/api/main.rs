@@ -17,3 +17,4 @@ mod manage;
 mod robustness;
 mod rounds;
 mod signup;
+mod signup_limits;
