@@ -19,6 +19,13 @@ pub struct Settings {
     pub pairing: PairingSettings,
     pub schedule: ScheduleSettings,
     pub followup: FollowupSettings,
+    pub signup: SignupSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignupSettings {
+    /// The signup form emails one address at most once in this many minutes.
+    pub repeat_email_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

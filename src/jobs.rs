@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
-use crate::db::{self, followups, outbox, participants, tokens, Pool};
+use crate::db::{self, followups, outbox, participants, pending_signups, tokens, Pool};
 use crate::domain::TokenPurpose;
 use crate::email::Composer;
 
@@ -87,28 +87,31 @@ fn queue_reminders(
     Ok(due.len())
 }
 
-/// Hourly clean-up: unconfirmed signups past 30 days, and long-expired links.
+/// Hourly clean-up: unconfirmed signups past 30 days, the details of signups
+/// whose link expired, and long-expired links.
 #[tracing::instrument(name = "housekeeping", skip(pool))]
 pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<(usize, usize)> {
-    let (signups, links) = db::run(pool, move |conn| {
+    let (signups, details, links) = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let signups = participants::delete_unconfirmed_before(
                 conn,
                 now - chrono::Duration::days(UNCONFIRMED_DAYS),
             )?;
+            let details = pending_signups::delete_unconfirmable(conn, now)?;
             let links = tokens::delete_expired_before(
                 conn,
                 now - chrono::Duration::days(EXPIRED_LINK_DAYS),
             )?;
-            Ok::<_, anyhow::Error>((signups, links))
+            Ok::<_, anyhow::Error>((signups, details, links))
         })
     })
     .await?;
-    if signups + links > 0 {
+    if signups + details + links > 0 {
         tracing::info!(
             signups,
+            details,
             links,
-            "deleted unconfirmed signups and expired links"
+            "deleted unconfirmed signups, details of expired signup links, and expired links"
         );
     }
     Ok((signups, links))

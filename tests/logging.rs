@@ -64,7 +64,11 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     .await;
     app.post_form(&format!("{manage}/pause"), &[("pause_day", "")])
         .await;
-    // A refused email is logged with its error.
+    // A repeat signup straight away sends nothing; one after
+    // signup.repeat_email_minutes sends an email, refused here and logged
+    // with its error.
+    app.post_form("/signup", &form).await;
+    app.clock.advance(chrono::Duration::minutes(16));
     app.smtp.answer_with(Answer::Permanent);
     app.post_form("/signup", &form).await;
     assert_eq!(app.deliver().await.failed, 1, "the refusal happened");
@@ -82,6 +86,7 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
     );
     assert!(text.contains("signup confirmed"));
     assert!(text.contains("email refused for good"));
+    assert!(text.contains("repeat signup soon after the last email: nothing sent"));
     assert!(text.contains("failed organiser sign-in") && text.contains("organiser signed in"));
     for secret in [
         email,

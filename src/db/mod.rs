@@ -8,6 +8,7 @@ pub mod learning_log;
 pub mod organisers;
 pub mod outbox;
 pub mod participants;
+pub mod pending_signups;
 pub mod report;
 pub mod rounds;
 pub mod schema;

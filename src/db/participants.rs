@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{outbox, participants, tokens};
+use super::schema::{outbox, participants, pending_signups, tokens};
 use super::Conn;
 use crate::domain::{Cadence, ValidProfile};
 
@@ -95,7 +95,7 @@ struct NewParticipant<'a> {
     updated_at: NaiveDateTime,
 }
 
-/// The changeable details, written on signup of a pending person and on the manage page.
+/// The changeable details, written when a signup is confirmed and on the manage page.
 #[derive(AsChangeset)]
 #[diesel(table_name = participants, treat_none_as_null = true)]
 struct Details<'a> {
@@ -185,6 +185,24 @@ pub fn update_details(
     Ok(())
 }
 
+/// When the signup form last caused an email to this person, if ever.
+pub fn signup_email_at(conn: &mut Conn, id: i64) -> anyhow::Result<Option<NaiveDateTime>> {
+    participants::table
+        .find(id)
+        .select(participants::signup_email_at)
+        .first(conn)
+        .context("could not read when a signup last sent an email")
+}
+
+/// Notes that the signup form has just caused an email to this person.
+pub fn note_signup_email(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
+    diesel::update(participants::table.find(id))
+        .set(participants::signup_email_at.eq(now))
+        .execute(conn)
+        .context("could not note a signup's email")?;
+    Ok(())
+}
+
 /// A pending signup becomes active; returns false if it was not pending.
 pub fn confirm(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
     let changed = diesel::update(
@@ -242,6 +260,7 @@ fn set_status(
 /// the rounds they were in still add up; their links and emails are deleted.
 pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
     super::followups::erase_for(conn, id)?;
+    super::pending_signups::delete_for(conn, id)?;
     diesel::delete(tokens::table.filter(tokens::participant_id.eq(id))).execute(conn)?;
     diesel::delete(outbox::table.filter(outbox::participant_id.eq(id))).execute(conn)?;
     diesel::update(participants::table.find(id))
@@ -256,6 +275,7 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
             participants::skype.eq(None::<String>),
             participants::topics.eq(None::<String>),
             participants::paused_until.eq(None::<NaiveDate>),
+            participants::signup_email_at.eq(None::<NaiveDateTime>),
             participants::updated_at.eq(now),
             participants::left_at.eq(now),
         ))
@@ -265,7 +285,8 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
 }
 
 /// Deletes signups never confirmed since `before`; returns how many.
-/// Their emails go too: they hold the same personal details.
+/// Their emails and submitted details go too: they hold the same personal
+/// details (links go with the row).
 pub fn delete_unconfirmed_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::Result<usize> {
     let stale: Vec<i64> = participants::table
         .filter(participants::status.eq(Status::Pending.as_str()))
@@ -278,6 +299,9 @@ pub fn delete_unconfirmed_before(conn: &mut Conn, before: NaiveDateTime) -> anyh
     )
     .execute(conn)
     .context("could not delete old unconfirmed signups' emails")?;
+    diesel::delete(pending_signups::table.filter(pending_signups::participant_id.eq_any(&stale)))
+        .execute(conn)
+        .context("could not delete old unconfirmed signups' details")?;
     diesel::delete(participants::table.filter(participants::id.eq_any(&stale)))
         .execute(conn)
         .context("could not delete old unconfirmed signups")

@@ -22,6 +22,7 @@ diesel::table! {
         left_at -> Nullable<Timestamp>,
         last_round_at -> Nullable<Timestamp>,
         source -> Text,
+        signup_email_at -> Nullable<Timestamp>,
     }
 }
 
@@ -33,6 +34,21 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         group_member_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    pending_signups (token_hash) {
+        token_hash -> Text,
+        participant_id -> BigInt,
+        name -> Text,
+        phone -> Text,
+        organisation -> Text,
+        google_id -> Nullable<Text>,
+        skype -> Nullable<Text>,
+        topics -> Nullable<Text>,
+        cadence -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -142,6 +158,8 @@ diesel::table! {
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
+diesel::joinable!(pending_signups -> participants (participant_id));
+diesel::joinable!(pending_signups -> tokens (token_hash));
 diesel::joinable!(group_members -> rounds (round_id));
 diesel::joinable!(group_members -> participants (participant_id));
 diesel::joinable!(followup_answers -> group_members (group_member_id));
@@ -149,6 +167,7 @@ diesel::joinable!(shared_links -> group_members (group_member_id));
 diesel::allow_tables_to_appear_in_same_query!(
     participants,
     tokens,
+    pending_signups,
     outbox,
     rounds,
     group_members,

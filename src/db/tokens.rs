@@ -1,8 +1,12 @@
 //! Secret links, stored as hashes.
 
+use std::collections::{HashMap, HashSet};
+
 use anyhow::Context;
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::schema::tokens;
 use super::Conn;
@@ -20,13 +24,15 @@ pub enum Lookup {
     Unknown,
 }
 
-/// Makes a new link for a person; the token itself is returned once, for the email.
+/// Makes a new link for a person; the token itself is returned once, for the
+/// email. Older links of the same purpose beyond the purpose's limit go.
 pub fn issue(
     conn: &mut Conn,
     participant_id: i64,
     purpose: TokenPurpose,
     now: NaiveDateTime,
 ) -> anyhow::Result<Token> {
+    make_room(conn, participant_id, purpose)?;
     let token = Token::generate();
     diesel::insert_into(tokens::table)
         .values((
@@ -92,15 +98,82 @@ pub fn delete_expired_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::
         .context("could not delete expired links")
 }
 
-/// Makes one new link for each person, in one statement per thousand.
+/// Makes one new link for each person, in one statement per thousand; the
+/// tokens come back in the order of `participant_ids`. A person listed twice
+/// (two reminders in one pass) gets one link, used twice, so that the limit
+/// of links per person holds.
 pub fn issue_many(
     conn: &mut Conn,
     participant_ids: &[i64],
     purpose: TokenPurpose,
     now: NaiveDateTime,
 ) -> anyhow::Result<Vec<Token>> {
-    let holders: Vec<(i64, Option<i64>)> = participant_ids.iter().map(|&id| (id, None)).collect();
-    insert_many(conn, &holders, purpose, now)
+    let mut seen = HashSet::with_capacity(participant_ids.len());
+    let people: Vec<i64> = participant_ids
+        .iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    make_room_for_many(conn, &people, purpose)?;
+    let holders: Vec<(i64, Option<i64>)> = people.iter().map(|&id| (id, None)).collect();
+    let made: HashMap<i64, Token> = people
+        .into_iter()
+        .zip(insert_many(conn, &holders, purpose, now)?)
+        .collect();
+    participant_ids
+        .iter()
+        .map(|id| made.get(id).cloned().context("a link was not made"))
+        .collect()
+}
+
+/// Drops a person's oldest links of `purpose` so that one more fits within
+/// the purpose's limit. Expired links count too: they are kept only to say
+/// "expired", and a newer link makes that unnecessary.
+fn make_room(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> anyhow::Result<()> {
+    let Some(most) = purpose.most_per_person() else {
+        return Ok(());
+    };
+    let held = tokens::table
+        .filter(tokens::participant_id.eq(participant_id))
+        .filter(tokens::purpose.eq(purpose.as_str()));
+    // Newest first; rowid orders links made in the same second.
+    let keep: Vec<String> = held
+        .order((tokens::created_at.desc(), sql::<BigInt>("rowid").desc()))
+        .select(tokens::token_hash)
+        .limit(i64::try_from(most.saturating_sub(1))?)
+        .load(conn)
+        .context("could not read a person's links")?;
+    diesel::delete(held.filter(tokens::token_hash.ne_all(keep)))
+        .execute(conn)
+        .context("could not drop older links")?;
+    Ok(())
+}
+
+/// [`make_room`] for many people; for one-per-person links, in one statement
+/// per thousand people.
+fn make_room_for_many(
+    conn: &mut Conn,
+    participant_ids: &[i64],
+    purpose: TokenPurpose,
+) -> anyhow::Result<()> {
+    match purpose.most_per_person() {
+        None => Ok(()),
+        Some(1) => {
+            for chunk in participant_ids.chunks(1000) {
+                diesel::delete(
+                    tokens::table
+                        .filter(tokens::participant_id.eq_any(chunk))
+                        .filter(tokens::purpose.eq(purpose.as_str())),
+                )
+                .execute(conn)
+                .context("could not drop older links")?;
+            }
+            Ok(())
+        }
+        Some(_) => participant_ids
+            .iter()
+            .try_for_each(|id| make_room(conn, *id, purpose)),
+    }
 }
 
 /// Makes a follow-up link for each (participant, group member).

@@ -25,6 +25,20 @@ impl TokenPurpose {
         }
     }
 
+    /// How many links of this purpose one person may hold at once; issuing
+    /// another drops the oldest. Unbounded links would let anyone who knows an
+    /// address pile up live secrets for it.
+    pub fn most_per_person(self) -> Option<usize> {
+        match self {
+            // A few, so that an earlier email's link still works for a while.
+            Self::Confirm => Some(3),
+            // One: the newest email's link is the one that works.
+            Self::Manage => Some(1),
+            // One per group member, so bounded by the rounds a person was in.
+            Self::Followup => None,
+        }
+    }
+
     pub fn lifetime(self) -> Duration {
         match self {
             Self::Confirm => Duration::days(7),
@@ -35,6 +49,7 @@ impl TokenPurpose {
 
 /// A secret for a link: 256 bits from the operating system's CSPRNG. Only its
 /// hash is stored, so a copy of the database opens no one's links.
+#[derive(Clone)]
 pub struct Token(String);
 
 /// Tokens are base64url of 32 bytes: exactly 43 characters.

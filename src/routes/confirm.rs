@@ -1,13 +1,16 @@
-//! `/confirm/{token}`: the double opt-in link. Opening it only shows a button;
-//! the POST confirms, because mail scanners open links.
+//! `/confirm/{token}`: the double opt-in link. Opening it shows the details
+//! this link would confirm, and a button; the POST confirms, because mail
+//! scanners open links. Each link confirms the details submitted with it.
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::db::participants::{Participant, Status};
+use crate::db::pending_signups::{self, Submission};
 use crate::db::tokens::Lookup;
-use crate::db::{self, outbox, participants, tokens};
-use crate::domain::TokenPurpose;
+use crate::db::{self, outbox, participants, tokens, Conn};
+use crate::domain::{TokenPurpose, ValidProfile};
 use crate::startup::AppState;
 use crate::web::{private_html, server_error, MessagePage};
 
@@ -28,9 +31,45 @@ impl ResponseError for ConfirmError {
 #[derive(Template)]
 #[template(path = "confirm.html")]
 struct ConfirmPage {
-    name: String,
-    organisation: String,
+    /// (label, value) rows of the "Check your details" list.
+    details: Vec<(&'static str, String)>,
     token: String,
+}
+
+/// The rows the confirm page lists: what this link will confirm.
+fn summary(email: &str, profile: &ValidProfile) -> Vec<(&'static str, String)> {
+    let optional = |value: &Option<String>| value.clone().unwrap_or_else(|| "Not given".into());
+    vec![
+        ("Full name", profile.name.clone()),
+        ("Email address", email.to_owned()),
+        ("Phone number", profile.phone.clone()),
+        ("Organisation", profile.organisation.clone()),
+        ("Google ID", optional(&profile.google_id)),
+        ("Skype name", optional(&profile.skype)),
+        (
+            "What you would like to talk about",
+            optional(&profile.topics),
+        ),
+        ("How often", profile.cadence.label().to_owned()),
+    ]
+}
+
+/// The details a confirmation link stands for: those submitted with it or,
+/// for a link made without a signup (an organiser's import), the person's own.
+fn details_for(person: &Participant, submission: Option<Submission>) -> ValidProfile {
+    submission.map_or_else(
+        || ValidProfile {
+            name: person.name.clone(),
+            email: None,
+            phone: person.phone.clone().unwrap_or_default(),
+            organisation: person.organisation.clone(),
+            google_id: person.google_id.clone(),
+            skype: person.skype.clone(),
+            topics: person.topics.clone(),
+            cadence: person.cadence(),
+        },
+        |s| s.profile(),
+    )
 }
 
 /// The page for a link that has run out or never existed. Both offer a fresh start.
@@ -66,23 +105,22 @@ pub async fn show(
     let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
         let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
-        let person = match lookup {
-            Lookup::Valid { participant_id, .. } => participants::find(conn, participant_id)?,
-            _ => None,
+        let Lookup::Valid { participant_id, .. } = lookup else {
+            return Ok(Err(lookup));
         };
-        Ok((lookup, person))
+        let Some(person) = participants::find(conn, participant_id)? else {
+            return Ok(Err(Lookup::Unknown));
+        };
+        let profile = details_for(&person, pending_signups::for_link(conn, &raw)?);
+        Ok(Ok(summary(
+            person.email.as_deref().unwrap_or_default(),
+            &profile,
+        )))
     })
     .await?;
     Ok(match found {
-        (Lookup::Valid { .. }, Some(person)) => private_html(
-            StatusCode::OK,
-            &ConfirmPage {
-                name: person.name,
-                organisation: person.organisation,
-                token,
-            },
-        ),
-        (lookup, _) => link_problem(lookup),
+        Ok(details) => private_html(StatusCode::OK, &ConfirmPage { details, token }),
+        Err(lookup) => link_problem(lookup),
     })
 }
 
@@ -103,12 +141,14 @@ pub async fn confirm(
     let now = state.clock.now();
     let outcome = db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| {
-            let Lookup::Valid { participant_id, .. } =
-                tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?
-            else {
-                return Ok(Err(tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?));
+            let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
+            let Lookup::Valid { participant_id, .. } = lookup else {
+                return Ok(Err(lookup));
             };
+            take_up_details(conn, participant_id, &raw, now)?;
             participants::confirm(conn, participant_id, now)?;
+            // Other signups' details, and their links, are no longer needed.
+            pending_signups::delete_for(conn, participant_id)?;
             tokens::revoke(conn, participant_id, TokenPurpose::Confirm)?;
             let person = participants::find(conn, participant_id)?
                 .ok_or_else(|| anyhow::anyhow!("a confirmed participant vanished"))?;
@@ -131,4 +171,19 @@ pub async fn confirm(
         }
         Err(lookup) => Ok(link_problem(lookup)),
     }
+}
+
+/// A pending person takes the details submitted with the link they confirm.
+fn take_up_details(
+    conn: &mut Conn,
+    participant_id: i64,
+    raw: &str,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    let pending =
+        participants::find(conn, participant_id)?.is_some_and(|p| p.status() == Status::Pending);
+    if let (true, Some(submission)) = (pending, pending_signups::for_link(conn, raw)?) {
+        participants::update_details(conn, participant_id, &submission.profile(), now)?;
+    }
+    Ok(())
 }

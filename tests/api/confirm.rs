@@ -1,4 +1,5 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{signup_form, spawn_app, TestApp};
+use crate::signup_limits::past_the_email_window;
 
 #[tokio::test]
 async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
@@ -108,4 +109,93 @@ async fn tokens_are_stored_only_as_hashes_and_sent_emails_keep_no_links() {
         app.count("outbox WHERE status = 'sent' AND message_id <> ''"),
         1
     );
+}
+
+/// Ann signs up; after the email window, someone else signs up Ann's address
+/// as "Mallory". Returns the two confirmation links, Ann's first.
+async fn ann_then_mallory(app: &TestApp) -> (String, String) {
+    let mut ann = signup_form("ann@example.org");
+    ann[0].1 = "Ann Able".into();
+    app.post_form("/signup", &ann).await;
+    let ann_link = app
+        .email_for("ann@example.org", 1)
+        .await
+        .link_to(app.link_base(), "/confirm/");
+    app.clock.advance(past_the_email_window());
+    let mut mallory = signup_form("ANN@example.org");
+    mallory[0].1 = "Mallory".into();
+    mallory[3].1 = "Mallory Holdings".into();
+    mallory[6].1 = "Taking over accounts".into();
+    app.post_form("/signup", &mallory).await;
+    let mallory_email = app.email_for("ann@example.org", 2).await;
+    assert!(
+        mallory_email.text.contains("Mallory"),
+        "it greets whoever signed up"
+    );
+    let mallory_link = mallory_email.link_to(app.link_base(), "/confirm/");
+    assert_ne!(ann_link, mallory_link);
+    // Nothing a signup submitted takes effect before its link is confirmed.
+    assert_eq!(
+        app.count("participants WHERE name = 'Ann Able' AND organisation = 'Leeds City Council' AND status = 'pending'"),
+        1
+    );
+    assert_eq!(
+        app.count("participants WHERE name = 'Mallory' OR organisation = 'Mallory Holdings'"),
+        0
+    );
+    (ann_link, mallory_link)
+}
+
+#[tokio::test]
+async fn each_link_shows_and_confirms_the_details_signed_up_with_it() {
+    let app = spawn_app().await;
+    let (ann_link, mallory_link) = ann_then_mallory(&app).await;
+
+    let ann_page = app.get(&ann_link).await;
+    assert_eq!(ann_page.status, 200);
+    assert!(ann_page.body.contains("Check your details"));
+    assert!(
+        ann_page.body.contains("<dd>Ann Able</dd>"),
+        "{}",
+        ann_page.body
+    );
+    assert!(ann_page.body.contains("<dd>Leeds City Council</dd>"));
+    assert!(ann_page.body.contains("<dd>ann@example.org</dd>"));
+    assert!(!ann_page.body.contains("Mallory"));
+    let mallory_page = app.get(&mallory_link).await;
+    assert!(mallory_page.body.contains("<dd>Mallory</dd>"));
+    assert!(mallory_page.body.contains("<dd>Mallory Holdings</dd>"));
+    assert!(mallory_page.body.contains("<dd>Taking over accounts</dd>"));
+    assert!(!mallory_page.body.contains("Ann Able"));
+
+    assert_eq!(app.post_form(&ann_link, &[("", "")]).await.status, 200);
+    assert_eq!(
+        app.count("participants WHERE name = 'Ann Able' AND organisation = 'Leeds City Council' AND status = 'active'"),
+        1
+    );
+    assert_eq!(
+        app.count("pending_signups"),
+        0,
+        "the other signup's details go"
+    );
+    assert_eq!(app.get(&mallory_link).await.status, 404);
+    assert_eq!(app.post_form(&mallory_link, &[("", "")]).await.status, 404);
+    assert_eq!(app.count("participants WHERE name = 'Mallory'"), 0);
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn confirming_the_later_link_takes_the_later_details() {
+    let app = spawn_app().await;
+    let (ann_link, mallory_link) = ann_then_mallory(&app).await;
+
+    assert_eq!(app.post_form(&mallory_link, &[("", "")]).await.status, 200);
+    assert_eq!(
+        app.count("participants WHERE name = 'Mallory' AND organisation = 'Mallory Holdings' AND topics = 'Taking over accounts' AND status = 'active'"),
+        1
+    );
+    assert_eq!(app.count("participants WHERE name = 'Ann Able'"), 0);
+    assert_eq!(app.post_form(&ann_link, &[("", "")]).await.status, 404);
+    assert_eq!(app.count("participants WHERE name = 'Mallory'"), 1);
+    app.assert_all_email_sent().await;
 }

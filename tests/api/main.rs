@@ -18,4 +18,5 @@ mod manage;
 mod robustness;
 mod rounds;
 mod signup;
+mod signup_limits;
 mod site_files;

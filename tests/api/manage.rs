@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 
 #[tokio::test]
 async fn a_participant_can_see_change_pause_resume_and_leave() {
@@ -139,5 +139,53 @@ async fn an_open_ended_pause_lasts_until_resumed() {
         app.count("participants WHERE status = 'paused' AND paused_until IS NULL"),
         1
     );
+    app.assert_all_email_sent().await;
+}
+
+/// Each email's manage link, for one person, oldest first.
+fn manage_links(app: &TestApp, address: &str) -> Vec<String> {
+    app.smtp
+        .received()
+        .iter()
+        .filter(|e| e.is_for(address) && e.kind != "confirm")
+        .map(|e| e.link_to(app.link_base(), "/me/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn only_the_newest_manage_link_works_whoever_sent_it() {
+    let app = spawn_app().await;
+    app.confirmed_participant("ann@example.org").await;
+    app.add_participant("Bob Baker", "bob@example.org", "Kent");
+    let ann = app.id_of("ann@example.org");
+    let ann_manage = format!("tokens WHERE participant_id = {ann} AND purpose = 'manage'");
+    // Two rounds at once, neither answered: two introductions, then two
+    // reminders in one pass of the reminder job.
+    app.run_round_for_everyone().await;
+    app.run_round_for_everyone().await;
+    app.wait_for_emails(6).await;
+    assert_eq!(app.count(&ann_manage), 1, "after the introductions");
+    app.clock.advance(chrono::Duration::days(15));
+    let jobs = unmentoring::jobs::Jobs {
+        pool: app.pool.clone(),
+        composer: unmentoring::email::Composer::new(&app.settings),
+        followup_after_days: 14,
+        outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        clock: app.clock.clone(),
+    };
+    assert_eq!(jobs.send_reminders().await.unwrap(), 4);
+    app.wait_for_emails(10).await;
+    assert_eq!(app.count(&ann_manage), 1, "after two reminders at once");
+
+    let links = manage_links(&app, "ann@example.org");
+    assert_eq!(links.len(), 5, "welcome, two introductions, two reminders");
+    let (older, reminders) = links.split_at(3);
+    assert_eq!(reminders[0], reminders[1], "one link for both reminders");
+    assert_eq!(app.get(&reminders[0]).await.status, 200);
+    for link in older {
+        let page = app.get(link).await;
+        assert_eq!(page.status, 404);
+        assert!(page.body.contains("This link is not valid"));
+    }
     app.assert_all_email_sent().await;
 }

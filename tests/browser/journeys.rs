@@ -71,10 +71,18 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
     // The link in the email, and the button that confirms.
     let confirm = email_of_kind(&app, JO, "confirm").await;
     browser.visit(&link(&app, &confirm, "/confirm/")).await;
-    assert!(browser
-        .main_text()
-        .await
-        .contains("You signed up as Jo Bloggs from Leeds City Council."));
+    let details = browser.main_text().await;
+    for shown in [
+        "Check your details",
+        "Jo Bloggs",
+        JO,
+        "01632 960 002",
+        "Leeds City Council",
+        "Open data, and user research on a shoestring",
+        "Every two months",
+    ] {
+        assert!(details.contains(shown), "{shown:?} in {details:?}");
+    }
     audit.check(&browser, "confirm").await;
     browser.press("Confirm my place").await;
     assert_eq!(browser.h1().await, "You have joined UnMentoring");
@@ -141,9 +149,9 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
     assert!(!log.contains(JO) && !log.contains("01632"), "{log}");
     audit.check(&browser, "learned").await;
 
-    // Jo leaves through the link in the welcome email.
-    let welcome = email_of_kind(&app, JO, "manage").await;
-    let manage = link(&app, &welcome, "/me/");
+    // Jo leaves through the link in the newest email, the introduction: each
+    // email's manage link replaces the one before (the welcome email's).
+    let manage = link(&app, &intro, "/me/");
     browser.visit(&manage).await;
     assert_eq!(browser.h1().await, "Your UnMentoring details");
     assert_eq!(browser.value("Full name").await, "Jo Bloggs");
