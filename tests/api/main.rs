@@ -10,6 +10,7 @@ mod admin_participants;
 mod admin_rounds;
 mod confirm;
 mod delivery;
+mod delivery_timeouts;
 mod followup;
 mod helpers;
 mod learned;
