@@ -147,6 +147,23 @@ pub fn migrate(pool: &Pool) -> anyhow::Result<usize> {
     Ok(applied.len())
 }
 
+/// Whether the database answers a read within `within`, for `/healthz`:
+/// reading the schema needs the file's read lock, so a file locked or gone
+/// bad fails here, and the short wait keeps the check cheap.
+pub async fn check(pool: &Pool, within: Duration) -> anyhow::Result<()> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get_timeout(within).context("no database connection")?;
+        let millis = within.as_millis();
+        conn.batch_execute(&format!("PRAGMA busy_timeout = {millis};"))?;
+        let read = conn.batch_execute("SELECT count(*) FROM sqlite_master;");
+        conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"))?;
+        Ok(read?)
+    })
+    .await
+    .context("the database check panicked")?
+}
+
 /// Runs blocking database work on the blocking thread pool, inside the caller's span.
 pub async fn run<T, F>(pool: &Pool, work: F) -> anyhow::Result<T>
 where

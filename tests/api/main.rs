@@ -12,6 +12,7 @@ mod confirm;
 mod delivery;
 mod delivery_timeouts;
 mod followup;
+mod health;
 mod helpers;
 mod learned;
 mod manage;
