@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use config::{Config, Environment, File, FileFormat};
+use config::{Config, Environment, File, FileFormat, Source, Value, ValueKind};
 use lettre::message::Mailbox;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer};
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -29,6 +30,7 @@ pub struct SignupSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FollowupSettings {
     pub after_days: u32,
 }
@@ -41,11 +43,13 @@ pub enum OddOneOutSetting {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PairingSettings {
     pub odd_one_out: OddOneOutSetting,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScheduleSettings {
     pub enabled: bool,
     #[serde(deserialize_with = "cron_schedule")]
@@ -56,6 +60,7 @@ pub struct ScheduleSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub host: String,
     pub port: u16,
@@ -63,6 +68,7 @@ pub struct ServerSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: PathBuf,
     #[serde(deserialize_with = "positive_u32")]
@@ -85,6 +91,7 @@ pub enum SmtpTls {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EmailSettings {
     pub transport: TransportKind,
     pub file_dir: PathBuf,
@@ -198,11 +205,66 @@ pub fn load(config_dir: &Path, extra_file: Option<&Path>) -> Result<Settings, St
     let config = builder
         .build()
         .map_err(|e| format!("configuration error: {e}"))?;
+    refuse_unknown_keys(&config)?;
     let settings: Settings = config
         .try_deserialize()
         .map_err(|e| format!("configuration error: {e}"))?;
     settings.check()?;
     Ok(settings)
+}
+
+/// A misspelt key would otherwise be ignored without a word, and the default
+/// used instead. `config/default.toml` lists every key, so any key it does not
+/// have is refused, naming the key and where it came from.
+fn refuse_unknown_keys(config: &Config) -> Result<(), String> {
+    let collect = |source: &dyn Source| {
+        source
+            .collect()
+            .map_err(|e| format!("configuration error: {e}"))
+    };
+    let known = collect(&File::from_str(DEFAULTS, FileFormat::Toml))?;
+    let given = collect(config)?;
+    match first_unknown_key(&known, &given, "") {
+        None => Ok(()),
+        Some((key, origin)) => Err(format!(
+            "configuration error: unknown configuration key `{key}` in {origin}"
+        )),
+    }
+}
+
+/// The dotted path of the first key in `given` that `known` does not have,
+/// with where its value came from.
+fn first_unknown_key(
+    known: &config::Map<String, Value>,
+    given: &config::Map<String, Value>,
+    prefix: &str,
+) -> Option<(String, String)> {
+    let mut keys: Vec<&String> = given.keys().collect();
+    keys.sort();
+    keys.into_iter().find_map(|key| {
+        let path = format!("{prefix}{key}");
+        let value = &given[key];
+        match (known.get(key).map(|k| &k.kind), &value.kind) {
+            (None, _) => Some((path, origin_of(value))),
+            (Some(ValueKind::Table(known)), ValueKind::Table(given)) => {
+                first_unknown_key(known, given, &format!("{path}."))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Where a value came from: a file's path or "the environment". A table's
+/// origin is that of its first value.
+fn origin_of(value: &Value) -> String {
+    match (&value.kind, value.origin()) {
+        (_, Some(origin)) => origin.to_owned(),
+        (ValueKind::Table(table), None) => table
+            .values()
+            .next()
+            .map_or_else(|| "the settings".to_owned(), origin_of),
+        _ => "the settings".to_owned(),
+    }
 }
 
 impl Settings {
@@ -241,6 +303,25 @@ mod tests {
         assert_eq!(s.email.transport, TransportKind::File);
         assert_eq!(s.message_id_domain(), "localhost");
         assert!(s.email.smtp_username.is_none());
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_name_and_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("extra.toml");
+        std::fs::write(&file, "[server]\nprot = 9000\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(
+            err.contains("unknown configuration key `server.prot`"),
+            "{err}"
+        );
+        assert!(err.contains("extra.toml"), "{err}");
+        std::fs::write(&file, "[servr]\nport = 9000\n").unwrap();
+        let err = load(dir.path(), Some(&file)).unwrap_err();
+        assert!(err.contains("unknown configuration key `servr`"), "{err}");
+        std::fs::write(&file, "[email]\nsmtp_timeout_seconds = 3\n").unwrap();
+        let s = load(dir.path(), Some(&file)).expect("known keys are fine");
+        assert_eq!(s.email.smtp_timeout_seconds, 3);
     }
 
     #[test]

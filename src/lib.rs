@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod export;
+pub mod health;
 pub mod import;
 pub mod jobs;
 pub mod rounds;

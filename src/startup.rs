@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
+use crate::health::Health;
 use crate::jobs::Jobs;
 use crate::rounds::schedule::Scheduler;
 use crate::web::middleware::{
@@ -31,6 +32,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The one clock every time-dependent rule reads.
     pub clock: Clock,
+    /// Whether the background tasks are alive, for `/healthz`.
+    pub health: Health,
 }
 
 impl AppState {
@@ -69,12 +72,14 @@ impl Application {
             .with_context(|| format!("could not listen on {address} (server.host, server.port)"))?;
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
+        let health = Health::new(&settings);
         let worker = DeliveryWorker::new(
             pool.clone(),
             mailer,
             &settings.email,
             wake.clone(),
             clock.clone(),
+            health.delivery.clone(),
         );
         let composer = Composer::new(&settings);
         let scheduler = Scheduler {
@@ -85,6 +90,7 @@ impl Application {
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),
+            heartbeat: health.scheduler.clone(),
         };
         let jobs = Jobs {
             pool: pool.clone(),
@@ -99,6 +105,7 @@ impl Application {
             outbox_wake: wake,
             settings: settings.clone(),
             clock,
+            health,
         });
         let server = run(listener, state)?;
         Ok(Self {

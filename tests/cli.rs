@@ -43,7 +43,7 @@ fn line_for<'a>(listing: &'a str, address: &str) -> &'a str {
 
 fn assert_refused(site: &mut Site, args: &[&str], key: &str) {
     let ran = site.run(args);
-    assert!(!ran.ok, "a bad {key} should fail: {}", ran.all());
+    assert_eq!(ran.code, Some(2), "a bad {key} should fail: {}", ran.all());
     let lines: Vec<&str> = ran.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line on stderr, got {:?}", ran.stderr);
     assert_has(lines[0], key);
@@ -77,6 +77,60 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     )
     .unwrap();
     assert_refused(&mut site, &["outbox"], "database.pool_size");
+}
+
+#[test]
+fn an_unknown_setting_stops_start_up_with_one_line_naming_it() {
+    let mut site = Site::new();
+    site.set("SERVER__PROT", "9000");
+    assert_refused(
+        &mut site,
+        &["migrate"],
+        "unknown configuration key `server.prot`",
+    );
+    assert_has(&site.run(&["serve"]).stderr, "in the environment");
+
+    let mut site = Site::new();
+    std::fs::write(site.path("extra.toml"), "[server]\nprot = 9000\n").unwrap();
+    let args = ["--config", "extra.toml", "serve"];
+    assert_refused(&mut site, &args, "unknown configuration key `server.prot`");
+    assert_has(&site.run(&args).stderr, "extra.toml");
+}
+
+// 1b. An unusable database stops start-up at once, with one line naming it.
+
+fn assert_database_refused(site: &mut Site, args: &[&str], reason: &str) {
+    let started = std::time::Instant::now();
+    let ran = site.run(args);
+    // The pool used to retry for 30 s, logging each try; a generous bound.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(!ran.ok, "{args:?} should fail: {}", ran.all());
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr, got {:?}", ran.stderr);
+    assert_has(
+        lines[0],
+        &format!("could not open the database {DB}: {reason}"),
+    );
+}
+
+#[test]
+fn an_unusable_database_stops_start_up_at_once_with_one_line() {
+    let mut site = Site::new();
+    std::fs::create_dir_all(site.path("db")).unwrap();
+    std::fs::write(site.path(DB), "this is not a database, ".repeat(200)).unwrap();
+    for args in [&["serve"][..], &["migrate"], &["outbox"]] {
+        assert_database_refused(&mut site, args, "file is not a database");
+    }
+
+    // Root ignores file permissions, so an unusable path that fails for
+    // everyone: a folder where the file should be.
+    let mut site = Site::new();
+    std::fs::create_dir_all(site.path(DB)).unwrap();
+    assert_database_refused(&mut site, &["serve"], "unable to open database file");
 }
 
 // 2. migrate

@@ -1,19 +1,16 @@
 //! Where emails go: an SMTP server, `.eml` files in a folder, or (for tests) memory.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Context;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::AsyncSmtpTransportBuilder;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use secrecy::ExposeSecret;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::configuration::{EmailSettings, SmtpTls, TransportKind};
+use super::smtp::SmtpSender;
+use crate::configuration::{EmailSettings, TransportKind};
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpSender),
     File(AsyncFileTransport<Tokio1Executor>),
     Memory(Arc<Mutex<Vec<Message>>>),
 }
@@ -41,7 +38,7 @@ impl Mailer {
                 })?;
                 Ok(Self::File(AsyncFileTransport::new(&settings.file_dir)))
             }
-            TransportKind::Smtp => Ok(Self::Smtp(smtp_builder(settings)?.build())),
+            TransportKind::Smtp => Ok(Self::Smtp(SmtpSender::new(settings)?)),
         }
     }
 
@@ -52,7 +49,7 @@ impl Mailer {
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(classify),
+            Self::Smtp(smtp) => smtp.send(message.envelope(), &message.formatted()).await,
             Self::File(file) => file
                 .send(message)
                 .await
@@ -63,37 +60,5 @@ impl Mailer {
                 Ok(())
             }
         }
-    }
-}
-
-fn smtp_builder(settings: &EmailSettings) -> anyhow::Result<AsyncSmtpTransportBuilder> {
-    let host = settings.smtp_host.as_str();
-    let builder = match settings.smtp_tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-            .context("email.smtp_host is not a valid host name for TLS")?,
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-            .context("email.smtp_host is not a valid host name for TLS")?,
-    };
-    let mut builder = builder
-        .port(settings.smtp_port)
-        .timeout(Some(Duration::from_secs(settings.smtp_timeout_seconds)));
-    if let Some(user) = &settings.smtp_username {
-        builder = builder.credentials(Credentials::new(
-            user.clone(),
-            settings.smtp_password.expose_secret().to_owned(),
-        ));
-    }
-    Ok(builder)
-}
-
-/// 5xx answers are final; anything else (4xx, no connection, timeouts, TLS
-/// trouble) may pass, so it is tried again.
-fn classify(error: lettre::transport::smtp::Error) -> SendError {
-    let text = error.to_string();
-    if error.is_permanent() {
-        SendError::Permanent(text)
-    } else {
-        SendError::Transient(text)
     }
 }

@@ -16,6 +16,7 @@ use super::{message, Mailer, SendError};
 use crate::clock::Clock;
 use crate::configuration::EmailSettings;
 use crate::db::{self, outbox, Pool};
+use crate::health::Heartbeat;
 use crate::telemetry::redact;
 
 /// How many emails one pass takes from the outbox.
@@ -33,6 +34,8 @@ pub struct DeliveryWorker {
     hold: Duration,
     wake: Arc<Notify>,
     clock: Clock,
+    /// Beaten at each pass and after each email, for `/healthz`.
+    heartbeat: Heartbeat,
 }
 
 /// What one pass over the outbox did.
@@ -50,6 +53,7 @@ impl DeliveryWorker {
         settings: &EmailSettings,
         wake: Arc<Notify>,
         clock: Clock,
+        heartbeat: Heartbeat,
     ) -> Self {
         Self {
             pool,
@@ -61,13 +65,16 @@ impl DeliveryWorker {
             hold: Duration::from_secs(settings.smtp_timeout_seconds.saturating_mul(4).max(60)),
             wake,
             clock,
+            heartbeat,
         }
     }
 
     /// Runs until the process stops: a pass, then a sleep until woken or the
     /// poll interval passes.
     pub async fn run_until_stopped(self) {
+        let _running = self.heartbeat.start();
         loop {
+            self.heartbeat.beat();
             if let Err(e) = self.deliver_due().await {
                 tracing::error!(error = %redact(&format!("{e:#}")), "email delivery pass failed");
             }
@@ -109,6 +116,7 @@ impl DeliveryWorker {
             Ok(message) => self.mailer.send(message).await,
             Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
         };
+        self.heartbeat.beat();
         match outcome {
             Ok(()) => {
                 let sent_at = self.clock.now();

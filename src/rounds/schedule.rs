@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::configuration::{OddOneOutSetting, ScheduleSettings};
 use crate::db::{self, Pool};
 use crate::email::Composer;
+use crate::health::{Heartbeat, SCHEDULER_TICK};
 
 pub struct Scheduler {
     pub pool: Pool,
@@ -20,6 +21,8 @@ pub struct Scheduler {
     pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
+    /// Beaten each time the scheduler wakes, for `/healthz`.
+    pub heartbeat: Heartbeat,
 }
 
 /// The next slot strictly after `now`.
@@ -58,17 +61,31 @@ impl Scheduler {
             tracing::info!("the round scheduler is off (schedule.enabled = false)");
             return;
         }
+        let _running = self.heartbeat.start();
         if let Some(slot) = missed_slot(&self.settings, self.clock.now_utc()) {
             self.run_slot(slot).await;
         }
         loop {
             let Some(next) = next_slot(&self.settings, self.clock.now_utc()) else {
                 tracing::warn!("schedule.cron has no future slots; the scheduler stops");
+                self.heartbeat.stand_down();
                 return;
             };
             tracing::info!(next_round = %next, "next scheduled round");
-            self.clock.sleep_until(next).await;
+            self.wait_for(next).await;
             self.run_slot(next).await;
+        }
+    }
+
+    /// Sleeps until `slot`, waking every tick to show it is alive. The slot
+    /// is fixed before the wait, so a tick near it cannot skip it.
+    async fn wait_for(&self, slot: DateTime<Utc>) {
+        loop {
+            self.heartbeat.beat();
+            tokio::select! {
+                _ = self.clock.sleep_until(slot) => return,
+                _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+            }
         }
     }
 

@@ -1,19 +1,38 @@
+//! `GET /healthz`, for load balancers and uptime checks: 200 with
+//! `{"status":"ok"}` when the database answers and the background tasks are
+//! alive; otherwise 503 with `{"status":"unhealthy","problems":[...]}`, one
+//! short sentence per problem.
+
+use std::time::{Duration, Instant};
+
 use actix_web::{get, web, HttpResponse};
-use diesel::connection::SimpleConnection;
 
 use crate::db;
 use crate::startup::AppState;
 
-/// For load balancers and uptime checks: 200 when the database answers.
+/// How long the database may take to answer before it counts as unreachable.
+const DATABASE_WAIT: Duration = Duration::from_secs(2);
+
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let answer = db::run(&state.pool, |conn| Ok(conn.batch_execute("SELECT 1")?)).await;
-    match answer {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({ "status": "database unavailable" }))
-        }
+    let mut problems = state.health.problems(Instant::now());
+    if let Err(e) = db::check(&state.pool, DATABASE_WAIT).await {
+        problems.push(format!(
+            "the database cannot be reached: {}",
+            root_cause(&e)
+        ));
     }
+    if problems.is_empty() {
+        return HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }));
+    }
+    tracing::error!(?problems, "health check failed");
+    HttpResponse::ServiceUnavailable().json(serde_json::json!({
+        "status": "unhealthy",
+        "problems": problems,
+    }))
+}
+
+/// The innermost error, which says what actually went wrong.
+fn root_cause(error: &anyhow::Error) -> String {
+    error.root_cause().to_string()
 }

@@ -96,18 +96,21 @@ pub async fn log_request(
 }
 
 /// Replaces actix's plain-text error bodies (bad form data, unknown methods,
-/// oversized bodies) with HTML pages.
+/// oversized bodies) with HTML pages. HTML and JSON answers (`/healthz`'s
+/// 503) are left as they are.
 pub async fn friendly_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, Error> {
     let response = next.call(req).await?;
-    let is_html = response
+    let is_ours = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v: &HeaderValue| v.as_bytes().starts_with(b"text/html"));
+        .is_some_and(|v: &HeaderValue| {
+            v.as_bytes().starts_with(b"text/html") || v.as_bytes().starts_with(b"application/json")
+        });
     let status = response.status();
-    if is_html || !(status.is_client_error() || status.is_server_error()) {
+    if is_ours || !(status.is_client_error() || status.is_server_error()) {
         return Ok(response.map_into_left_body());
     }
     let page = match status.as_u16() {

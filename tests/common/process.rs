@@ -44,6 +44,8 @@ impl Drop for Guard {
 
 pub struct Ran {
     pub ok: bool,
+    /// The exit status; `None` if a signal ended the process.
+    pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
@@ -125,6 +127,7 @@ impl Site {
         let read = |p: &Path| std::fs::read_to_string(p).unwrap();
         Ran {
             ok: status.success(),
+            code: status.code(),
             stdout: read(&out),
             stderr: read(&err),
         }
