@@ -24,6 +24,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignupSettings {
     /// The signup form emails one address at most once in this many minutes.
     pub repeat_email_minutes: u32,
