@@ -9,7 +9,7 @@ use diesel::connection::SimpleConnection;
 use unmentoring::configuration::{self, OddOneOutSetting};
 use unmentoring::db;
 use unmentoring::email::Composer;
-use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+use unmentoring::services::round_runner::{self as rounds, RoundOptions, RoundOutcome, Trigger};
 
 const PEOPLE: usize = 10_000;
 const PAST_ROUNDS: usize = 5;

@@ -15,12 +15,12 @@ use crate::configuration::Settings;
 use crate::db::{self, Pool};
 use crate::email::{Composer, DeliveryWorker, Mailer};
 use crate::health::Health;
-use crate::jobs::Jobs;
-use crate::rounds::schedule::Scheduler;
-use crate::web::middleware::{
+use crate::middleware::{
     friendly_errors, limit_body, log_request, noindex_personal_links, security_headers, MAX_BODY,
 };
-use crate::{routes, web as pages};
+use crate::services::housekeeping::Jobs;
+use crate::services::scheduler::Scheduler;
+use crate::{pages, routes};
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -66,7 +66,7 @@ impl Application {
         mailer: Mailer,
         clock: Clock,
     ) -> anyhow::Result<Self> {
-        let pool = open_database(&settings).await?;
+        let pool = db::open_database(&settings).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&address)
             .with_context(|| format!("could not listen on {address} (server.host, server.port)"))?;
@@ -141,15 +141,6 @@ impl Application {
         housekeeping.abort();
         served.context("the web server stopped with an error")
     }
-}
-
-/// Opens and migrates the database off the async runtime.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
-    let path = settings.database.url.clone();
-    let size = settings.database.pool_size;
-    tokio::task::spawn_blocking(move || db::connect(&path, size))
-        .await
-        .context("opening the database panicked")?
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {

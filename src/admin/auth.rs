@@ -13,8 +13,8 @@ use super::password;
 use super::session::{removal_cookie, same_origin, session_cookie, AdminError, SignedIn, COOKIE};
 use crate::db::{self, organisers};
 use crate::domain::{ParticipantEmail, Token};
+use crate::pages::html;
 use crate::startup::AppState;
-use crate::web::html;
 
 /// Failures counted for slowing down sign-ins: those in the last 15 minutes.
 const FAILURE_WINDOW_MINUTES: i64 = 15;

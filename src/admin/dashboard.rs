@@ -8,9 +8,9 @@ use askama::Template;
 use super::chart::{self, Point};
 use super::{AdminError, Chrome, SignedIn};
 use crate::db::{self, participants, report};
-use crate::rounds::schedule::next_slot;
+use crate::pages::private_html;
+use crate::services::scheduler::next_slot;
 use crate::startup::AppState;
-use crate::web::private_html;
 
 /// One row of the recent-rounds table.
 struct RoundRow {

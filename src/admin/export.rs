@@ -10,9 +10,9 @@ use askama::Template;
 
 use super::{AdminError, Chrome, SignedIn};
 use crate::db;
-use crate::export::Export;
+use crate::pages::private_html;
+use crate::services::export::Export;
 use crate::startup::AppState;
-use crate::web::private_html;
 
 /// Lets Excel read the file as UTF-8, so names with accents come out right.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -78,7 +78,7 @@ pub async fn download(
         .into_iter()
         .find(|e| file.as_str() == format!("{}.csv", e.name()))
     else {
-        return Ok(crate::web::not_found());
+        return Ok(crate::pages::not_found());
     };
     let csv = db::run(&state.pool, move |conn| what.csv(conn)).await?;
     let name = what.file_name(state.clock.today());

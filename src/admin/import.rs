@@ -14,9 +14,9 @@ use askama::Template;
 
 use super::{AdminError, Chrome, SignedIn};
 use crate::db;
-use crate::import::{self, FileProblem, EXAMPLE_HEADER};
+use crate::pages::private_html;
+use crate::services::import::{self, FileProblem, EXAMPLE_HEADER};
 use crate::startup::AppState;
-use crate::web::private_html;
 
 #[derive(Template)]
 #[template(path = "admin/import.html")]
@@ -104,9 +104,9 @@ async fn upload(
                 Some(MultipartError::Payload(PayloadError::Overflow))
             );
             return Ok(if too_large {
-                crate::web::file_too_large()
+                crate::pages::file_too_large()
             } else {
-                crate::web::bad_request()
+                crate::pages::bad_request()
             });
         }
     };

@@ -11,7 +11,7 @@ mod import;
 mod outbox;
 mod participants;
 pub mod password;
-mod rounds;
+mod round_pages;
 mod session;
 
 use actix_web::web;
@@ -46,10 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(import::upload_route())
         .service(export::show)
         .service(export::download)
-        .service(rounds::list)
-        .service(rounds::preview)
-        .service(rounds::run)
-        .service(rounds::show)
+        .service(round_pages::list)
+        .service(round_pages::preview)
+        .service(round_pages::run)
+        .service(round_pages::show)
         .service(outbox::list)
         .service(outbox::retry)
         .service(participants::list)

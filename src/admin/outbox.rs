@@ -9,8 +9,8 @@ use chrono::NaiveDateTime;
 use super::{AdminError, AdminForm, Chrome, SignedIn};
 use crate::db::admin_rounds::{self, EmailRow};
 use crate::db::{self, outbox};
+use crate::pages::{private_html, see_other};
 use crate::startup::AppState;
-use crate::web::{private_html, see_other};
 
 /// At most this many emails of each state are listed, newest first.
 const SHOWN_PER_STATUS: i64 = 200;

@@ -13,8 +13,8 @@ use crate::db::admin_participants::{self as admin, Outcome, Partner, Person, Sea
 use crate::db::participants::Status;
 use crate::db::{self, participants};
 use crate::domain::{long_date, FieldErrors, NoReason};
+use crate::pages::{private_html, see_other, MessagePage};
 use crate::startup::AppState;
-use crate::web::{private_html, see_other, MessagePage};
 
 /// The longest search text accepted.
 const SEARCH_MAX: usize = 100;

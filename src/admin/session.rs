@@ -49,9 +49,9 @@ impl ResponseError for AdminError {
                 tracing::warn!(
                     "refused an organiser request without a valid form token or from another site"
                 );
-                let mut page = crate::web::html(
+                let mut page = crate::pages::html(
                     actix_web::http::StatusCode::FORBIDDEN,
-                    &crate::web::MessagePage::new(
+                    &crate::pages::MessagePage::new(
                         "This form could not be accepted",
                         &["It may have expired, or it was sent from another website. Go back, reload the page and try again."],
                     )
@@ -62,7 +62,7 @@ impl ResponseError for AdminError {
             }
             Self::Unexpected(e) => {
                 tracing::error!(error = %format!("{e:#}"), "organiser request failed");
-                crate::web::server_error()
+                crate::pages::server_error()
             }
         }
     }

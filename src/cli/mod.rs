@@ -12,9 +12,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::configuration::{self, Settings};
+use crate::db::open_database;
 use crate::db::{self, outbox};
 use crate::email::{message, Composer, Mailer};
-use crate::startup::{open_database, Application};
+use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Debug, Parser)]

@@ -7,9 +7,9 @@ use clap::Subcommand;
 
 use crate::admin::password;
 use crate::configuration::Settings;
+use crate::db::open_database;
 use crate::db::{self, organisers};
 use crate::domain::ParticipantEmail;
-use crate::startup::open_database;
 
 #[derive(Debug, Subcommand)]
 pub enum OrganiserCommand {

@@ -9,10 +9,10 @@ use clap::{Subcommand, ValueEnum};
 
 use crate::configuration::Settings;
 use crate::db;
+use crate::db::open_database;
 use crate::email::Composer;
-use crate::export::Export;
-use crate::import::{self, FileProblem, EXAMPLE_HEADER};
-use crate::startup::open_database;
+use crate::services::export::Export;
+use crate::services::import::{self, FileProblem, EXAMPLE_HEADER};
 
 #[derive(Debug, Subcommand)]
 pub enum ParticipantsCommand {

@@ -9,9 +9,9 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
 use crate::configuration::Settings;
+use crate::db::open_database;
 use crate::db::report::{self, Figures, RoundReport};
 use crate::db::{self};
-use crate::startup::open_database;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::configuration::Settings;
+use crate::db::open_database;
 use crate::db::rounds::{self, Round};
 use crate::db::{self, Pool};
 use crate::domain::pairing::PairingStats;
 use crate::email::Composer;
-use crate::rounds::{self as engine, RoundOptions, RoundOutcome, RoundPlan, Trigger};
-use crate::startup::open_database;
+use crate::services::round_runner::{
+    self as runner, RoundOptions, RoundOutcome, RoundPlan, Trigger,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum RoundCommand {
@@ -51,13 +53,13 @@ async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<
     let odd = settings.pairing.odd_one_out;
     let after_days = settings.followup.after_days;
     let plan = db::run(pool, move |conn| {
-        engine::plan(
+        runner::plan(
             conn,
             crate::clock::Clock::system().now(),
             all,
             odd,
             after_days,
-            engine::new_seed(),
+            runner::new_seed(),
         )
     })
     .await?;
@@ -83,7 +85,7 @@ async fn run_round(
     };
     let composer = Composer::new(settings);
     let outcome = db::run(pool, move |conn| {
-        engine::run(
+        runner::run(
             conn,
             &composer,
             &options,
@@ -109,7 +111,7 @@ async fn run_round(
                 "Not run: round {} ran at {} UTC, less than {} minutes ago. Use --force to run another round anyway.",
                 last.id,
                 last.started_at.format("%Y-%m-%d %H:%M:%S"),
-                engine::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS
+                runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS
             );
             Ok(ExitCode::from(3))
         }

@@ -192,3 +192,12 @@ where
 {
     run(pool, move |conn| conn.immediate_transaction(work)).await
 }
+
+/// Opens and migrates the database named in the settings, off the async runtime.
+pub async fn open_database(settings: &crate::configuration::Settings) -> anyhow::Result<Pool> {
+    let path = settings.database.url.clone();
+    let size = settings.database.pool_size;
+    tokio::task::spawn_blocking(move || connect(&path, size))
+        .await
+        .context("opening the database panicked")?
+}

@@ -165,15 +165,6 @@ pub fn list(conn: &mut Conn, statuses: &[&str]) -> anyhow::Result<Vec<QueuedEmai
         .context("could not read the outbox")
 }
 
-/// How many emails are waiting to be sent.
-pub fn count_queued(conn: &mut Conn) -> anyhow::Result<i64> {
-    outbox::table
-        .filter(outbox::status.eq(QUEUED))
-        .count()
-        .get_result(conn)
-        .context("could not count queued emails")
-}
-
 /// Queues many emails at once (a round's introductions), in chunks that stay
 /// under SQLite's limit on bound values.
 pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> anyhow::Result<()> {

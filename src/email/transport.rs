@@ -1,6 +1,4 @@
-//! Where emails go: an SMTP server, `.eml` files in a folder, or (for tests) memory.
-
-use std::sync::{Arc, Mutex};
+//! Where emails go: an SMTP server, or `.eml` files in a folder.
 
 use anyhow::Context;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
@@ -12,7 +10,6 @@ use crate::configuration::{EmailSettings, TransportKind};
 pub enum Mailer {
     Smtp(SmtpSender),
     File(AsyncFileTransport<Tokio1Executor>),
-    Memory(Arc<Mutex<Vec<Message>>>),
 }
 
 /// Why a message did not leave.
@@ -42,11 +39,6 @@ impl Mailer {
         }
     }
 
-    pub fn in_memory() -> (Self, Arc<Mutex<Vec<Message>>>) {
-        let store = Arc::new(Mutex::new(Vec::new()));
-        (Self::Memory(store.clone()), store)
-    }
-
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
             Self::Smtp(smtp) => smtp.send(message.envelope(), &message.formatted()).await,
@@ -55,10 +47,6 @@ impl Mailer {
                 .await
                 .map(drop)
                 .map_err(|e| SendError::Transient(e.to_string())),
-            Self::Memory(store) => {
-                store.lock().expect("mail store poisoned").push(message);
-                Ok(())
-            }
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::db::pending_signups::{self, Submission};
 use crate::db::tokens::Lookup;
 use crate::db::{self, outbox, participants, tokens, Conn};
 use crate::domain::{TokenPurpose, ValidProfile};
+use crate::pages::{private_html, server_error, MessagePage};
 use crate::startup::AppState;
-use crate::web::{private_html, server_error, MessagePage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfirmError {

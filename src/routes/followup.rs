@@ -16,9 +16,9 @@ use crate::db::{self};
 use crate::domain::{
     long_date, FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, TokenPurpose, URL_SLOTS,
 };
+use crate::pages::forms::RadioOption;
+use crate::pages::{private_html, see_other, server_error};
 use crate::startup::AppState;
-use crate::web::forms::RadioOption;
-use crate::web::{private_html, see_other, server_error};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FollowupError {

@@ -3,8 +3,8 @@ use actix_web::{get, HttpResponse};
 use askama::Template;
 
 use crate::domain::{FieldErrors, FormKind, ProfileForm};
-use crate::web::forms::{profile_fields, ProfileFields};
-use crate::web::html;
+use crate::pages::forms::{profile_fields, ProfileFields};
+use crate::pages::html;
 
 /// The home page: what UnMentoring is, and the signup form.
 #[derive(Template)]

@@ -15,8 +15,8 @@ use diesel::Connection;
 use crate::db;
 use crate::db::learning_log::{self, Output};
 use crate::domain::{long_date, FollowUpUrl};
+use crate::pages::{html, server_error};
 use crate::startup::AppState;
-use crate::web::{html, server_error};
 
 /// Items on one page of `/learned`.
 const PER_PAGE: i64 = 20;

@@ -14,9 +14,9 @@ use crate::db::{self, participants, tokens};
 use crate::domain::{
     long_date, parse_pause_until, FieldErrors, FormKind, ProfileForm, TokenPurpose,
 };
+use crate::pages::forms::{profile_fields, ProfileFields};
+use crate::pages::{private_html, see_other, server_error, MessagePage};
 use crate::startup::AppState;
-use crate::web::forms::{profile_fields, ProfileFields};
-use crate::web::{private_html, see_other, server_error, MessagePage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {

@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, HttpResponse};
 use askama::Template;
 
-use crate::web::html;
-use crate::web::middleware::PERSONAL_LINK_PREFIXES;
+use crate::middleware::PERSONAL_LINK_PREFIXES;
+use crate::pages::html;
 
 #[derive(Template)]
 #[template(path = "privacy.html")]

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use unmentoring::email::Composer;
-use unmentoring::jobs::Jobs;
+use unmentoring::services::housekeeping::Jobs;
 
 use crate::common::mail::ReceivedEmail;
 use crate::helpers::{spawn_app, TestApp};

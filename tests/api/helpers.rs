@@ -251,7 +251,9 @@ impl TestApp {
     pub async fn run_round_for_everyone(&self) -> i64 {
         use unmentoring::configuration::OddOneOutSetting;
         use unmentoring::email::Composer;
-        use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+        use unmentoring::services::round_runner::{
+            self as rounds, RoundOptions, RoundOutcome, Trigger,
+        };
 
         let options = RoundOptions {
             key: format!("manual:{}", uuid::Uuid::new_v4()),

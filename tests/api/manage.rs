@@ -166,7 +166,7 @@ async fn only_the_newest_manage_link_works_whoever_sent_it() {
     app.wait_for_emails(6).await;
     assert_eq!(app.count(&ann_manage), 1, "after the introductions");
     app.clock.advance(chrono::Duration::days(15));
-    let jobs = unmentoring::jobs::Jobs {
+    let jobs = unmentoring::services::housekeeping::Jobs {
         pool: app.pool.clone(),
         composer: unmentoring::email::Composer::new(&app.settings),
         followup_after_days: 14,

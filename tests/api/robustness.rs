@@ -70,7 +70,7 @@ async fn unconfirmed_signups_are_deleted_after_30_days() {
     app.execute(
         "UPDATE participants SET created_at = datetime(created_at, '-31 days') WHERE email = 'old@example.org'",
     );
-    let (signups, _) = unmentoring::jobs::tidy(&app.pool, app.clock.now())
+    let (signups, _) = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
         .await
         .unwrap();
     assert_eq!(signups, 1);

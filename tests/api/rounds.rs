@@ -3,7 +3,7 @@ use std::collections::{BTreeSet, HashSet};
 use unmentoring::configuration::OddOneOutSetting;
 use unmentoring::db;
 use unmentoring::email::Composer;
-use unmentoring::rounds::{self, RoundOptions, RoundOutcome, Trigger};
+use unmentoring::services::round_runner::{self as rounds, RoundOptions, RoundOutcome, Trigger};
 
 use crate::common::smtp::TestSmtp;
 use crate::helpers::{spawn_app, spawn_app_in, TestApp};

@@ -146,7 +146,7 @@ async fn submitted_details_go_when_their_link_expires_or_the_person_is_removed()
     app.sign_up("old@example.org").await;
     app.clock.advance(chrono::Duration::days(8));
     app.sign_up("new@example.org").await;
-    let (signups, _) = unmentoring::jobs::tidy(&app.pool, app.clock.now())
+    let (signups, _) = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
         .await
         .unwrap();
     assert_eq!(signups, 0, "the person waits for the 30-day clean-up");
@@ -190,7 +190,7 @@ async fn submitted_details_go_when_their_link_expires_or_the_person_is_removed()
     let late_details = format!("pending_signups WHERE participant_id = {late}");
     assert_eq!(app.count(&late_details), 2);
     app.clock.advance(chrono::Duration::days(2));
-    let (signups, _) = unmentoring::jobs::tidy(&app.pool, app.clock.now())
+    let (signups, _) = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
         .await
         .unwrap();
     assert_eq!(signups, 2, "old@ and late@");

@@ -3,7 +3,7 @@
 
 use reqwest::multipart::{Form, Part};
 use unmentoring::admin::{IMPORT_MAX_FILE, IMPORT_MAX_UPLOAD};
-use unmentoring::web::middleware::MAX_BODY;
+use unmentoring::middleware::MAX_BODY;
 
 use crate::admin_import::{upload, HEADER};
 use crate::helpers::spawn_app;

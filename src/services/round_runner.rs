@@ -1,8 +1,6 @@
 //! Running a round: who is due, the pairing, and storing the groups with every
 //! introduction email in one transaction.
 
-pub mod schedule;
-
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;

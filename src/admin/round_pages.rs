@@ -12,10 +12,10 @@ use crate::db::admin_rounds::{self, MemberRow};
 use crate::db::participants::Participant;
 use crate::db::rounds::{self, Round};
 use crate::domain::pairing::PairingStats;
-use crate::rounds::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
-use crate::rounds::{self as engine, RoundOptions, RoundOutcome, Trigger};
+use crate::pages::{private_html, see_other, MessagePage};
+use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
+use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
 use crate::startup::AppState;
-use crate::web::{private_html, see_other, MessagePage};
 
 /// The longest `round_key` a form may send.
 const MAX_KEY_LENGTH: usize = 100;
@@ -117,7 +117,7 @@ async fn preview_page(
     let after_days = state.settings.followup.after_days;
     let now = state.clock.now();
     let (plan, latest) = db::run(&state.pool, move |conn| {
-        let plan = engine::plan(conn, now, all, odd, after_days, engine::new_seed())?;
+        let plan = runner::plan(conn, now, all, odd, after_days, runner::new_seed())?;
         Ok((plan, rounds::latest(conn)?))
     })
     .await?;
@@ -233,7 +233,7 @@ pub async fn run(
     let composer = state.composer.clone();
     let now = state.clock.now();
     let outcome = db::run(&state.pool, move |conn| {
-        engine::run(conn, &composer, &options, now)
+        runner::run(conn, &composer, &options, now)
     })
     .await?;
     match outcome {

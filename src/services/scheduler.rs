@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use super::{run, RoundOptions, RoundOutcome, Trigger};
+use super::round_runner::{run, RoundOptions, RoundOutcome, Trigger};
 use crate::clock::Clock;
 use crate::configuration::{OddOneOutSetting, ScheduleSettings};
 use crate::db::{self, Pool};

@@ -57,9 +57,9 @@ pub async fn limit_body(
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > body_limit(req.path())) {
         let response = if req.path() == UPLOAD_PATH {
-            super::file_too_large()
+            crate::pages::file_too_large()
         } else {
-            super::too_large()
+            crate::pages::too_large()
         };
         return Ok(req.into_response(response).map_into_right_body());
     }
@@ -114,10 +114,10 @@ pub async fn friendly_errors(
         return Ok(response.map_into_left_body());
     }
     let page = match status.as_u16() {
-        404 | 405 => super::not_found(),
-        413 => super::too_large(),
-        400..=499 => super::bad_request(),
-        _ => super::server_error(),
+        404 | 405 => crate::pages::not_found(),
+        413 => crate::pages::too_large(),
+        400..=499 => crate::pages::bad_request(),
+        _ => crate::pages::server_error(),
     };
     let mut replaced: HttpResponse = page;
     *replaced.status_mut() = status;

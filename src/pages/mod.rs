@@ -2,7 +2,6 @@
 //! middleware.
 
 pub mod forms;
-pub mod middleware;
 
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::http::StatusCode;

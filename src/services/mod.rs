@@ -1,0 +1,10 @@
+//! Application services: what the service does, apart from how it is asked.
+//! Routes, the console and the command line call these; these call `db`,
+//! `domain` and `email`.
+
+pub mod export;
+pub mod housekeeping;
+pub mod import;
+pub mod registration;
+pub mod round_runner;
+pub mod scheduler;
