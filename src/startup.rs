@@ -20,7 +20,11 @@ use crate::middleware::{
 };
 use crate::services::housekeeping::Jobs;
 use crate::services::scheduler::Scheduler;
+use crate::services::supervisor::supervise;
 use crate::{pages, routes};
+
+/// How long a background task that failed waits before it starts again.
+const RESTART_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -130,9 +134,19 @@ impl Application {
     /// Serves until the process is stopped, with the delivery worker (unless
     /// taken), the round scheduler and the housekeeping job beside the server.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let worker = self.worker.map(|w| tokio::spawn(w.run_until_stopped()));
-        let scheduler = tokio::spawn(self.scheduler.run_until_stopped());
-        let housekeeping = tokio::spawn(self.jobs.run_until_stopped());
+        let worker = self.worker.map(|w| {
+            tokio::spawn(supervise("delivery worker", RESTART_PAUSE, move || {
+                w.clone().run_until_stopped()
+            }))
+        });
+        let scheduler = self.scheduler;
+        let scheduler = tokio::spawn(supervise("scheduler", RESTART_PAUSE, move || {
+            scheduler.clone().run_until_stopped()
+        }));
+        let jobs = self.jobs;
+        let housekeeping = tokio::spawn(supervise("housekeeping", RESTART_PAUSE, move || {
+            jobs.clone().run_until_stopped()
+        }));
         let served = self.server.await;
         if let Some(worker) = worker {
             worker.abort();

@@ -17,7 +17,7 @@ use crate::pages::html;
 use crate::startup::AppState;
 
 /// Failures counted for slowing down sign-ins: those in the last 15 minutes.
-const FAILURE_WINDOW_MINUTES: i64 = 15;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 /// Failures allowed before each try must wait.
 const FREE_FAILURES: i64 = 5;
 /// The longest wait between tries: a real organiser is never locked out for good.

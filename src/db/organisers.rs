@@ -189,6 +189,13 @@ pub fn recent_failures(
     Ok((by_account.max(by_ip), last_account.max(last_ip)))
 }
 
+/// Forgets failed sign-ins from before `before`: they no longer count.
+pub fn delete_failures_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::Result<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(before)))
+        .execute(conn)
+        .context("could not delete old failed sign-ins")
+}
+
 /// A successful sign-in clears the account's failures.
 pub fn clear_failures(conn: &mut Conn, key: &str) -> anyhow::Result<()> {
     diesel::delete(login_failures::table.filter(login_failures::email_key.eq(key)))

@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
+use crate::admin::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::clock::Clock;
-use crate::db::{self, followups, outbox, participants, pending_signups, tokens, Pool};
+use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
 use crate::domain::TokenPurpose;
 use crate::email::Composer;
 
@@ -21,6 +22,7 @@ const EXPIRED_LINK_DAYS: i64 = 30;
 const EVERY: Duration = Duration::from_secs(3600);
 
 /// What the hourly jobs need.
+#[derive(Clone)]
 pub struct Jobs {
     pub pool: Pool,
     pub composer: Composer,
@@ -87,32 +89,57 @@ fn queue_reminders(
     Ok(due.len())
 }
 
+/// What one clean-up deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tidied {
+    /// Signups never confirmed, past [`UNCONFIRMED_DAYS`].
+    pub signups: usize,
+    /// Details sent with a confirmation link that has expired.
+    pub details: usize,
+    /// Links expired for more than [`EXPIRED_LINK_DAYS`].
+    pub links: usize,
+    /// Organiser sessions idle past their expiry.
+    pub sessions: usize,
+    /// Failed sign-ins too old to slow anyone down.
+    pub failures: usize,
+}
+
 /// Hourly clean-up: unconfirmed signups past 30 days, the details of signups
-/// whose link expired, and long-expired links.
+/// whose link expired, long-expired links, idle organiser sessions and old
+/// failed sign-ins (nothing else removes the last two).
 #[tracing::instrument(name = "housekeeping", skip(pool))]
-pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<(usize, usize)> {
-    let (signups, details, links) = db::run(pool, move |conn| {
-        conn.immediate_transaction(|conn| {
-            let signups = participants::delete_unconfirmed_before(
+pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<Tidied> {
+    let tidied = db::write(pool, move |conn| {
+        Ok(Tidied {
+            signups: participants::delete_unconfirmed_before(
                 conn,
                 now - chrono::Duration::days(UNCONFIRMED_DAYS),
-            )?;
-            let details = pending_signups::delete_unconfirmable(conn, now)?;
-            let links = tokens::delete_expired_before(
+            )?,
+            details: pending_signups::delete_unconfirmable(conn, now)?,
+            links: tokens::delete_expired_before(
                 conn,
                 now - chrono::Duration::days(EXPIRED_LINK_DAYS),
-            )?;
-            Ok::<_, anyhow::Error>((signups, details, links))
+            )?,
+            sessions: organisers::delete_idle_sessions(
+                conn,
+                now - chrono::Duration::hours(SESSION_IDLE_HOURS),
+            )?,
+            failures: organisers::delete_failures_before(
+                conn,
+                now - chrono::Duration::minutes(FAILURE_WINDOW_MINUTES),
+            )?,
         })
     })
     .await?;
-    if signups + details + links > 0 {
+    if tidied != Tidied::default() {
         tracing::info!(
-            signups,
-            details,
-            links,
-            "deleted unconfirmed signups, details of expired signup links, and expired links"
+            signups = tidied.signups,
+            details = tidied.details,
+            links = tidied.links,
+            sessions = tidied.sessions,
+            failures = tidied.failures,
+            "deleted what is no longer needed"
         );
     }
-    Ok((signups, links))
+    Ok(tidied)
 }

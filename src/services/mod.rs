@@ -8,3 +8,4 @@ pub mod import;
 pub mod registration;
 pub mod round_runner;
 pub mod scheduler;
+pub mod supervisor;

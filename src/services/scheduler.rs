@@ -13,6 +13,7 @@ use crate::db::{self, Pool};
 use crate::email::Composer;
 use crate::health::{Heartbeat, SCHEDULER_TICK};
 
+#[derive(Clone)]
 pub struct Scheduler {
     pub pool: Pool,
     pub composer: Composer,
@@ -56,10 +57,13 @@ pub fn slot_key(slot: DateTime<Utc>) -> String {
 }
 
 impl Scheduler {
+    /// Runs rounds at each slot for as long as the process lives. Switched
+    /// off, it waits for ever rather than returning: a task that returns is
+    /// one its supervisor starts again.
     pub async fn run_until_stopped(self) {
         if !self.settings.enabled {
             tracing::info!("the round scheduler is off (schedule.enabled = false)");
-            return;
+            return std::future::pending().await;
         }
         let _running = self.heartbeat.start();
         if let Some(slot) = missed_slot(&self.settings, self.clock.now_utc()) {
@@ -69,7 +73,7 @@ impl Scheduler {
             let Some(next) = next_slot(&self.settings, self.clock.now_utc()) else {
                 tracing::warn!("schedule.cron has no future slots; the scheduler stops");
                 self.heartbeat.stand_down();
-                return;
+                return std::future::pending().await;
             };
             tracing::info!(next_round = %next, "next scheduled round");
             self.wait_for(next).await;

@@ -171,3 +171,30 @@ async fn idle_sessions_expire_after_twelve_hours() {
     assert_eq!(organiser.get("/admin").await.status, 303);
     assert!(csrf_token_in(&organiser.get("/admin/login").await.body).is_none());
 }
+
+#[tokio::test]
+async fn the_hourly_clean_up_forgets_idle_sessions_and_old_failed_sign_ins() {
+    use unmentoring::services::housekeeping::tidy;
+    let app = spawn_app().await;
+    let organiser = app.organiser().await;
+    app.post_login("organiser@example.org", "a wrong password")
+        .await;
+    assert_eq!(app.count("admin_sessions"), 1);
+    assert_eq!(app.count("login_failures"), 1);
+
+    // Within their time both stay.
+    app.clock.advance(chrono::Duration::minutes(14));
+    let tidied = tidy(&app.pool, app.clock.now()).await.unwrap();
+    assert_eq!((tidied.sessions, tidied.failures), (0, 0));
+    assert_eq!(organiser.get("/admin").await.status, 200);
+
+    // A failure counts for 15 minutes; a session lasts 12 hours idle.
+    app.clock.advance(chrono::Duration::minutes(2));
+    let tidied = tidy(&app.pool, app.clock.now()).await.unwrap();
+    assert_eq!((tidied.sessions, tidied.failures), (0, 1));
+    app.clock.advance(chrono::Duration::hours(12));
+    let tidied = tidy(&app.pool, app.clock.now()).await.unwrap();
+    assert_eq!((tidied.sessions, tidied.failures), (1, 0));
+    assert_eq!(app.count("admin_sessions"), 0);
+    assert_eq!(app.count("login_failures"), 0);
+}

@@ -146,9 +146,10 @@ async fn submitted_details_go_when_their_link_expires_or_the_person_is_removed()
     app.sign_up("old@example.org").await;
     app.clock.advance(chrono::Duration::days(8));
     app.sign_up("new@example.org").await;
-    let (signups, _) = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
+    let signups = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
         .await
-        .unwrap();
+        .unwrap()
+        .signups;
     assert_eq!(signups, 0, "the person waits for the 30-day clean-up");
     let old = app.id_of("old@example.org");
     assert_eq!(
@@ -190,9 +191,10 @@ async fn submitted_details_go_when_their_link_expires_or_the_person_is_removed()
     let late_details = format!("pending_signups WHERE participant_id = {late}");
     assert_eq!(app.count(&late_details), 2);
     app.clock.advance(chrono::Duration::days(2));
-    let (signups, _) = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
+    let signups = unmentoring::services::housekeeping::tidy(&app.pool, app.clock.now())
         .await
-        .unwrap();
+        .unwrap()
+        .signups;
     assert_eq!(signups, 2, "old@ and late@");
     assert_eq!(app.count("participants WHERE status = 'pending'"), 0);
     assert_eq!(app.count("pending_signups"), 0);
