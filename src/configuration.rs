@@ -291,6 +291,11 @@ impl Settings {
     pub fn message_id_domain(&self) -> String {
         self.email.from.email.domain().to_owned()
     }
+
+    /// How dates and times are shown to people: in `schedule.timezone`.
+    pub fn people_time(&self) -> crate::domain::PeopleTime {
+        crate::domain::PeopleTime::new(self.schedule.timezone)
+    }
 }
 
 #[cfg(test)]

@@ -205,6 +205,15 @@ async fn outbox_lists_queued_email() {
     assert_eq!(&words[1..3], ["queued", "confirm"], "{line}");
     assert_has(&listing, "1 queued, 0 failed.");
     assert!(!listing.contains(NOTHING_WAITING));
+
+    // The next try is shown in `schedule.timezone`, with the zone's name.
+    site.set("SCHEDULE__TIMEZONE", "Asia/Tokyo");
+    let listing = site.outbox();
+    let (_, next, held, _) = outbox_rows(&site.path(DB)).remove(0);
+    let next_try = held.map_or(next, |held| held.max(next));
+    let in_tokyo = next_try.and_utc().with_timezone(&chrono_tz::Asia::Tokyo);
+    let shown = in_tokyo.format("%Y-%m-%d %H:%M JST").to_string();
+    assert_has(line_for(&listing, "queued@example.org"), &shown);
 }
 
 // 5 and 6. Queued email survives a crash of `serve`.

@@ -64,12 +64,13 @@ pub async fn dashboard(
             .find(|(s, _)| s == status)
             .map_or(0, |(_, n)| *n)
     };
+    let time = state.settings.people_time();
     let recent: Vec<&report::RoundReport> = reports.iter().rev().take(RECENT).collect();
     let rounds: Vec<RoundRow> = recent
         .iter()
         .map(|r| RoundRow {
             id: r.id,
-            date: crate::domain::long_date(r.started_at.date()),
+            date: time.date(r.started_at),
             people: r.figures.members,
             groups: r.figures.groups,
             answered: percent(r.figures.answered_pct()),
@@ -90,14 +91,7 @@ pub async fn dashboard(
     let next_round = if schedule.enabled {
         next_slot(schedule, state.clock.now_utc()).map_or_else(
             || "No more rounds are scheduled".to_owned(),
-            |slot| {
-                let local = slot.with_timezone(&schedule.timezone);
-                format!(
-                    "{} at {}",
-                    crate::domain::long_date(local.date_naive()),
-                    local.format("%H:%M")
-                )
-            },
+            |slot| time.date_and_time_of(&slot),
         )
     } else {
         "Rounds are not scheduled (schedule.enabled is off): run them from the Rounds page"

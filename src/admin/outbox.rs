@@ -42,14 +42,9 @@ fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-/// A time as organisers read it: in the schedule's time zone.
+/// A time as organisers read it: in `schedule.timezone`.
 pub(super) fn when(state: &AppState, t: NaiveDateTime) -> String {
-    let local = t.and_utc().with_timezone(&state.settings.schedule.timezone);
-    format!(
-        "{} at {}",
-        crate::domain::long_date(local.date_naive()),
-        local.format("%H:%M")
-    )
+    state.settings.people_time().date_and_time(t)
 }
 
 impl EmailView {

@@ -12,7 +12,7 @@ use super::{AdminError, AdminForm, Chrome, SignedIn};
 use crate::db::admin_participants::{self as admin, Outcome, Partner, Person, Search, Source};
 use crate::db::participants::Status;
 use crate::db::{self, participants};
-use crate::domain::{long_date, FieldErrors, NoReason};
+use crate::domain::{FieldErrors, NoReason, PeopleTime};
 use crate::pages::{private_html, see_other, MessagePage};
 use crate::startup::AppState;
 
@@ -37,12 +37,8 @@ fn status_tag(status: Status) -> (&'static str, &'static str) {
     }
 }
 
-fn date(at: NaiveDateTime) -> String {
-    long_date(at.date())
-}
-
-fn optional_date(at: Option<NaiveDateTime>, otherwise: &str) -> String {
-    at.map_or_else(|| otherwise.to_owned(), date)
+fn optional_date(time: PeopleTime, at: Option<NaiveDateTime>, otherwise: &str) -> String {
+    at.map_or_else(|| otherwise.to_owned(), |at| time.date(at))
 }
 
 /// One row of the results table.
@@ -60,7 +56,7 @@ struct Row {
     source: &'static str,
 }
 
-fn row(person: Person) -> Row {
+fn row(time: PeopleTime, person: Person) -> Row {
     let p = person.participant;
     let status = p.status();
     let (state, tag) = status_tag(status);
@@ -68,8 +64,8 @@ fn row(person: Person) -> Row {
         id: p.id,
         left: status == Status::Left,
         cadence: p.cadence().label(),
-        last_round: optional_date(p.last_round_at, "None yet"),
-        joined: date(p.created_at),
+        last_round: optional_date(time, p.last_round_at, "None yet"),
+        joined: time.date(p.created_at),
         source: match person.source {
             Source::Signup => "Signed up",
             Source::Import => "Imported",
@@ -175,7 +171,8 @@ pub async fn list(
     list.total = results.total;
     list.first = (page - 1) * admin::PAGE_SIZE + 1;
     list.last = list.first + i64::try_from(results.people.len()).unwrap_or(0) - 1;
-    list.rows = results.people.into_iter().map(row).collect();
+    let time = state.settings.people_time();
+    list.rows = results.people.into_iter().map(|p| row(time, p)).collect();
     list.previous = (page > 1).then(|| page_link(&list.q, status_value, page - 1));
     list.next = (list.last < list.total && !list.rows.is_empty())
         .then(|| page_link(&list.q, status_value, page + 1));
@@ -224,7 +221,7 @@ struct PersonPage {
     history: Vec<HistoryRow>,
 }
 
-fn details(person: &Person, state: &str) -> Vec<(&'static str, String)> {
+fn details(time: PeopleTime, person: &Person, state: &str) -> Vec<(&'static str, String)> {
     let p = &person.participant;
     let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "Not given".to_owned());
     let source = match person.source {
@@ -242,8 +239,8 @@ fn details(person: &Person, state: &str) -> Vec<(&'static str, String)> {
         ("Topics", given(&p.topics)),
         ("How often", p.cadence().label().to_owned()),
         ("State", state.to_owned()),
-        ("Joined", date(p.created_at)),
-        ("Confirmed", optional_date(p.confirmed_at, "Not yet")),
+        ("Joined", time.date(p.created_at)),
+        ("Confirmed", optional_date(time, p.confirmed_at, "Not yet")),
         ("Source", source.to_owned()),
     ]
 }
@@ -282,10 +279,13 @@ pub async fn show(
     let Some((person, history)) = found else {
         return Ok(not_found());
     };
+    let time = state.settings.people_time();
     let status = person.participant.status();
     let (label, tag) = status_tag(status);
     let state_text = match (status, person.participant.paused_until) {
-        (Status::Paused, Some(until)) => format!("Paused until {}", long_date(until)),
+        (Status::Paused, Some(until)) => {
+            format!("Paused until {}", PeopleTime::calendar_date(until))
+        }
         (Status::Paused, None) => "Paused until they resume".to_owned(),
         _ => label.to_owned(),
     };
@@ -294,13 +294,13 @@ pub async fn show(
         id,
         name: person.participant.name.clone(),
         left: status == Status::Left,
-        left_on: optional_date(person.left_at, "an unknown date"),
+        left_on: optional_date(time, person.left_at, "an unknown date"),
         notice: match query.done.as_str() {
             "paused" => Some("They are paused until someone resumes them"),
             "resumed" => Some("They are taking part again"),
             _ => None,
         },
-        details: details(&person, &state_text),
+        details: details(time, &person, &state_text),
         state: state_text,
         tag,
         can_pause: status == Status::Active,
@@ -309,7 +309,7 @@ pub async fn show(
             .into_iter()
             .map(|r| HistoryRow {
                 round_id: r.round_id,
-                date: date(r.started_at),
+                date: time.date(r.started_at),
                 answer: answer_label(r.met.as_deref(), r.no_reason.as_deref()),
                 partners: r.partners,
                 links: r.links,

@@ -131,18 +131,20 @@ async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> 
         println!("Nothing is waiting to be sent and nothing has failed.");
         return Ok(ExitCode::SUCCESS);
     }
+    // Times in `schedule.timezone`, with the zone's abbreviation.
+    let time = settings.people_time();
     println!(
-        "{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} ERROR",
+        "{:<6} {:<8} {:<8} {:>8}  {:<20}  {:<30} ERROR",
         "ID", "STATUS", "KIND", "ATTEMPTS", "NEXT TRY", "TO"
     );
     for e in &emails {
         println!(
-            "{:<6} {:<8} {:<8} {:>8}  {:<19}  {:<30} {}",
+            "{:<6} {:<8} {:<8} {:>8}  {:<20}  {:<30} {}",
             e.id,
             e.status,
             e.kind,
             e.attempts,
-            next_try(e).format("%Y-%m-%d %H:%M:%S"),
+            time.compact(next_try(e)),
             e.to_address,
             e.last_error.as_deref().unwrap_or("")
         );

@@ -1,4 +1,4 @@
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// The furthest ahead a pause can be set, in days.
 const MAX_DAYS_AHEAD: i64 = 2 * 366;
@@ -39,30 +39,6 @@ pub fn parse_pause_until(
     Ok(Some(date))
 }
 
-/// A date as people in the UK write it: "3 March 2027".
-pub fn long_date(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,13 +68,5 @@ mod tests {
         ] {
             assert!(parse_pause_until(d, m, y, today()).is_err(), "{d} {m} {y}");
         }
-    }
-
-    #[test]
-    fn writes_dates_the_uk_way() {
-        assert_eq!(
-            long_date(NaiveDate::from_ymd_opt(2027, 3, 3).unwrap()),
-            "3 March 2027"
-        );
     }
 }

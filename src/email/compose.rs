@@ -6,7 +6,7 @@ use askama::Template;
 use crate::configuration::{BaseUrl, Settings};
 use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
-use crate::domain::Token;
+use crate::domain::{PeopleTime, Token};
 
 use super::EmailKind;
 
@@ -14,6 +14,7 @@ use super::EmailKind;
 pub struct Composer {
     base_url: BaseUrl,
     message_id_domain: String,
+    people_time: PeopleTime,
 }
 
 #[derive(Template)]
@@ -62,11 +63,17 @@ impl Composer {
         Self {
             base_url: settings.server.base_url.clone(),
             message_id_domain: settings.message_id_domain(),
+            people_time: settings.people_time(),
         }
     }
 
     pub fn base_url(&self) -> &BaseUrl {
         &self.base_url
+    }
+
+    /// How emails show dates and times: in `schedule.timezone`.
+    pub fn people_time(&self) -> PeopleTime {
+        self.people_time
     }
 
     /// A fresh Message-ID on the domain of `email.from`.

@@ -1,13 +1,13 @@
 //! The follow-up reminder, and the notice sent to someone paused for silence.
 
 use askama::Template;
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 
 use super::compose::Composer;
 use super::EmailKind;
 use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
-use crate::domain::{long_date, Token};
+use crate::domain::Token;
 
 #[derive(Template)]
 #[template(path = "email/followup.txt")]
@@ -43,10 +43,11 @@ struct PausedHtml<'a> {
 
 impl Composer {
     /// "Did you meet? Share what you learned", with the member's own links.
+    /// The round's date is the day it started in `schedule.timezone`.
     pub fn followup_reminder(
         &self,
         person: &Participant,
-        round_date: NaiveDate,
+        round_started_at: NaiveDateTime,
         followup: &Token,
         manage: &Token,
     ) -> anyhow::Result<NewEmail> {
@@ -54,7 +55,7 @@ impl Composer {
             .base_url()
             .join(&format!("/followup/{}", followup.as_str()));
         let manage_link = self.base_url().join(&format!("/me/{}", manage.as_str()));
-        let round_date = long_date(round_date);
+        let round_date = self.people_time().date(round_started_at);
         let (name, round_date) = (person.name.as_str(), round_date.as_str());
         let (followup_link, manage_link) = (followup_link.as_str(), manage_link.as_str());
         self.to_person(

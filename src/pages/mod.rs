@@ -1,7 +1,13 @@
-//! The HTML side shared by every route: page rendering, error pages and
-//! middleware.
+//! The HTML side shared by every route: page rendering, error pages, form
+//! helpers, and the secret-link extractor. Routes share things through here:
+//! no route module imports from another.
 
+mod error;
 pub mod forms;
+pub mod secret_link;
+pub mod signup;
+
+pub use error::PageError;
 
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::http::StatusCode;

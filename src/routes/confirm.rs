@@ -3,30 +3,20 @@
 //! scanners open links. Each link confirms the details submitted with it.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 
 use crate::db::participants::{Participant, Status};
 use crate::db::pending_signups::{self, Submission};
-use crate::db::tokens::Lookup;
 use crate::db::{self, outbox, participants, tokens, Conn};
 use crate::domain::{TokenPurpose, ValidProfile};
-use crate::pages::{private_html, server_error, MessagePage};
+use crate::pages::secret_link::{ConfirmLink, LinkProblem};
+use crate::pages::{html, private_html, see_other, PageError};
 use crate::startup::AppState;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
-    #[error("could not confirm a signup")]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ResponseError for ConfirmError {
-    fn error_response(&self) -> HttpResponse {
-        let Self::Unexpected(e) = self;
-        tracing::error!(error = %format!("{e:#}"), "confirmation failed");
-        server_error()
-    }
-}
+/// Where a confirmation ends: a page that needs no link, so that reloading
+/// it shows it again. Anyone can open it, so it says nothing personal.
+pub const CONFIRMED: &str = "/confirmed";
 
 #[derive(Template)]
 #[template(path = "confirm.html")]
@@ -72,80 +62,41 @@ fn details_for(person: &Participant, submission: Option<Submission>) -> ValidPro
     )
 }
 
-/// The page for a link that has run out or never existed. Both offer a fresh start.
-pub fn link_problem(lookup: Lookup) -> HttpResponse {
-    let page = match lookup {
-        Lookup::Expired => MessagePage::new(
-            "This link has expired",
-            &[
-                "Links in our emails work for a limited time, to keep your details safe.",
-                "Sign up again with the same email address and we will send you a new link. If you are already taking part, you will not lose your place.",
-            ],
-        ),
-        _ => MessagePage::new(
-            "This link is not valid",
-            &[
-                "It may have been used already, or it may not have been copied in full.",
-                "If you have already confirmed your place, there is nothing more to do. To get a new link, sign up again with the same email address.",
-            ],
-        ),
-    }
-    .with_link("/#signup", "Sign up again");
-    private_html(StatusCode::NOT_FOUND, &page)
-}
-
 #[get("/confirm/{token}")]
 #[tracing::instrument(name = "confirm_page", skip_all)]
 pub async fn show(
-    path: web::Path<String>,
+    link: ConfirmLink,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ConfirmError> {
-    let token = path.into_inner();
+) -> Result<HttpResponse, PageError> {
+    let (token, person) = link.into_parts();
     let raw = token.clone();
-    let now = state.clock.now();
-    let found = db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
-        let Lookup::Valid { participant_id, .. } = lookup else {
-            return Ok(Err(lookup));
-        };
-        let Some(person) = participants::find(conn, participant_id)? else {
-            return Ok(Err(Lookup::Unknown));
-        };
-        let profile = details_for(&person, pending_signups::for_link(conn, &raw)?);
-        Ok(Ok(summary(
-            person.email.as_deref().unwrap_or_default(),
-            &profile,
-        )))
+    let submission = db::run(&state.pool, move |conn| {
+        pending_signups::for_link(conn, &raw)
     })
     .await?;
-    Ok(match found {
-        Ok(details) => private_html(StatusCode::OK, &ConfirmPage { details, token }),
-        Err(lookup) => link_problem(lookup),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "confirmed.html")]
-struct ConfirmedPage {
-    manage_link: String,
+    let profile = details_for(&person, submission);
+    let details = summary(person.email.as_deref().unwrap_or_default(), &profile);
+    Ok(private_html(
+        StatusCode::OK,
+        &ConfirmPage { details, token },
+    ))
 }
 
 #[post("/confirm/{token}")]
 #[tracing::instrument(name = "confirm", skip_all)]
 pub async fn confirm(
-    path: web::Path<String>,
+    link: ConfirmLink,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ConfirmError> {
-    let raw = path.into_inner();
+) -> Result<HttpResponse, PageError> {
     let composer = state.composer.clone();
     let now = state.clock.now();
-    let outcome = db::run(&state.pool, move |conn| {
+    let participant_id = link.holder.id;
+    let done = db::run(&state.pool, move |conn| {
         conn.immediate_transaction(|conn| {
-            let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
-            let Lookup::Valid { participant_id, .. } = lookup else {
-                return Ok(Err(lookup));
-            };
-            take_up_details(conn, participant_id, &raw, now)?;
+            if !link.still_opens(conn, now)? {
+                return Ok(false);
+            }
+            take_up_details(conn, participant_id, link.token(), now)?;
             participants::confirm(conn, participant_id, now)?;
             // Other signups' details, and their links, are no longer needed.
             pending_signups::delete_for(conn, participant_id)?;
@@ -155,22 +106,28 @@ pub async fn confirm(
             let manage = tokens::issue(conn, participant_id, TokenPurpose::Manage, now)?;
             outbox::enqueue(conn, &composer.welcome(&person, &manage)?, now)?;
             tracing::info!(participant_id, "signup confirmed");
-            Ok::<_, anyhow::Error>(Ok(manage))
+            Ok::<_, anyhow::Error>(true)
         })
     })
     .await?;
-    match outcome {
-        Ok(manage) => {
-            state.wake_mailer();
-            Ok(private_html(
-                StatusCode::OK,
-                &ConfirmedPage {
-                    manage_link: format!("/me/{}", manage.as_str()),
-                },
-            ))
-        }
-        Err(lookup) => Ok(link_problem(lookup)),
+    if !done {
+        // Confirmed by another press of the button a moment ago.
+        return Ok(ConfirmLink::refused(LinkProblem::NotValid));
     }
+    state.wake_mailer();
+    Ok(see_other(CONFIRMED))
+}
+
+#[derive(Template)]
+#[template(path = "confirmed.html")]
+struct ConfirmedPage;
+
+/// "You have confirmed your place": the same for everyone, however often
+/// it is reloaded.
+#[get("/confirmed")]
+#[tracing::instrument(name = "confirmed")]
+pub async fn confirmed() -> HttpResponse {
+    html(StatusCode::OK, &ConfirmedPage)
 }
 
 /// A pending person takes the details submitted with the link they confirm.

@@ -4,35 +4,17 @@
 //! touches another's.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::confirm::link_problem;
 use crate::db::followups::{self, Answer, Membership, SharedLink};
-use crate::db::participants::Status;
-use crate::db::tokens::{self, Lookup};
 use crate::db::{self};
-use crate::domain::{
-    long_date, FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, TokenPurpose, URL_SLOTS,
-};
+use crate::domain::{FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, PeopleTime, URL_SLOTS};
 use crate::pages::forms::RadioOption;
-use crate::pages::{private_html, see_other, server_error};
+use crate::pages::secret_link::FollowupLink;
+use crate::pages::{private_html, see_other, PageError};
 use crate::startup::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum FollowupError {
-    #[error("could not read or store a follow-up")]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ResponseError for FollowupError {
-    fn error_response(&self) -> HttpResponse {
-        let Self::Unexpected(e) = self;
-        tracing::error!(error = %format!("{e:#}"), "follow-up failed");
-        server_error()
-    }
-}
 
 /// A stored link, shown with a box to remove it.
 struct LinkRow {
@@ -116,9 +98,11 @@ fn names(partners: &[crate::db::participants::Participant]) -> String {
 }
 
 impl FollowupPage {
-    /// The page for `form` (what was sent, or what was stored) and `errors`.
+    /// The page for `form` (what was sent, or what was stored) and `errors`;
+    /// the round's date is the day it started in `schedule.timezone`.
     fn new(
         token: String,
+        time: PeopleTime,
         membership: &Membership,
         form: &FollowupForm,
         links: Vec<SharedLink>,
@@ -145,7 +129,7 @@ impl FollowupPage {
             token,
             saved: false,
             partners: names(&membership.partners),
-            round_date: long_date(membership.round_started_at.date()),
+            round_date: time.date(membership.round_started_at),
             met: radios(&met_options, form.met.as_deref()),
             met_error: errors.get("met").map(str::to_owned),
             reasons: radios(&reason_options, form.no_reason.as_deref()),
@@ -185,31 +169,16 @@ fn form_of(answer: Option<&Answer>) -> FollowupForm {
     }
 }
 
-/// Whose follow-up link this is: their membership, answer and links.
-async fn holder(
+/// What a member shared before: their answer and their links.
+async fn shared_before(
     state: &AppState,
-    token: &str,
-) -> anyhow::Result<Result<(Membership, Option<Answer>, Vec<SharedLink>), Lookup>> {
-    let raw = token.to_owned();
-    let now = state.clock.now();
+    member_id: i64,
+) -> anyhow::Result<(Option<Answer>, Vec<SharedLink>)> {
     db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Followup, now)?;
-        let Lookup::Valid {
-            group_member_id: Some(member_id),
-            ..
-        } = lookup
-        else {
-            return Ok(Err(lookup));
-        };
-        let Some(membership) = followups::membership(conn, member_id)? else {
-            return Ok(Err(Lookup::Unknown));
-        };
-        if membership.person.status() == Status::Left {
-            return Ok(Err(Lookup::Unknown));
-        }
-        let answer = followups::answer(conn, member_id)?;
-        let links = followups::links(conn, member_id)?;
-        Ok(Ok((membership, answer, links)))
+        Ok((
+            followups::answer(conn, member_id)?,
+            followups::links(conn, member_id)?,
+        ))
     })
     .await
 }
@@ -217,17 +186,15 @@ async fn holder(
 #[get("/followup/{token}")]
 #[tracing::instrument(name = "followup_page", skip_all)]
 pub async fn show(
-    path: web::Path<String>,
+    link: FollowupLink,
     query: web::Query<Saved>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, FollowupError> {
-    let token = path.into_inner();
-    let (membership, answer, links) = match holder(&state, &token).await? {
-        Ok(found) => found,
-        Err(lookup) => return Ok(link_problem(lookup)),
-    };
+) -> Result<HttpResponse, PageError> {
+    let (token, membership) = link.into_parts();
+    let (answer, links) = shared_before(&state, membership.member_id).await?;
     let mut page = FollowupPage::new(
         token,
+        state.settings.people_time(),
         &membership,
         &form_of(answer.as_ref()),
         links,
@@ -240,20 +207,18 @@ pub async fn show(
 #[post("/followup/{token}")]
 #[tracing::instrument(name = "followup_save", skip_all)]
 pub async fn save(
-    path: web::Path<String>,
+    link: FollowupLink,
     body: web::Bytes,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, FollowupError> {
-    let token = path.into_inner();
-    let (membership, _, links) = match holder(&state, &token).await? {
-        Ok(found) => found,
-        Err(lookup) => return Ok(link_problem(lookup)),
-    };
+) -> Result<HttpResponse, PageError> {
+    let (token, membership) = link.into_parts();
     let form = FollowupForm::from_pairs(url::form_urlencoded::parse(&body));
     let answer = match form.validate() {
         Ok(answer) => answer,
         Err(errors) => {
-            let page = FollowupPage::new(token, &membership, &form, links, errors);
+            let (_, links) = shared_before(&state, membership.member_id).await?;
+            let time = state.settings.people_time();
+            let page = FollowupPage::new(token, time, &membership, &form, links, errors);
             return Ok(private_html(StatusCode::OK, &page));
         }
     };

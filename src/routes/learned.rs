@@ -3,7 +3,7 @@
 //! never an email address or a phone number.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 use atom_syndication::{
     ContentBuilder, EntryBuilder, Feed, FeedBuilder, FixedDateTime, LinkBuilder, PersonBuilder,
@@ -14,8 +14,8 @@ use diesel::Connection;
 
 use crate::db;
 use crate::db::learning_log::{self, Output};
-use crate::domain::{long_date, FollowUpUrl};
-use crate::pages::{html, server_error};
+use crate::domain::{FollowUpUrl, PeopleTime};
+use crate::pages::{html, PageError};
 use crate::startup::AppState;
 
 /// Items on one page of `/learned`.
@@ -23,20 +23,6 @@ const PER_PAGE: i64 = 20;
 /// Entries in the feed.
 const FEED_ENTRIES: i64 = 50;
 const FEED_TITLE: &str = "What people learned – UnMentoring";
-
-#[derive(Debug, thiserror::Error)]
-pub enum LearnedError {
-    #[error("could not read the learning log")]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ResponseError for LearnedError {
-    fn error_response(&self) -> HttpResponse {
-        let Self::Unexpected(e) = self;
-        tracing::error!(error = %format!("{e:#}"), "learning log failed");
-        server_error()
-    }
-}
 
 /// One published link as the page shows it.
 struct Item {
@@ -51,9 +37,9 @@ struct Item {
     round_date_iso: String,
 }
 
-impl From<Output> for Item {
-    fn from(o: Output) -> Self {
-        let date = round_date(o.round_started_at);
+impl Item {
+    /// The round's date is the day it started in `schedule.timezone`.
+    fn new(o: Output, time: PeopleTime) -> Self {
         Self {
             anchor: anchor(o.link_id),
             link_text: link_text(&o.url),
@@ -61,8 +47,8 @@ impl From<Output> for Item {
             organisation: o.organisation,
             href: is_web_link(&o.url).then_some(o.url),
             note: o.note.filter(|n| !n.trim().is_empty()),
-            round_date: long_date(date),
-            round_date_iso: date.format("%Y-%m-%d").to_string(),
+            round_date: time.date(o.round_started_at),
+            round_date_iso: time.iso_day(o.round_started_at),
         }
     }
 }
@@ -95,7 +81,7 @@ struct LearnedPage {
 pub async fn page(
     request: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, LearnedError> {
+) -> Result<HttpResponse, PageError> {
     let requested = requested_page(request.query_string());
     let (summary, total, outputs) = db::run(&state.pool, move |conn| {
         // One read transaction: the counts and the page agree.
@@ -119,7 +105,8 @@ pub async fn page(
     } else if requested > pages {
         Listing::OutOfRange { requested }
     } else {
-        Listing::Items(outputs.into_iter().map(Item::from).collect())
+        let time = state.settings.people_time();
+        Listing::Items(outputs.into_iter().map(|o| Item::new(o, time)).collect())
     };
     let in_range = matches!(listing, Listing::Items(_));
     let link = |n: u64| match n {
@@ -140,12 +127,16 @@ pub async fn page(
 
 #[get("/learned.atom")]
 #[tracing::instrument(name = "learning log feed", skip(state))]
-pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, LearnedError> {
+pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let outputs = db::run(&state.pool, |conn| {
         learning_log::published(conn, FEED_ENTRIES, 0)
     })
     .await?;
-    let atom = build_feed(state.composer.base_url().as_str(), outputs);
+    let atom = build_feed(
+        state.composer.base_url().as_str(),
+        state.settings.people_time(),
+        outputs,
+    );
     let body = atom
         .write_to(Vec::new())
         .map_err(|e| anyhow::anyhow!("could not write the feed: {e}"))?;
@@ -155,7 +146,7 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, LearnedErr
 }
 
 /// The feed, with links made from `base` (`server.base_url`), never the request.
-fn build_feed(base: &str, outputs: Vec<Output>) -> Feed {
+fn build_feed(base: &str, time: PeopleTime, outputs: Vec<Output>) -> Feed {
     let page_url = format!("{base}/learned");
     let feed_url = format!("{base}/learned.atom");
     let updated = outputs
@@ -182,7 +173,7 @@ fn build_feed(base: &str, outputs: Vec<Output>) -> Feed {
                         .build(),
                 );
             }
-            let round = long_date(round_date(o.round_started_at));
+            let round = time.date(o.round_started_at);
             entry.summary(Some(Text::plain(format!(
                 "Shared after a conversation in the UnMentoring round of {round}."
             ))));
@@ -269,14 +260,6 @@ fn is_web_link(url: &str) -> bool {
     absolute && FollowUpUrl::parse(url).is_ok()
 }
 
-/// The day a round started, in the UK.
-fn round_date(started_at: NaiveDateTime) -> chrono::NaiveDate {
-    started_at
-        .and_utc()
-        .with_timezone(&chrono_tz::Europe::London)
-        .date_naive()
-}
-
 fn utc(at: NaiveDateTime) -> FixedDateTime {
     at.and_utc().fixed_offset()
 }
@@ -328,7 +311,8 @@ mod tests {
 
     #[test]
     fn an_empty_feed_is_still_a_valid_feed() {
-        let atom = build_feed("https://example.org", Vec::new());
+        let london = PeopleTime::new(chrono_tz::Europe::London);
+        let atom = build_feed("https://example.org", london, Vec::new());
         let parsed: Feed = atom.to_string().parse().unwrap();
         assert_eq!(parsed.id(), "https://example.org/learned.atom");
         assert_eq!(parsed.updated().timestamp(), 0);

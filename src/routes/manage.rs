@@ -2,35 +2,18 @@
 //! emails: see and change details, pause, resume, leave.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::confirm::link_problem;
-use crate::db::participants::{Participant, Status};
-use crate::db::tokens::Lookup;
-use crate::db::{self, participants, tokens};
-use crate::domain::{
-    long_date, parse_pause_until, FieldErrors, FormKind, ProfileForm, TokenPurpose,
-};
+use crate::db::participants::Participant;
+use crate::db::{self, participants};
+use crate::domain::{parse_pause_until, FieldErrors, FormKind, PeopleTime, ProfileForm};
 use crate::pages::forms::{profile_fields, ProfileFields};
-use crate::pages::{private_html, see_other, server_error, MessagePage};
+use crate::pages::secret_link::ManageLink;
+use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::startup::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ManageError {
-    #[error("could not read or change a participant")]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ResponseError for ManageError {
-    fn error_response(&self) -> HttpResponse {
-        let Self::Unexpected(e) = self;
-        tracing::error!(error = %format!("{e:#}"), "manage page failed");
-        server_error()
-    }
-}
 
 #[derive(Template)]
 #[template(path = "manage.html")]
@@ -96,9 +79,12 @@ impl ManagePage {
                 "every_two_months" => "every two months",
                 _ => "once a month",
             },
-            paused_until: person
-                .is_paused_on(today)
-                .then(|| person.paused_until.map(long_date).unwrap_or_default()),
+            paused_until: person.is_paused_on(today).then(|| {
+                person
+                    .paused_until
+                    .map(PeopleTime::calendar_date)
+                    .unwrap_or_default()
+            }),
             pause_error: None,
             pause_day: String::new(),
             pause_month: String::new(),
@@ -107,40 +93,14 @@ impl ManagePage {
     }
 }
 
-/// Finds whose manage link this is; for anything else, the page that says
-/// what is wrong with the link. People who left have no page.
-async fn holder(
-    state: &AppState,
-    token: &str,
-) -> anyhow::Result<Result<Participant, HttpResponse>> {
-    let raw = token.to_owned();
-    let now = state.clock.now();
-    let found = db::run(&state.pool, move |conn| {
-        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Manage, now)?;
-        let Lookup::Valid { participant_id, .. } = lookup else {
-            return Ok(Err(lookup));
-        };
-        Ok(match participants::find(conn, participant_id)? {
-            Some(p) if matches!(p.status(), Status::Active | Status::Paused) => Ok(p),
-            _ => Err(Lookup::Unknown),
-        })
-    })
-    .await?;
-    Ok(found.map_err(link_problem))
-}
-
 #[get("/me/{token}")]
 #[tracing::instrument(name = "manage_page", skip_all)]
 pub async fn show(
-    path: web::Path<String>,
+    link: ManageLink,
     query: web::Query<Done>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    let person = match holder(&state, &token).await? {
-        Ok(person) => person,
-        Err(problem) => return Ok(problem),
-    };
+) -> HttpResponse {
+    let (token, person) = link.into_parts();
     let mut page = ManagePage::new(
         token,
         &person,
@@ -154,21 +114,17 @@ pub async fn show(
         "resumed" => Some("You are taking part again"),
         _ => None,
     };
-    Ok(private_html(StatusCode::OK, &page))
+    private_html(StatusCode::OK, &page)
 }
 
 #[post("/me/{token}")]
 #[tracing::instrument(name = "manage_update", skip_all)]
 pub async fn update(
-    path: web::Path<String>,
+    link: ManageLink,
     form: web::Form<ProfileForm>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    let person = match holder(&state, &token).await? {
-        Ok(person) => person,
-        Err(problem) => return Ok(problem),
-    };
+) -> Result<HttpResponse, PageError> {
+    let (token, person) = link.into_parts();
     let profile = match form.validate(FormKind::Update) {
         Ok(profile) => profile,
         Err(errors) => {
@@ -189,15 +145,11 @@ pub async fn update(
 #[post("/me/{token}/pause")]
 #[tracing::instrument(name = "manage_pause", skip_all)]
 pub async fn pause(
-    path: web::Path<String>,
+    link: ManageLink,
     form: web::Form<PauseForm>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    let person = match holder(&state, &token).await? {
-        Ok(person) => person,
-        Err(problem) => return Ok(problem),
-    };
+) -> Result<HttpResponse, PageError> {
+    let (token, person) = link.into_parts();
     let today = state.clock.today();
     let until = match parse_pause_until(&form.pause_day, &form.pause_month, &form.pause_year, today)
     {
@@ -226,19 +178,17 @@ pub async fn pause(
 #[post("/me/{token}/resume")]
 #[tracing::instrument(name = "manage_resume", skip_all)]
 pub async fn resume(
-    path: web::Path<String>,
+    link: ManageLink,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    let person = match holder(&state, &token).await? {
-        Ok(person) => person,
-        Err(problem) => return Ok(problem),
-    };
-    let id = person.id;
+) -> Result<HttpResponse, PageError> {
+    let id = link.holder.id;
     let now = state.clock.now();
     db::write(&state.pool, move |conn| participants::resume(conn, id, now)).await?;
     tracing::info!(participant_id = id, "resumed");
-    Ok(see_other(&format!("/me/{token}?done=resumed#main-content")))
+    Ok(see_other(&format!(
+        "/me/{}?done=resumed#main-content",
+        link.token()
+    )))
 }
 
 #[derive(Template)]
@@ -250,15 +200,9 @@ struct ResumePage {
 /// The page the "paused for silence" email links to: one button to resume.
 #[get("/me/{token}/resume")]
 #[tracing::instrument(name = "manage_resume_page", skip_all)]
-pub async fn resume_page(
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    Ok(match holder(&state, &token).await? {
-        Ok(_) => private_html(StatusCode::OK, &ResumePage { token }),
-        Err(problem) => problem,
-    })
+pub async fn resume_page(link: ManageLink) -> HttpResponse {
+    let (token, _) = link.into_parts();
+    private_html(StatusCode::OK, &ResumePage { token })
 }
 
 #[derive(Template)]
@@ -269,29 +213,18 @@ struct LeavePage {
 
 #[get("/me/{token}/leave")]
 #[tracing::instrument(name = "manage_leave_page", skip_all)]
-pub async fn leave_page(
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    Ok(match holder(&state, &token).await? {
-        Ok(_) => private_html(StatusCode::OK, &LeavePage { token }),
-        Err(problem) => problem,
-    })
+pub async fn leave_page(link: ManageLink) -> HttpResponse {
+    let (token, _) = link.into_parts();
+    private_html(StatusCode::OK, &LeavePage { token })
 }
 
 #[post("/me/{token}/leave")]
 #[tracing::instrument(name = "manage_leave", skip_all)]
 pub async fn leave(
-    path: web::Path<String>,
+    link: ManageLink,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ManageError> {
-    let token = path.into_inner();
-    let person = match holder(&state, &token).await? {
-        Ok(person) => person,
-        Err(problem) => return Ok(problem),
-    };
-    let id = person.id;
+) -> Result<HttpResponse, PageError> {
+    let id = link.holder.id;
     let now = state.clock.now();
     db::write(&state.pool, move |conn| participants::erase(conn, id, now)).await?;
     tracing::info!(participant_id = id, "left; personal data erased");

@@ -1,4 +1,5 @@
-//! One file per resource.
+//! One file per resource. No route module imports from another: what they
+//! share lives in `crate::pages`.
 
 mod confirm;
 mod followup;
@@ -11,8 +12,6 @@ mod signup;
 
 use actix_web::web;
 
-pub use home::SignupPage;
-
 /// Every public route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home::home)
@@ -20,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(signup::check_email)
         .service(confirm::show)
         .service(confirm::confirm)
+        .service(confirm::confirmed)
         .service(followup::show)
         .service(followup::save)
         .service(manage::show)

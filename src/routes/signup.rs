@@ -3,38 +3,24 @@
 //! address is known.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::Duration;
 
-use super::SignupPage;
 use crate::configuration::SignupSettings;
 use crate::db;
 use crate::domain::{FormKind, ProfileForm};
-use crate::pages::{html, see_other, server_error};
+use crate::pages::signup::SignupPage;
+use crate::pages::{html, see_other, PageError};
 use crate::services::registration::register;
 use crate::startup::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum SignupError {
-    #[error("could not store a signup")]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ResponseError for SignupError {
-    fn error_response(&self) -> HttpResponse {
-        let Self::Unexpected(e) = self;
-        tracing::error!(error = %format!("{e:#}"), "signup failed");
-        server_error()
-    }
-}
 
 #[post("/signup")]
 #[tracing::instrument(name = "signup", skip(form, state))]
 pub async fn signup(
     form: web::Form<ProfileForm>,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, SignupError> {
+) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let profile = match form.validate(FormKind::Signup) {
         Ok(profile) => profile,

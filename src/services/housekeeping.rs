@@ -80,8 +80,8 @@ fn queue_reminders(
     for (((member, person), followup), manage) in
         due.iter().zip(&followup_tokens).zip(&manage_tokens)
     {
-        let round_date = followups::round_start_of(conn, *member)?.date();
-        emails.push(composer.followup_reminder(person, round_date, followup, manage)?);
+        let round_started_at = followups::round_start_of(conn, *member)?;
+        emails.push(composer.followup_reminder(person, round_started_at, followup, manage)?);
     }
     outbox::enqueue_all(conn, &emails, now)?;
     let members: Vec<i64> = due.iter().map(|(m, _)| *m).collect();

@@ -20,18 +20,14 @@ async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
     assert_eq!(app.count("participants WHERE status = 'pending'"), 1);
 
     let done = app.post_form(&link, &[("", "")]).await;
-    assert_eq!(done.status, 200);
-    assert!(done.body.contains("You have joined UnMentoring"));
+    assert_eq!(done.status, 303);
     assert_eq!(
         app.count("participants WHERE status = 'active' AND confirmed_at IS NOT NULL"),
         1
     );
-
     let welcome = app.email_for("jo@example.org", 2).await;
     assert_eq!(welcome.kind, "manage");
-    assert!(done
-        .body
-        .contains(&welcome.link_to(app.link_base(), "/me/")[app.link_base().len()..]));
+    assert!(welcome.link_to(app.link_base(), "/me/").len() > 40);
 
     // A used link no longer works.
     let again = app.post_form(&link, &[("", "")]).await;
@@ -39,6 +35,61 @@ async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
     assert!(again.body.contains("This link is not valid"));
     assert_eq!(app.count("participants WHERE status = 'active'"), 1);
     app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn reloading_after_confirming_shows_the_confirmed_page_again() {
+    let app = spawn_app().await;
+    app.sign_up("jo@example.org").await;
+    let link = app
+        .email_for("jo@example.org", 1)
+        .await
+        .link_to(app.link_base(), "/confirm/");
+
+    let done = app.post_form(&link, &[("", "")]).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location(), "/confirmed");
+    assert_eq!(done.header("cache-control"), "no-store");
+    let welcome = app.email_for("jo@example.org", 2).await;
+    let manage_token =
+        welcome.link_to(app.link_base(), "/me/")[app.link_base().len() + 4..].to_owned();
+    // A reload asks for the page again: it needs no link, so it shows again.
+    for _ in 0..2 {
+        let page = app.get(&done.location()).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.title(), "You have confirmed your place – UnMentoring");
+        assert!(page.body.contains("What happens next"));
+        assert!(page
+            .body
+            .contains("We have emailed you a link to your details"));
+        // Anyone can open it: nothing personal, no one's link.
+        for private in ["Jo Bloggs", "jo@example.org", "/me/", manage_token.as_str()] {
+            assert!(!page.body.contains(private), "{private} on {}", page.body);
+        }
+    }
+    assert_eq!(app.count("participants WHERE status = 'active'"), 1);
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn two_presses_of_the_button_at_once_confirm_once() {
+    let app = spawn_app().await;
+    app.sign_up("jo@example.org").await;
+    let link = app
+        .email_for("jo@example.org", 1)
+        .await
+        .link_to(app.link_base(), "/confirm/");
+
+    let (a, b) = tokio::join!(
+        app.post_form(&link, &[("", "")]),
+        app.post_form(&link, &[("", "")])
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 404]);
+    app.assert_all_email_sent().await;
+    assert_eq!(app.count("outbox WHERE kind = 'manage'"), 1, "one welcome");
+    assert_eq!(app.count("tokens WHERE purpose = 'manage'"), 1);
 }
 
 #[tokio::test]
@@ -168,7 +219,7 @@ async fn each_link_shows_and_confirms_the_details_signed_up_with_it() {
     assert!(mallory_page.body.contains("<dd>Taking over accounts</dd>"));
     assert!(!mallory_page.body.contains("Ann Able"));
 
-    assert_eq!(app.post_form(&ann_link, &[("", "")]).await.status, 200);
+    assert_eq!(app.post_form(&ann_link, &[("", "")]).await.status, 303);
     assert_eq!(
         app.count("participants WHERE name = 'Ann Able' AND organisation = 'Leeds City Council' AND status = 'active'"),
         1
@@ -189,7 +240,7 @@ async fn confirming_the_later_link_takes_the_later_details() {
     let app = spawn_app().await;
     let (ann_link, mallory_link) = ann_then_mallory(&app).await;
 
-    assert_eq!(app.post_form(&mallory_link, &[("", "")]).await.status, 200);
+    assert_eq!(app.post_form(&mallory_link, &[("", "")]).await.status, 303);
     assert_eq!(
         app.count("participants WHERE name = 'Mallory' AND organisation = 'Mallory Holdings' AND topics = 'Taking over accounts' AND status = 'active'"),
         1

@@ -274,3 +274,44 @@ async fn a_person_who_left_has_no_follow_up_page() {
     );
     app.assert_all_email_sent().await;
 }
+
+/// Rounds are stored in UTC; people read their dates in `schedule.timezone`
+/// (Europe/London by default).
+#[tokio::test]
+async fn a_round_date_is_the_day_it_started_in_the_configured_time_zone() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    // 11.30pm UTC on 31 March is already 1 April in London, in summer time.
+    app.execute("UPDATE rounds SET started_at = '2026-03-31 23:30:00'");
+    const LOCAL_DAY: &str = "1 April 2026";
+
+    let page = app.get(&ann.link_to(app.link_base(), "/followup/")).await;
+    assert!(
+        page.body
+            .contains(&format!("On {LOCAL_DAY} we introduced you to Bob Baker")),
+        "{}",
+        page.body
+    );
+
+    assert_eq!(jobs(&app).send_reminders().await.unwrap(), 2);
+    let reminder = app.email_for("ann@example.org", 4).await;
+    assert_eq!(reminder.kind, "followup");
+    assert!(
+        reminder
+            .text
+            .contains(&format!("On {LOCAL_DAY} we introduced you")),
+        "{}",
+        reminder.text
+    );
+    assert!(reminder.html.contains(LOCAL_DAY));
+
+    let organiser = app.organiser().await;
+    let dashboard = organiser.get("/admin").await;
+    assert!(dashboard.body.contains(LOCAL_DAY), "{}", dashboard.body);
+    let ann_id = app.id_of("ann@example.org");
+    let person = organiser
+        .get(&format!("/admin/participants/{ann_id}"))
+        .await;
+    assert!(person.body.contains(LOCAL_DAY), "{}", person.body);
+    app.assert_all_email_sent().await;
+}

@@ -216,7 +216,7 @@ impl TestApp {
         let confirm = self.email_for(email, before + 1).await;
         let link = confirm.link_to(self.link_base(), "/confirm/");
         let page = self.post_form(&link, &[("", "")]).await;
-        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(page.status, 303, "{}", page.body);
         self.email_for(email, before + 2).await
     }
 

@@ -19,6 +19,7 @@ mod learned;
 mod manage;
 mod robustness;
 mod rounds;
+mod secret_links;
 mod signup;
 mod signup_limits;
 mod site_files;

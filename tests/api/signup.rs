@@ -185,7 +185,7 @@ async fn a_repeat_signup_looks_exactly_the_same() {
 
     // Confirmed: a repeat sends the person's own manage link instead.
     let link = emails[1].link_to(app.link_base(), "/confirm/");
-    assert_eq!(app.post_form(&link, &[("", "")]).await.status, 200);
+    assert_eq!(app.post_form(&link, &[("", "")]).await.status, 303);
     assert_eq!(app.count("participants WHERE name = 'Jo Changed'"), 1);
     app.wait_for_emails(3).await;
     app.clock.advance(past_the_email_window());

@@ -130,7 +130,7 @@ async fn a_pending_address_signed_up_five_times_keeps_its_three_newest_links() {
         assert_eq!(app.post_form(oldest, &[("", "")]).await.status, 404);
     }
     assert_eq!(app.get(&links[2]).await.status, 200);
-    assert_eq!(app.post_form(&links[4], &[("", "")]).await.status, 200);
+    assert_eq!(app.post_form(&links[4], &[("", "")]).await.status, 303);
     assert_eq!(
         app.count("participants WHERE name = 'Pat Number 5' AND status = 'active'"),
         1

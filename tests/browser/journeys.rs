@@ -85,8 +85,13 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
     }
     audit.check(&browser, "confirm").await;
     browser.press("Confirm my place").await;
-    assert_eq!(browser.h1().await, "You have joined UnMentoring");
+    assert_eq!(browser.path().await, "/confirmed");
+    assert_eq!(browser.h1().await, "You have confirmed your place");
     audit.check(&browser, "confirmed").await;
+    // Reloading asks for the same page again, not the used link.
+    browser.driver.refresh().await.unwrap();
+    assert_eq!(browser.path().await, "/confirmed");
+    assert_eq!(browser.h1().await, "You have confirmed your place");
 
     // An organiser signs in and runs a round.
     browser.visit("/admin/login").await;
@@ -220,12 +225,13 @@ async fn signing_up_and_confirming_works_with_javascript_switched_off() {
     let confirm = email_of_kind(&app, "kim.lee@example.org", "confirm").await;
     browser.visit(&link(&app, &confirm, "/confirm/")).await;
     browser.press("Confirm my place").await;
-    assert_eq!(browser.h1().await, "You have joined UnMentoring");
+    assert_eq!(browser.h1().await, "You have confirmed your place");
     assert_eq!(
         app.count("participants WHERE email = 'kim.lee@example.org' AND status = 'active'"),
         1
     );
-    browser.follow("See or change your details").await;
+    let welcome = email_of_kind(&app, "kim.lee@example.org", "manage").await;
+    browser.visit(&link(&app, &welcome, "/me/")).await;
     assert_eq!(browser.value("Organisation").await, "Bristol City Council");
 
     browser.quit().await;

@@ -47,6 +47,13 @@ async fn information_pages_learning_log_and_link_problems() {
     assert_eq!(browser.h1().await, "This link is not valid");
     audit.check(&browser, "link-not-valid").await;
 
+    // A follow-up link's advice: the newest email, not signing up again.
+    browser.visit("/followup/not-a-real-token").await;
+    assert_eq!(browser.h1().await, "This link is not valid");
+    let advice = browser.main_text().await;
+    assert!(advice.contains("most recent email"), "{advice}");
+    audit.check(&browser, "followup-link-not-valid").await;
+
     // A confirmation link more than 7 days old.
     assert_eq!(app.sign_up("late@example.org").await.status, 303);
     let confirm = email_of_kind(&app, "late@example.org", "confirm").await;

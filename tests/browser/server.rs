@@ -62,7 +62,7 @@ pub async fn confirmed_participant(app: &TestApp, email: &str) -> String {
     let page = app
         .post_form(&link(app, &confirm, "/confirm/"), &[("", "")])
         .await;
-    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.status, 303, "{}", page.body);
     let welcome = email_of_kind(app, email, "manage").await;
     link(app, &welcome, "/me/")
 }

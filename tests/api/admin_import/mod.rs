@@ -152,7 +152,7 @@ pub(super) async fn an_import_adds_the_good_rows_with_confirmation_emails_and_sa
         .email_for("ann@leeds.gov.uk", 2)
         .await
         .link_to(app.link_base(), "/confirm/");
-    assert_eq!(app.post_form(&link, &[("", "")]).await.status, 200);
+    assert_eq!(app.post_form(&link, &[("", "")]).await.status, 303);
     assert_eq!(
         app.count("participants WHERE email = 'ann@leeds.gov.uk' AND status = 'active' AND source = 'import'"),
         1

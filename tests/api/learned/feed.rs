@@ -142,3 +142,31 @@ async fn html_in_a_note_or_name_is_escaped_on_the_page_and_in_the_feed() {
         "https://example.org/post?a=1&b=%3C2%3E"
     );
 }
+
+#[tokio::test]
+async fn round_dates_are_days_in_the_configured_time_zone() {
+    use crate::common::smtp::TestSmtp;
+    use crate::helpers::spawn_app_in;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_in(dir, TestSmtp::start(), |s| {
+        s.schedule.timezone = chrono_tz::America::New_York;
+    })
+    .await;
+    let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
+    // 2am UTC on 1 July is still 30 June in New York (and 1 July in London).
+    let m = member(&app, round(&app, "2026-07-01 02:00:00"), 1, jo);
+    answer(&app, m, "yes", None, true);
+    share(&app, m, "https://example.org/post", "2026-07-02 10:00:00");
+
+    let page = app.get("/learned").await;
+    assert!(
+        page.body
+            .contains("<time datetime=\"2026-06-30\">30 June 2026</time>"),
+        "{}",
+        page.body
+    );
+    let (_, atom) = feed(&app).await;
+    let summary = atom.entries()[0].summary().unwrap().as_str().to_owned();
+    assert!(summary.contains("round of 30 June 2026"), "{summary}");
+}
