@@ -66,7 +66,7 @@ fn details_for(person: &Participant, submission: Option<Submission>) -> ValidPro
             google_id: person.google_id.clone(),
             skype: person.skype.clone(),
             topics: person.topics.clone(),
-            cadence: person.cadence(),
+            cadence: person.cadence,
         },
         |s| s.profile(),
     )
@@ -139,24 +139,22 @@ pub async fn confirm(
     let raw = path.into_inner();
     let composer = state.composer.clone();
     let now = state.clock.now();
-    let outcome = db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| {
-            let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
-            let Lookup::Valid { participant_id, .. } = lookup else {
-                return Ok(Err(lookup));
-            };
-            take_up_details(conn, participant_id, &raw, now)?;
-            participants::confirm(conn, participant_id, now)?;
-            // Other signups' details, and their links, are no longer needed.
-            pending_signups::delete_for(conn, participant_id)?;
-            tokens::revoke(conn, participant_id, TokenPurpose::Confirm)?;
-            let person = participants::find(conn, participant_id)?
-                .ok_or_else(|| anyhow::anyhow!("a confirmed participant vanished"))?;
-            let manage = tokens::issue(conn, participant_id, TokenPurpose::Manage, now)?;
-            outbox::enqueue(conn, &composer.welcome(&person, &manage)?, now)?;
-            tracing::info!(participant_id, "signup confirmed");
-            Ok::<_, anyhow::Error>(Ok(manage))
-        })
+    let outcome = db::write(&state.pool, move |conn| {
+        let lookup = tokens::lookup(conn, &raw, TokenPurpose::Confirm, now)?;
+        let Lookup::Valid { participant_id, .. } = lookup else {
+            return Ok(Err(lookup));
+        };
+        take_up_details(conn, participant_id, &raw, now)?;
+        participants::confirm(conn, participant_id, now)?;
+        // Other signups' details, and their links, are no longer needed.
+        pending_signups::delete_for(conn, participant_id)?;
+        tokens::revoke(conn, participant_id, TokenPurpose::Confirm)?;
+        let person = participants::find(conn, participant_id)?
+            .ok_or_else(|| anyhow::anyhow!("a confirmed participant vanished"))?;
+        let manage = tokens::issue(conn, participant_id, TokenPurpose::Manage, now)?;
+        outbox::enqueue(conn, &composer.welcome(&person, &manage)?, now)?;
+        tracing::info!(participant_id, "signup confirmed");
+        Ok(Ok(manage))
     })
     .await?;
     match outcome {
@@ -181,7 +179,7 @@ fn take_up_details(
     now: chrono::NaiveDateTime,
 ) -> anyhow::Result<()> {
     let pending =
-        participants::find(conn, participant_id)?.is_some_and(|p| p.status() == Status::Pending);
+        participants::find(conn, participant_id)?.is_some_and(|p| p.status == Status::Pending);
     if let (true, Some(submission)) = (pending, pending_signups::for_link(conn, raw)?) {
         participants::update_details(conn, participant_id, &submission.profile(), now)?;
     }

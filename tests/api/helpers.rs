@@ -1,7 +1,9 @@
 use diesel::prelude::*;
 use unmentoring::clock::Clock;
 use unmentoring::configuration::{self, BaseUrl, Settings, SmtpTls, TransportKind};
+use unmentoring::db::participants::{self, Source};
 use unmentoring::db::{self, Pool};
+use unmentoring::domain::{Cadence, ParticipantEmail, ValidProfile};
 use unmentoring::email::{DeliveryWorker, Mailer, PassReport};
 use unmentoring::startup::Application;
 
@@ -233,17 +235,20 @@ impl TestApp {
             .n
     }
 
-    /// Adds a confirmed, active participant straight into the database.
+    /// Adds a confirmed, active participant who signed up, straight into the
+    /// database.
     pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
-        let (name, email_q, organisation) =
-            (sql_text(name), sql_text(email), sql_text(organisation));
-        let now = self.sql_now();
-        self.execute(&format!(
-            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
-             VALUES ('active', {name}, {email_q}, lower({email_q}), '01632 960 001', {organisation}, 'monthly',
-                     {now}, {now}, {now}, {now})"
-        ));
-        self.id_of(email)
+        let profile = profile(name, email, organisation);
+        let now = self.clock.now();
+        self.db(|c| participants::insert_confirmed(c, &profile, Source::Signup, now))
+            .id
+    }
+
+    /// Runs fixture work on a connection of its own, through the `db::`
+    /// functions the app uses; panics if it fails.
+    pub fn db<T>(&self, work: impl FnOnce(&mut db::Conn) -> anyhow::Result<T>) -> T {
+        let mut conn = self.pool.get().unwrap();
+        work(&mut conn).expect("fixture work on the database")
     }
 
     /// Runs a round for everyone taking part, as `unmentoring round run --all
@@ -277,18 +282,12 @@ impl TestApp {
     }
 
     pub fn id_of(&self, email: &str) -> i64 {
-        #[derive(QueryableByName)]
-        struct Id {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
+        let key = ParticipantEmail::parse(email).unwrap().key();
         let mut conn = self.pool.get().unwrap();
-        diesel::sql_query(format!(
-            "SELECT id FROM participants WHERE email = '{email}'"
-        ))
-        .get_result::<Id>(&mut conn)
-        .unwrap()
-        .id
+        participants::find_by_email_key(&mut conn, &key)
+            .unwrap()
+            .expect("a participant with this address")
+            .id
     }
 
     pub fn execute(&self, sql: &str) -> usize {
@@ -330,6 +329,21 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+    }
+}
+
+/// A checked profile for a fixture: the details a signup gives, with no
+/// Google ID, Skype name or topics.
+pub fn profile(name: &str, email: &str, organisation: &str) -> ValidProfile {
+    ValidProfile {
+        name: name.to_owned(),
+        email: Some(ParticipantEmail::parse(email).unwrap()),
+        phone: "01632 960 001".to_owned(),
+        organisation: organisation.to_owned(),
+        google_id: None,
+        skype: None,
+        topics: None,
+        cadence: Cadence::Monthly,
     }
 }
 

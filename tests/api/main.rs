@@ -22,3 +22,4 @@ mod rounds;
 mod signup;
 mod signup_limits;
 mod site_files;
+mod stored_values;
