@@ -1,9 +1,7 @@
 use diesel::prelude::*;
 use unmentoring::clock::Clock;
 use unmentoring::configuration::{self, BaseUrl, Settings, SmtpTls, TransportKind};
-use unmentoring::db::participants::{self, Source};
 use unmentoring::db::{self, Pool};
-use unmentoring::domain::{Cadence, ParticipantEmail, ValidProfile};
 use unmentoring::email::{DeliveryWorker, Mailer, PassReport};
 use unmentoring::startup::Application;
 
@@ -235,22 +233,6 @@ impl TestApp {
             .n
     }
 
-    /// Adds a confirmed, active participant who signed up, straight into the
-    /// database.
-    pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
-        let profile = profile(name, email, organisation);
-        let now = self.clock.now();
-        self.db(|c| participants::insert_confirmed(c, &profile, Source::Signup, now))
-            .id
-    }
-
-    /// Runs fixture work on a connection of its own, through the `db::`
-    /// functions the app uses; panics if it fails.
-    pub fn db<T>(&self, work: impl FnOnce(&mut db::Conn) -> anyhow::Result<T>) -> T {
-        let mut conn = self.pool.get().unwrap();
-        work(&mut conn).expect("fixture work on the database")
-    }
-
     /// Runs a round for everyone taking part, as `unmentoring round run --all
     /// --force` does; returns its id.
     pub async fn run_round_for_everyone(&self) -> i64 {
@@ -281,15 +263,6 @@ impl TestApp {
         }
     }
 
-    pub fn id_of(&self, email: &str) -> i64 {
-        let key = ParticipantEmail::parse(email).unwrap().key();
-        let mut conn = self.pool.get().unwrap();
-        participants::find_by_email_key(&mut conn, &key)
-            .unwrap()
-            .expect("a participant with this address")
-            .id
-    }
-
     pub fn execute(&self, sql: &str) -> usize {
         let mut conn = self.pool.get().unwrap();
         diesel::sql_query(sql).execute(&mut conn).unwrap()
@@ -313,11 +286,6 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The test clock's time as an SQL literal, for fixtures relative to it.
-    pub fn sql_now(&self) -> String {
-        sql_text(&self.clock.now().format("%Y-%m-%d %H:%M:%S").to_string())
-    }
-
     /// Waits for something a background task (the scheduler) does; the
     /// deadline is generous, so that only a real failure ends the wait.
     pub async fn wait_until(&self, what: &str, mut check: impl FnMut(&Self) -> bool) {
@@ -330,26 +298,6 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
-}
-
-/// A checked profile for a fixture: the details a signup gives, with no
-/// Google ID, Skype name or topics.
-pub fn profile(name: &str, email: &str, organisation: &str) -> ValidProfile {
-    ValidProfile {
-        name: name.to_owned(),
-        email: Some(ParticipantEmail::parse(email).unwrap()),
-        phone: "01632 960 001".to_owned(),
-        organisation: organisation.to_owned(),
-        google_id: None,
-        skype: None,
-        topics: None,
-        cadence: Cadence::Monthly,
-    }
-}
-
-/// A text as an SQL string literal.
-pub fn sql_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 async fn read(response: reqwest::Response) -> Page {

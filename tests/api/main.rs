@@ -12,6 +12,7 @@ mod bad_input;
 mod confirm;
 mod delivery;
 mod delivery_timeouts;
+mod fixtures;
 mod followup;
 mod health;
 mod helpers;
