@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{AdminError, AdminForm, Chrome, SignedIn};
 use crate::db;
-use crate::db::participants::{self, Outcome, Person, Search, Source, Status};
+use crate::db::participants::{self, OrganiserChange, Outcome, Person, Search, Source, Status};
 use crate::db::rounds::{self, Partner};
 use crate::domain::{long_date, FieldErrors, Met, NoReason};
 use crate::pages::{private_html, see_other, MessagePage};
@@ -315,8 +315,6 @@ pub async fn show(
     Ok(private_html(StatusCode::OK, &page))
 }
 
-type Change = fn(&mut db::Conn, i64, NaiveDateTime) -> anyhow::Result<Outcome>;
-
 /// Pause, resume or remove (after the confirmation page): one change, in an
 /// immediate transaction, then back to the person (or the list) with a banner.
 #[post("/admin/participants/{id}/{action:pause|resume|remove}")]
@@ -330,13 +328,16 @@ pub async fn change(
 ) -> Result<HttpResponse, AdminError> {
     signed_in.check_form(&req, AdminForm::parse(&body).csrf_token())?;
     let (id, action) = path.into_inner();
-    let (apply, done): (Change, &str) = match action.as_str() {
-        "pause" => (participants::pause_by_organiser, "paused"),
-        "resume" => (participants::resume_by_organiser, "resumed"),
-        _ => (participants::remove_by_organiser, "removed"),
+    let (change, done) = match action.as_str() {
+        "pause" => (OrganiserChange::Pause, "paused"),
+        "resume" => (OrganiserChange::Resume, "resumed"),
+        _ => (OrganiserChange::Remove, "removed"),
     };
     let now = state.clock.now();
-    let outcome = db::write(&state.pool, move |conn| apply(conn, id, now)).await?;
+    let outcome = db::write(&state.pool, move |conn| {
+        participants::change_by_organiser(conn, id, change, now)
+    })
+    .await?;
     Ok(match outcome {
         Outcome::Missing => not_found(),
         Outcome::Unchanged => see_other(&format!("/admin/participants/{id}")),

@@ -11,8 +11,7 @@ pub use signup::{
     update_details,
 };
 pub use status::{
-    delete_unconfirmed_before, erase, pause, pause_by_organiser, remove_by_organiser, resume,
-    resume_by_organiser, Outcome,
+    change_by_organiser, delete_unconfirmed_before, erase, pause, resume, OrganiserChange, Outcome,
 };
 
 use anyhow::Context;

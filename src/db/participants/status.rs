@@ -106,50 +106,43 @@ pub enum Outcome {
     Missing,
 }
 
-fn status_of(conn: &mut Conn, id: i64) -> anyhow::Result<Option<Status>> {
-    Ok(find(conn, id)?.map(|p| p.status))
+/// What an organiser can do to a person from the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganiserChange {
+    /// Until they (or an organiser) resume.
+    Pause,
+    Resume,
+    /// Erases their details, as leaving does; unconfirmed signups too.
+    Remove,
 }
 
-/// An organiser pauses a person taking part until they (or an organiser) resume.
-pub fn pause_by_organiser(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<Outcome> {
-    Ok(match status_of(conn, id)? {
-        None => Outcome::Missing,
-        Some(Status::Active | Status::Paused) => {
-            pause(conn, id, None, now)?;
-            Outcome::Changed
+impl OrganiserChange {
+    fn applies_to(self, status: Status) -> bool {
+        match self {
+            Self::Pause => matches!(status, Status::Active | Status::Paused),
+            Self::Resume => status == Status::Paused,
+            Self::Remove => status != Status::Left,
         }
-        Some(_) => Outcome::Unchanged,
-    })
+    }
 }
 
-pub fn resume_by_organiser(
+/// Makes an organiser's change, if it applies to the person as they are.
+pub fn change_by_organiser(
     conn: &mut Conn,
     id: i64,
+    change: OrganiserChange,
     now: NaiveDateTime,
 ) -> anyhow::Result<Outcome> {
-    Ok(match status_of(conn, id)? {
-        None => Outcome::Missing,
-        Some(Status::Paused) => {
-            resume(conn, id, now)?;
-            Outcome::Changed
-        }
-        Some(_) => Outcome::Unchanged,
-    })
-}
-
-/// An organiser erases a person's details, as leaving does; works for
-/// unconfirmed signups too.
-pub fn remove_by_organiser(
-    conn: &mut Conn,
-    id: i64,
-    now: NaiveDateTime,
-) -> anyhow::Result<Outcome> {
-    Ok(match status_of(conn, id)? {
-        None => Outcome::Missing,
-        Some(Status::Left) => Outcome::Unchanged,
-        Some(_) => {
-            erase(conn, id, now)?;
-            Outcome::Changed
-        }
-    })
+    let Some(person) = find(conn, id)? else {
+        return Ok(Outcome::Missing);
+    };
+    if !change.applies_to(person.status) {
+        return Ok(Outcome::Unchanged);
+    }
+    match change {
+        OrganiserChange::Pause => pause(conn, id, None, now)?,
+        OrganiserChange::Resume => resume(conn, id, now)?,
+        OrganiserChange::Remove => erase(conn, id, now)?,
+    }
+    Ok(Outcome::Changed)
 }

@@ -8,6 +8,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use crate::db::followups::Answer;
 use crate::db::participants::{Participant, Status};
 use crate::db::schema::{followup_answers, group_members, participants, rounds, shared_links};
 use crate::db::Conn;
@@ -34,15 +35,6 @@ pub fn members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Parti
         .context("could not load a round's groups")
 }
 
-/// A follow-up answer as stored.
-#[derive(Debug, Clone, Queryable)]
-pub struct MemberAnswer {
-    pub met: Met,
-    pub note: Option<String>,
-    pub publish: bool,
-    pub challenged: Option<i32>,
-}
-
 /// One member of one group of a round, with their answer if they gave one.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
@@ -51,7 +43,7 @@ pub struct MemberRow {
     /// Empty once the person has left.
     pub name: String,
     pub organisation: String,
-    pub answer: Option<MemberAnswer>,
+    pub answer: Option<Answer>,
     pub links: i64,
 }
 
@@ -74,7 +66,7 @@ fn link_counts(conn: &mut Conn, member_ids: &[i64]) -> anyhow::Result<HashMap<i6
 /// A round's members in group order, with their follow-up answers and how
 /// many links each shared.
 pub fn round_members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<MemberRow>> {
-    type Row = (i64, i32, String, String, Option<MemberAnswer>);
+    type Row = (i64, i32, String, String, Option<Answer>);
     let rows: Vec<Row> = group_members::table
         .inner_join(participants::table)
         .left_join(followup_answers::table)
@@ -85,13 +77,7 @@ pub fn round_members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Membe
             group_members::group_number,
             participants::name,
             participants::organisation,
-            (
-                followup_answers::met,
-                followup_answers::note,
-                followup_answers::publish,
-                followup_answers::challenged,
-            )
-                .nullable(),
+            Option::<Answer>::as_select(),
         ))
         .load(conn)
         .context("could not read a round's members and answers")?;

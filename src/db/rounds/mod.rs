@@ -4,9 +4,7 @@
 pub mod figures;
 mod members;
 
-pub use members::{
-    member_ids, members, round_members, rounds_of, MemberAnswer, MemberRow, Partner, RoundEntry,
-};
+pub use members::{member_ids, members, round_members, rounds_of, MemberRow, Partner, RoundEntry};
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
