@@ -107,7 +107,7 @@ pub fn plan(
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
     let ghosts = ghosts(conn, now, after_days)?;
-    let mut due = due_participants(rounds::pool(conn)?, now, include_all);
+    let mut due = due_participants(participants::taking_part(conn)?, now, include_all);
     due.retain(|p| !ghosts.contains(&p.id));
     let history = rounds::history(conn)?;
     let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);

@@ -132,6 +132,16 @@ pub fn find_by_email_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Pa
         .context("could not look up a participant by email")
 }
 
+/// Everyone who could be in a round: confirmed and not left.
+pub fn taking_part(conn: &mut Conn) -> anyhow::Result<Vec<Participant>> {
+    participants::table
+        .filter(participants::status.eq_any([Status::Active, Status::Paused]))
+        .order(participants::id)
+        .select(Participant::as_select())
+        .load(conn)
+        .context("could not load participants")
+}
+
 /// One person with how they joined and when they left.
 pub fn find_person(conn: &mut Conn, id: i64) -> anyhow::Result<Option<Person>> {
     participants::table

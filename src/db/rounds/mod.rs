@@ -10,8 +10,8 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::participants::{Participant, Status};
-use super::schema::{group_members, participants, rounds};
+use super::participants::Status;
+use super::schema::{group_members, rounds};
 use super::Conn;
 use crate::domain::pairing::{History, OddOneOut, PairingStats};
 use crate::domain::Trigger;
@@ -64,16 +64,6 @@ pub struct NewRound<'a> {
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-/// Everyone who could be in a round: confirmed and not left.
-pub fn pool(conn: &mut Conn) -> anyhow::Result<Vec<Participant>> {
-    participants::table
-        .filter(participants::status.eq_any([Status::Active, Status::Paused]))
-        .order(participants::id)
-        .select(Participant::as_select())
-        .load(conn)
-        .context("could not load participants")
 }
 
 /// Every pair who shared a group, with the most recent round they met in.
