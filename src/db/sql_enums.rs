@@ -6,7 +6,8 @@
 //! `str` going in and a `String` coming out), so that another database can be
 //! added without touching them. Each enum derives `AsExpression` and
 //! `FromSqlRow` with `#[diesel(sql_type = Text)]` where it is defined, and
-//! has `ALL` (every value) and `as_str`.
+//! has `ALL` (every value) and `as_str`; the macro below gives it
+//! `parse_exact`, the strict reading (a form's own reading may be kinder).
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
