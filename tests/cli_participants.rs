@@ -3,15 +3,55 @@
 
 mod common;
 
+use chrono::NaiveDate;
 use common::process::{Site, DB};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use unmentoring::db::rounds::{self, NewRound};
+use unmentoring::db::{self, followups};
+use unmentoring::domain::pairing::{OddOneOut, PairingStats};
+use unmentoring::domain::{Met, Trigger, ValidFollowup};
 
 const GOOD_AND_BAD: &str = "\u{feff}Name,Email,Phone,Organisation,Google ID,Skype,Topics\r\n\
 Ann Example,ann@leeds.gov.uk,0113 496 0000,Leeds City Council,,,Open data\r\n\
 Not An Email,not-an-email,0113 496 0001,Leeds City Council,,,\r\n\
 Bo Example,bo@york.gov.uk,01904 551 550,York Council,,,\r\n\
 Ann Again,ann@leeds.gov.uk,0113 496 0003,Leeds City Council,,,\r\n";
+
+/// A round on 2026-11-02 that paired the first two people, and the first
+/// one's answer, stored as the app stores them.
+fn answered_round(site: &Site) {
+    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let stats = PairingStats {
+        people_due: 2,
+        groups: 1,
+        ..PairingStats::default()
+    };
+    let round = NewRound {
+        round_key: "manual:test",
+        trigger: Trigger::Manual,
+        seed: 7,
+        include_all: true,
+        odd_one_out: OddOneOut::Trio,
+        started_at: day(2).and_hms_opt(9, 0, 0).unwrap(),
+        stats: &stats,
+        sat_out: None,
+    };
+    let round_id = rounds::insert(&mut conn, &round, &[vec![1, 2]]).unwrap();
+    let member = rounds::member_ids(&mut conn, round_id).unwrap()[&1];
+    let answer = ValidFollowup {
+        met: Met::Yes,
+        no_reason: None,
+        urls: Vec::new(),
+        note: Some(Some("@SUM(A1)".into())),
+        publish: Some(false),
+        challenged: Some(None),
+        remove: Vec::new(),
+    };
+    let answered_at = day(20).and_hms_opt(10, 0, 0).unwrap();
+    followups::save(&mut conn, member, &answer, answered_at).unwrap();
+}
 
 fn count(site: &Site, table: &str) -> i64 {
     let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
@@ -149,15 +189,7 @@ Pat Partner,pat@example.org,0113 496 0001,York Council,\n",
         ],
     );
     assert_eq!(code, 0, "{out}{err}");
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
-    conn.batch_execute(
-        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at, people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:test', 'manual', 7, 1, 'trio', '2026-11-02 09:00:00', 2, 1, 0, 0, 0, 0);
-         INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES (1, 1, 1, 1), (2, 1, 1, 2);
-         INSERT INTO followup_answers (group_member_id, met, note, publish, challenged, answered_at, updated_at)
-         VALUES (1, 'yes', '@SUM(A1)', 0, NULL, '2026-11-20 10:00:00', '2026-11-20 10:00:00');",
-    )
-    .unwrap();
+    answered_round(&site);
 
     let (code, out, err) = run_code(&mut site, &["participants", "export"]);
     assert_eq!(code, 0, "{err}");

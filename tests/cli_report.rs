@@ -45,7 +45,9 @@ const ROUND: &str = "INSERT INTO rounds (id, round_key, trigger, seed, include_a
 const MEMBER: &str =
     "INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES";
 
-/// The fixture described at the top of this file.
+/// The fixture described at the top of this file. Raw SQL on purpose: it
+/// fixes every id (round 2 stored before round 1) and each round's stored
+/// figures, which the app's functions choose for themselves.
 fn fixture_sql() -> String {
     format!(
         "{PERSON} (1, 'active', 'P1', 'A', {WHEN}), (2, 'active', 'P2', 'B', {WHEN}),

@@ -3,22 +3,31 @@
 mod common;
 
 use common::process::{Site, DB};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use unmentoring::clock::Clock;
+use unmentoring::db;
+use unmentoring::db::participants::{self, Source};
+use unmentoring::domain::{Cadence, ParticipantEmail, ValidProfile};
 
-/// Six confirmed people from three organisations, straight into the database.
+/// Six confirmed people from three organisations, stored as the app stores them.
 fn add_people(site: &mut Site) {
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let mut conn = pool.get().unwrap();
     for i in 0..6 {
-        conn.batch_execute(&format!(
-            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
-             VALUES ('active', 'Person {i}', 'p{i}@example.org', 'p{i}@example.org', '01632 960 00{i}', 'Council {}', 'monthly',
-                     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
-            i % 3
-        ))
-        .unwrap();
+        let person = ValidProfile {
+            name: format!("Person {i}"),
+            email: Some(ParticipantEmail::parse(&format!("p{i}@example.org")).unwrap()),
+            phone: format!("01632 960 00{i}"),
+            organisation: format!("Council {}", i % 3),
+            google_id: None,
+            skype: None,
+            topics: None,
+            cadence: Cadence::Monthly,
+        };
+        let now = Clock::system().now();
+        participants::insert_confirmed(&mut conn, &person, Source::Signup, now).unwrap();
     }
 }
 

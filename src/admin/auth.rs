@@ -199,19 +199,17 @@ async fn attempt(
     let organiser_id = organiser.map(|o| o.id);
     let checked_at = state.clock.now();
     let session_hash = session.hash();
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| match (matches, organiser_id) {
-            (true, Some(id)) => {
-                if let Some(old) = old_session {
-                    organisers::end_session(conn, &old)?;
-                }
-                organisers::clear_failures(conn, &key)?;
-                organisers::create_session(conn, &session_hash, id, csrf.as_str(), now)
+    db::write(&state.pool, move |conn| match (matches, organiser_id) {
+        (true, Some(id)) => {
+            if let Some(old) = old_session {
+                organisers::end_session(conn, &old)?;
             }
-            // The failure counts from now, after the slow password check, so
-            // the wait is as long as it says however long hashing took.
-            _ => organisers::record_failure(conn, &key, &ip, checked_at),
-        })
+            organisers::clear_failures(conn, &key)?;
+            organisers::create_session(conn, &session_hash, id, csrf.as_str(), now)
+        }
+        // The failure counts from now, after the slow password check, so
+        // the wait is as long as it says however long hashing took.
+        _ => organisers::record_failure(conn, &key, &ip, checked_at),
     })
     .await?;
     Ok(if matches && organiser_id.is_some() {

@@ -7,7 +7,8 @@ use askama::Template;
 
 use super::chart::{self, Point};
 use super::{AdminError, Chrome, SignedIn};
-use crate::db::{self, participants, report};
+use crate::db::participants::{self, Status};
+use crate::db::{self, rounds::figures};
 use crate::pages::private_html;
 use crate::services::scheduler::next_slot;
 use crate::startup::AppState;
@@ -54,18 +55,18 @@ pub async fn dashboard(
     let (counts, reports) = db::run(&state.pool, |conn| {
         Ok((
             participants::count_by_status(conn)?,
-            report::load(conn, None)?,
+            figures::load(conn, None)?,
         ))
     })
     .await?;
-    let count = |status: &str| {
+    let count = |status: Status| {
         counts
             .iter()
-            .find(|(s, _)| s == status)
+            .find(|(s, _)| *s == status)
             .map_or(0, |(_, n)| *n)
     };
     let time = state.settings.people_time();
-    let recent: Vec<&report::RoundReport> = reports.iter().rev().take(RECENT).collect();
+    let recent: Vec<&figures::RoundReport> = reports.iter().rev().take(RECENT).collect();
     let rounds: Vec<RoundRow> = recent
         .iter()
         .map(|r| RoundRow {
@@ -99,10 +100,10 @@ pub async fn dashboard(
     };
     let page = DashboardPage {
         chrome: Chrome::new(&signed_in, "dashboard"),
-        awaiting: count("pending"),
-        active: count("active"),
-        paused: count("paused"),
-        left: count("left"),
+        awaiting: count(Status::Pending),
+        active: count(Status::Active),
+        paused: count(Status::Paused),
+        left: count(Status::Left),
         next_round,
         rounds,
         chart: chart::render(&points),

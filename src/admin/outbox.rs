@@ -7,8 +7,9 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::{AdminError, AdminForm, Chrome, SignedIn};
-use crate::db::admin_rounds::{self, EmailRow};
-use crate::db::{self, outbox};
+use crate::db;
+use crate::db::outbox::{self, EmailRow, OutboxStatus};
+use crate::domain::EmailKind;
 use crate::pages::{private_html, see_other};
 use crate::startup::AppState;
 
@@ -31,14 +32,13 @@ pub(super) struct EmailView {
     pub round_id: Option<i64>,
 }
 
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: EmailKind) -> &'static str {
     match kind {
-        "confirm" => "Confirm email address",
-        "manage" => "Welcome and manage link",
-        "intro" => "Introduction",
-        "followup" => "Follow-up reminder",
-        "test" => "Test email",
-        _ => "Other",
+        EmailKind::Confirm => "Confirm email address",
+        EmailKind::Manage => "Welcome and manage link",
+        EmailKind::Intro => "Introduction",
+        EmailKind::Followup => "Follow-up reminder",
+        EmailKind::Test => "Test email",
     }
 }
 
@@ -49,16 +49,16 @@ pub(super) fn when(state: &AppState, t: NaiveDateTime) -> String {
 
 impl EmailView {
     pub(super) fn new(state: &AppState, row: EmailRow) -> Self {
-        let (status, tag_class) = match row.status.as_str() {
-            outbox::SENT => ("Sent", "tag"),
-            outbox::FAILED => ("Failed", "tag tag--red"),
-            _ if row.attempts > 0 => ("Retrying", "tag tag--blue"),
-            _ => ("Queued", "tag tag--blue"),
+        let (status, tag_class) = match row.status {
+            OutboxStatus::Sent => ("Sent", "tag"),
+            OutboxStatus::Failed => ("Failed", "tag tag--red"),
+            OutboxStatus::Queued if row.attempts > 0 => ("Retrying", "tag tag--blue"),
+            OutboxStatus::Queued => ("Queued", "tag tag--blue"),
         };
-        let queued = row.status == outbox::QUEUED;
+        let queued = row.status == OutboxStatus::Queued;
         Self {
             id: row.id,
-            kind: kind_label(&row.kind),
+            kind: kind_label(row.kind),
             recipient: if row.to_name.is_empty() {
                 "(left)".to_owned()
             } else {
@@ -66,7 +66,7 @@ impl EmailView {
             },
             status,
             tag_class,
-            failed: row.status == outbox::FAILED,
+            failed: row.status == OutboxStatus::Failed,
             attempts: row.attempts,
             next_try: if queued {
                 when(state, row.next_attempt_at)
@@ -110,13 +110,8 @@ struct OutboxPage {
 }
 
 /// `?status=` as one of the three states; anything else shows the default.
-fn chosen_status(query: &AdminForm) -> Option<&'static str> {
-    match query.get("status") {
-        Some(outbox::QUEUED) => Some(outbox::QUEUED),
-        Some(outbox::SENT) => Some(outbox::SENT),
-        Some(outbox::FAILED) => Some(outbox::FAILED),
-        _ => None,
-    }
+fn chosen_status(query: &AdminForm) -> Option<OutboxStatus> {
+    query.get("status").and_then(OutboxStatus::parse_exact)
 }
 
 #[get("/admin/outbox")]
@@ -129,30 +124,30 @@ pub async fn list(
     let query = AdminForm::parse(req.query_string().as_bytes());
     let chosen = chosen_status(&query);
     let resent = query.get("resent").and_then(|v| v.parse().ok());
-    let statuses: Vec<&'static str> = match chosen {
+    let statuses: Vec<OutboxStatus> = match chosen {
         Some(status) => vec![status],
-        None => vec![outbox::FAILED, outbox::QUEUED],
+        None => vec![OutboxStatus::Failed, OutboxStatus::Queued],
     };
     let wanted = statuses.clone();
     let (counts, found) = db::run(&state.pool, move |conn| {
         let found = wanted
             .iter()
-            .map(|status| admin_rounds::newest(conn, status, SHOWN_PER_STATUS))
+            .map(|status| outbox::newest(conn, *status, SHOWN_PER_STATUS))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok((admin_rounds::counts(conn)?, found))
+        Ok((outbox::counts(conn)?, found))
     })
     .await?;
-    let count = |status: &str| counts.get(status).copied().unwrap_or(0);
+    let count = |status: OutboxStatus| counts.get(&status).copied().unwrap_or(0);
     let sections = statuses
         .iter()
         .zip(found)
         .map(|(status, rows)| Section {
-            caption: match *status {
-                outbox::FAILED => "Failed emails",
-                outbox::SENT => "Sent emails",
-                _ => "Queued emails",
+            caption: match status {
+                OutboxStatus::Failed => "Failed emails",
+                OutboxStatus::Sent => "Sent emails",
+                OutboxStatus::Queued => "Queued emails",
             },
-            total: count(status),
+            total: count(*status),
             emails: rows
                 .into_iter()
                 .map(|r| EmailView::new(&state, r))
@@ -162,13 +157,17 @@ pub async fn list(
     let filters = [
         (None, "/admin/outbox", "Queued and failed"),
         (
-            Some(outbox::QUEUED),
+            Some(OutboxStatus::Queued),
             "/admin/outbox?status=queued",
             "Queued",
         ),
-        (Some(outbox::SENT), "/admin/outbox?status=sent", "Sent"),
         (
-            Some(outbox::FAILED),
+            Some(OutboxStatus::Sent),
+            "/admin/outbox?status=sent",
+            "Sent",
+        ),
+        (
+            Some(OutboxStatus::Failed),
             "/admin/outbox?status=failed",
             "Failed",
         ),
@@ -182,13 +181,13 @@ pub async fn list(
     .collect();
     let back = chosen.map_or_else(
         || "/admin/outbox".to_owned(),
-        |s| format!("/admin/outbox?status={s}"),
+        |s| format!("/admin/outbox?status={}", s.as_str()),
     );
     let page = OutboxPage {
         chrome: Chrome::new(&signed_in, "outbox"),
-        queued: count(outbox::QUEUED),
-        sent: count(outbox::SENT),
-        failed: count(outbox::FAILED),
+        queued: count(OutboxStatus::Queued),
+        sent: count(OutboxStatus::Sent),
+        failed: count(OutboxStatus::Failed),
         filters,
         sections,
         back,

@@ -9,10 +9,10 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::{AdminError, AdminForm, Chrome, SignedIn};
-use crate::db::admin_participants::{self as admin, Outcome, Partner, Person, Search, Source};
-use crate::db::participants::Status;
-use crate::db::{self, participants};
-use crate::domain::{FieldErrors, NoReason, PeopleTime};
+use crate::db;
+use crate::db::participants::{self, OrganiserChange, Outcome, Person, Search, Source, Status};
+use crate::db::rounds::{self, Partner};
+use crate::domain::{FieldErrors, Met, NoReason, PeopleTime};
 use crate::pages::{private_html, see_other, MessagePage};
 use crate::startup::AppState;
 
@@ -58,12 +58,12 @@ struct Row {
 
 fn row(time: PeopleTime, person: Person) -> Row {
     let p = person.participant;
-    let status = p.status();
+    let status = p.status;
     let (state, tag) = status_tag(status);
     Row {
         id: p.id,
         left: status == Status::Left,
-        cadence: p.cadence().label(),
+        cadence: p.cadence.label(),
         last_round: optional_date(time, p.last_round_at, "None yet"),
         joined: time.date(p.created_at),
         source: match person.source {
@@ -126,13 +126,8 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let q = query.q.trim().to_owned();
-    let (status_value, status) = match query.status.as_str() {
-        "pending" => ("pending", Some(Status::Pending)),
-        "active" => ("active", Some(Status::Active)),
-        "paused" => ("paused", Some(Status::Paused)),
-        "left" => ("left", Some(Status::Left)),
-        _ => ("", None),
-    };
+    let status = Status::parse_exact(&query.status);
+    let status_value = status.map_or("", Status::as_str);
     let page = query
         .page
         .trim()
@@ -167,9 +162,9 @@ pub async fn list(
         status,
         page,
     };
-    let results = db::run(&state.pool, move |conn| admin::search(conn, &search)).await?;
+    let results = db::run(&state.pool, move |conn| participants::search(conn, &search)).await?;
     list.total = results.total;
-    list.first = (page - 1) * admin::PAGE_SIZE + 1;
+    list.first = (page - 1) * participants::PAGE_SIZE + 1;
     list.last = list.first + i64::try_from(results.people.len()).unwrap_or(0) - 1;
     let time = state.settings.people_time();
     list.rows = results.people.into_iter().map(|p| row(time, p)).collect();
@@ -189,18 +184,18 @@ struct HistoryRow {
     note: String,
 }
 
-fn answer_label(met: Option<&str>, no_reason: Option<&str>) -> String {
+fn answer_label(met: Option<Met>, no_reason: Option<NoReason>) -> String {
     match met {
-        Some("yes") => "Met".to_owned(),
-        Some("not_yet") => "Not yet".to_owned(),
-        Some("no") => match no_reason.and_then(NoReason::parse) {
+        Some(Met::Yes) => "Met".to_owned(),
+        Some(Met::NotYet) => "Not yet".to_owned(),
+        Some(Met::No) => match no_reason {
             Some(reason) => {
                 let label = reason.label();
                 format!("No: {}{}", label[..1].to_lowercase(), &label[1..])
             }
             None => "No".to_owned(),
         },
-        _ => "No answer".to_owned(),
+        None => "No answer".to_owned(),
     }
 }
 
@@ -237,7 +232,7 @@ fn details(time: PeopleTime, person: &Person, state: &str) -> Vec<(&'static str,
         ("Google ID", given(&p.google_id)),
         ("Skype", given(&p.skype)),
         ("Topics", given(&p.topics)),
-        ("How often", p.cadence().label().to_owned()),
+        ("How often", p.cadence.label().to_owned()),
         ("State", state.to_owned()),
         ("Joined", time.date(p.created_at)),
         ("Confirmed", optional_date(time, p.confirmed_at, "Not yet")),
@@ -270,17 +265,17 @@ pub async fn show(
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
     let found = db::run(&state.pool, move |conn| {
-        let Some(person) = admin::find(conn, id)? else {
+        let Some(person) = participants::find_person(conn, id)? else {
             return Ok(None);
         };
-        Ok(Some((person, admin::history(conn, id)?)))
+        Ok(Some((person, rounds::rounds_of(conn, id)?)))
     })
     .await?;
     let Some((person, history)) = found else {
         return Ok(not_found());
     };
     let time = state.settings.people_time();
-    let status = person.participant.status();
+    let status = person.participant.status;
     let (label, tag) = status_tag(status);
     let state_text = match (status, person.participant.paused_until) {
         (Status::Paused, Some(until)) => {
@@ -310,7 +305,7 @@ pub async fn show(
             .map(|r| HistoryRow {
                 round_id: r.round_id,
                 date: time.date(r.started_at),
-                answer: answer_label(r.met.as_deref(), r.no_reason.as_deref()),
+                answer: answer_label(r.met, r.no_reason),
                 partners: r.partners,
                 links: r.links,
                 note: r.note.unwrap_or_default(),
@@ -319,8 +314,6 @@ pub async fn show(
     };
     Ok(private_html(StatusCode::OK, &page))
 }
-
-type Change = fn(&mut db::Conn, i64, NaiveDateTime) -> anyhow::Result<Outcome>;
 
 /// Pause, resume or remove (after the confirmation page): one change, in an
 /// immediate transaction, then back to the person (or the list) with a banner.
@@ -335,14 +328,14 @@ pub async fn change(
 ) -> Result<HttpResponse, AdminError> {
     signed_in.check_form(&req, AdminForm::parse(&body).csrf_token())?;
     let (id, action) = path.into_inner();
-    let (apply, done): (Change, &str) = match action.as_str() {
-        "pause" => (admin::pause, "paused"),
-        "resume" => (admin::resume, "resumed"),
-        _ => (admin::remove, "removed"),
+    let (change, done) = match action.as_str() {
+        "pause" => (OrganiserChange::Pause, "paused"),
+        "resume" => (OrganiserChange::Resume, "resumed"),
+        _ => (OrganiserChange::Remove, "removed"),
     };
     let now = state.clock.now();
-    let outcome = db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| apply(conn, id, now))
+    let outcome = db::write(&state.pool, move |conn| {
+        participants::change_by_organiser(conn, id, change, now)
     })
     .await?;
     Ok(match outcome {
@@ -386,13 +379,13 @@ pub async fn remove_page(
     let Some(person) = found else {
         return Ok(not_found());
     };
-    if person.status() == Status::Left {
+    if person.status == Status::Left {
         return Ok(see_other(&format!("/admin/participants/{id}")));
     }
     let page = RemovePage {
         chrome: Chrome::new(&signed_in, "participants"),
         id,
-        pending: person.status() == Status::Pending,
+        pending: person.status == Status::Pending,
         name: person.name,
         organisation: person.organisation,
     };

@@ -7,11 +7,11 @@ use askama::Template;
 
 use super::outbox::{when, EmailView};
 use super::{AdminError, AdminForm, Chrome, SignedIn};
-use crate::db;
-use crate::db::admin_rounds::{self, MemberRow};
-use crate::db::participants::Participant;
-use crate::db::rounds::{self, Round};
-use crate::domain::pairing::PairingStats;
+use crate::db::participants::{self, Participant};
+use crate::db::rounds::{self, MemberRow, Round};
+use crate::db::{self, outbox};
+use crate::domain::pairing::{OddOneOut, PairingStats};
+use crate::domain::Met;
 use crate::pages::{private_html, see_other, MessagePage};
 use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
 use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
@@ -278,11 +278,11 @@ impl From<MemberRow> for AnswerRow {
         Self {
             group: m.group_number,
             person: Person::new(&m.name, &m.organisation),
-            met: match answer.map(|a| a.met.as_str()) {
+            met: match answer.map(|a| a.met) {
                 None => "Not answered",
-                Some("yes") => "Yes",
-                Some("not_yet") => "Not yet",
-                Some(_) => "No",
+                Some(Met::Yes) => "Yes",
+                Some(Met::NotYet) => "Not yet",
+                Some(Met::No) => "No",
             },
             note: answer.and_then(|a| a.note.clone()).unwrap_or_default(),
             links: m.links,
@@ -331,11 +331,11 @@ pub async fn show(
             return Ok(None);
         };
         let sat_out = match round.sat_out_participant_id {
-            Some(p) => admin_rounds::name_of(conn, p)?,
+            Some(p) => participants::name_of(conn, p)?,
             None => None,
         };
-        let members = admin_rounds::round_members(conn, id)?;
-        let emails = admin_rounds::round_emails(conn, id)?;
+        let members = rounds::round_members(conn, id)?;
+        let emails = outbox::round_emails(conn, id)?;
         Ok(Some((round, sat_out, members, emails)))
     })
     .await?;
@@ -366,10 +366,9 @@ pub async fn show(
         resent: query.get("resent").and_then(|v| v.parse().ok()),
         started: when(&state, round.started_at),
         seed: round.seed as u64,
-        odd_one_out: if round.odd_one_out == "trio" {
-            "Makes a trio"
-        } else {
-            "Sits out"
+        odd_one_out: match round.odd_one_out {
+            OddOneOut::Trio => "Makes a trio",
+            OddOneOut::SitOut => "Sits out",
         },
         sat_out_person: sat_out.map(|(name, org)| Person::new(&name, &org)),
         groups,

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::configuration::{self, Settings};
+use crate::db;
 use crate::db::open_database;
-use crate::db::{self, outbox};
+use crate::db::outbox::{self, OutboxStatus};
 use crate::email::{message, Composer, Mailer};
 use crate::startup::Application;
 use crate::telemetry;
@@ -121,10 +122,14 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 
 async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> {
     let pool = open_database(&settings).await?;
-    let statuses: &'static [&'static str] = if all {
-        &[outbox::QUEUED, outbox::FAILED, outbox::SENT]
+    let statuses: &'static [OutboxStatus] = if all {
+        &[
+            OutboxStatus::Queued,
+            OutboxStatus::Failed,
+            OutboxStatus::Sent,
+        ]
     } else {
-        &[outbox::QUEUED, outbox::FAILED]
+        &[OutboxStatus::Queued, OutboxStatus::Failed]
     };
     let emails = db::run(&pool, move |conn| outbox::list(conn, statuses)).await?;
     if emails.is_empty() {
@@ -141,16 +146,16 @@ async fn show_outbox(settings: Settings, all: bool) -> anyhow::Result<ExitCode> 
         println!(
             "{:<6} {:<8} {:<8} {:>8}  {:<20}  {:<30} {}",
             e.id,
-            e.status,
-            e.kind,
+            e.status.as_str(),
+            e.content.kind.as_str(),
             e.attempts,
             time.compact(next_try(e)),
-            e.to_address,
+            e.content.to_address,
             e.last_error.as_deref().unwrap_or("")
         );
     }
-    let queued = emails.iter().filter(|e| e.status == outbox::QUEUED).count();
-    let failed = emails.iter().filter(|e| e.status == outbox::FAILED).count();
+    let count = |status| emails.iter().filter(|e| e.status == status).count();
+    let (queued, failed) = (count(OutboxStatus::Queued), count(OutboxStatus::Failed));
     println!("\n{queued} queued, {failed} failed.");
     Ok(ExitCode::SUCCESS)
 }
@@ -174,8 +179,7 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     let address = address.as_str();
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
-    let queued = outbox::QueuedEmail::from_new(email, crate::clock::Clock::system().now());
-    let message = message::build(&queued, &settings.email.from)?;
+    let message = message::build(&email, &settings.email.from)?;
     match mailer.send(message).await {
         Ok(()) => {
             println!(

@@ -1,6 +1,6 @@
 //! `unmentoring report [--round ID] [--format text|csv|json]`: the experiment's
 //! results per round (oldest first) and for all rounds together. What each
-//! figure means is in [`crate::db::report`] and in the text output's footer.
+//! figure means is in [`crate::db::rounds::figures`] and in the text output's footer.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::configuration::Settings;
 use crate::db::open_database;
-use crate::db::report::{self, Figures, RoundReport};
+use crate::db::rounds::figures::{self, Figures, RoundReport};
 use crate::db::{self};
 
 #[derive(Debug, Args)]
@@ -36,13 +36,13 @@ pub enum Format {
 pub async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     let pool = open_database(&settings).await?;
     let only = args.round;
-    let rounds = db::run(&pool, move |conn| report::load(conn, only)).await?;
+    let rounds = db::run(&pool, move |conn| figures::load(conn, only)).await?;
     if let (Some(id), true) = (only, rounds.is_empty()) {
         eprintln!("There is no round {id}. `unmentoring round list` shows the rounds.");
         return Ok(ExitCode::from(2));
     }
     // One round asked for: no total row (it would repeat the round).
-    let total = only.is_none().then(|| report::total(&rounds));
+    let total = only.is_none().then(|| figures::total(&rounds));
     if rounds.is_empty() && args.format != Format::Text {
         eprintln!("{NO_ROUNDS}");
     }

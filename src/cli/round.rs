@@ -149,7 +149,7 @@ async fn list(pool: &Pool) -> anyhow::Result<ExitCode> {
             "{:>5}  {:<19}  {:<8}  {:>5}  {:>6}  {:>5}  {:>7}  {:>7}  {:>8}",
             r.id,
             r.started_at.format("%Y-%m-%d %H:%M:%S"),
-            r.trigger,
+            r.trigger.as_str(),
             r.people_due,
             r.groups_count,
             r.trios,
@@ -191,7 +191,7 @@ fn print_round_header(round: &Round) {
     println!(
         "Round {} ({}), started {} UTC{}; seed {}",
         round.id,
-        round.trigger,
+        round.trigger.as_str(),
         round.started_at.format("%Y-%m-%d %H:%M:%S"),
         if round.include_all {
             ", everyone active included"

@@ -1,19 +1,28 @@
 //! The SQLite database: connection pool, pragmas, migrations, and the one helper
 //! that runs blocking diesel code off the async runtime.
+//!
+//! Each module holds the queries of one table (or of a table and the tables
+//! that only belong to it: `rounds` has the groups, `followups` the shared
+//! links), whichever page or command uses them. Enum columns are typed: see
+//! `sql_enums`.
+//!
+//! **Transactions belong to the caller.** Functions in these modules never
+//! open a transaction of their own: they run on the connection they are given.
+//! Whoever puts several of them together into one change opens the
+//! transaction around them: a handler with [`write`] (an IMMEDIATE
+//! transaction), or an application service in `crate::services` with
+//! `conn.immediate_transaction`. So one change is one transaction, however
+//! many functions it calls, and a function is never half a change.
 
-pub mod admin_participants;
-pub mod admin_rounds;
 pub mod followups;
-pub mod learning_log;
 pub mod organisers;
 pub mod outbox;
 pub mod participants;
 pub mod pending_signups;
-pub mod report;
 pub mod rounds;
 pub mod schema;
+mod sql_enums;
 pub mod tokens;
-pub mod transfer;
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -1,17 +1,46 @@
 //! The outbox: emails waiting to be sent, sent, or given up on.
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 use super::schema::outbox;
 use super::Conn;
+use crate::domain::EmailKind;
 
-/// An email ready to be queued.
-#[derive(Debug, Clone, Insertable)]
+/// Where an email is: stored as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub enum OutboxStatus {
+    /// Waiting to be sent, or to be tried again.
+    Queued,
+    Sent,
+    /// Refused for good; an organiser may queue it again.
+    Failed,
+}
+
+impl OutboxStatus {
+    pub const ALL: [OutboxStatus; 3] = [Self::Queued, Self::Sent, Self::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// An email's content, as queued.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
 pub struct NewEmail {
-    pub kind: String,
+    pub kind: EmailKind,
     pub participant_id: Option<i64>,
     pub to_name: String,
     pub to_address: String,
@@ -30,15 +59,9 @@ pub struct NewEmail {
 #[diesel(check_for_backend(diesel::sqlite::Sqlite))]
 pub struct QueuedEmail {
     pub id: i64,
-    pub kind: String,
-    pub to_name: String,
-    pub to_address: String,
-    pub reply_to: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub message_id: String,
-    pub status: String,
+    #[diesel(embed)]
+    pub content: NewEmail,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -47,16 +70,12 @@ pub struct QueuedEmail {
     pub sent_at: Option<NaiveDateTime>,
 }
 
-pub const QUEUED: &str = "queued";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-
 /// Queues an email. Call it inside the transaction that makes the change the email reports.
 pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow::Result<()> {
     diesel::insert_into(outbox::table)
         .values((
             email,
-            outbox::status.eq(QUEUED),
+            outbox::status.eq(OutboxStatus::Queued),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
         ))
@@ -66,33 +85,34 @@ pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow:
 }
 
 /// Takes up to `limit` due emails for sending and holds them until `hold_until`,
-/// so that another worker (another process on the same database) leaves them alone.
+/// so that another worker (another process on the same database) leaves them
+/// alone. Call it inside an IMMEDIATE transaction ([`super::write`]), so that
+/// no other worker reads the same emails before they are held.
 pub fn claim_due(
     conn: &mut Conn,
     now: NaiveDateTime,
     hold_until: NaiveDateTime,
     limit: i64,
 ) -> anyhow::Result<Vec<QueuedEmail>> {
-    conn.immediate_transaction(|conn| {
-        let due: Vec<QueuedEmail> = outbox::table
-            .filter(outbox::status.eq(QUEUED))
-            .filter(outbox::next_attempt_at.le(now))
-            .filter(
-                outbox::locked_until
-                    .is_null()
-                    .or(outbox::locked_until.le(now)),
-            )
-            .order(outbox::id)
-            .limit(limit)
-            .select(QueuedEmail::as_select())
-            .load(conn)?;
-        let ids: Vec<i64> = due.iter().map(|e| e.id).collect();
-        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-            .set(outbox::locked_until.eq(hold_until))
-            .execute(conn)?;
-        Ok::<_, diesel::result::Error>(due)
-    })
-    .context("could not take queued emails")
+    let due: Vec<QueuedEmail> = outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Queued))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.le(now)),
+        )
+        .order(outbox::id)
+        .limit(limit)
+        .select(QueuedEmail::as_select())
+        .load(conn)
+        .context("could not read queued emails")?;
+    let ids: Vec<i64> = due.iter().map(|e| e.id).collect();
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set(outbox::locked_until.eq(hold_until))
+        .execute(conn)
+        .context("could not hold queued emails")?;
+    Ok(due)
 }
 
 /// The email left. Its body is dropped: it holds the recipient's own links,
@@ -100,7 +120,7 @@ pub fn claim_due(
 pub fn mark_sent(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(SENT),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::body_text.eq(""),
             outbox::body_html.eq(""),
             outbox::sent_at.eq(now),
@@ -136,7 +156,7 @@ pub fn mark_retry(
 pub fn mark_failed(conn: &mut Conn, id: i64, error: &str) -> anyhow::Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(FAILED),
+            outbox::status.eq(OutboxStatus::Failed),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(error),
@@ -148,15 +168,22 @@ pub fn mark_failed(conn: &mut Conn, id: i64, error: &str) -> anyhow::Result<()> 
 
 /// Puts a failed email back in the queue, to be sent at once.
 pub fn retry_now(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
-    let changed = diesel::update(outbox::table.find(id).filter(outbox::status.eq(FAILED)))
-        .set((outbox::status.eq(QUEUED), outbox::next_attempt_at.eq(now)))
-        .execute(conn)
-        .context("could not requeue an email")?;
+    let changed = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(OutboxStatus::Failed)),
+    )
+    .set((
+        outbox::status.eq(OutboxStatus::Queued),
+        outbox::next_attempt_at.eq(now),
+    ))
+    .execute(conn)
+    .context("could not requeue an email")?;
     Ok(changed == 1)
 }
 
 /// Emails in the given states, oldest first.
-pub fn list(conn: &mut Conn, statuses: &[&str]) -> anyhow::Result<Vec<QueuedEmail>> {
+pub fn list(conn: &mut Conn, statuses: &[OutboxStatus]) -> anyhow::Result<Vec<QueuedEmail>> {
     outbox::table
         .filter(outbox::status.eq_any(statuses))
         .order(outbox::id)
@@ -174,7 +201,7 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
             .map(|email| {
                 (
                     email,
-                    outbox::status.eq(QUEUED),
+                    outbox::status.eq(OutboxStatus::Queued),
                     outbox::next_attempt_at.eq(now),
                     outbox::created_at.eq(now),
                 )
@@ -188,26 +215,49 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
     Ok(())
 }
 
-impl QueuedEmail {
-    /// A message that is not in the outbox, sent directly (the test email).
-    pub fn from_new(email: NewEmail, now: NaiveDateTime) -> Self {
-        Self {
-            id: 0,
-            kind: email.kind,
-            to_name: email.to_name,
-            to_address: email.to_address,
-            reply_to: email.reply_to,
-            subject: email.subject,
-            body_text: email.body_text,
-            body_html: email.body_html,
-            message_id: email.message_id,
-            status: QUEUED.into(),
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: None,
-            last_error: None,
-            created_at: now,
-            sent_at: None,
-        }
-    }
+/// An email as the organiser sees it: never its address or its body.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct EmailRow {
+    pub id: i64,
+    pub kind: EmailKind,
+    pub to_name: String,
+    pub status: OutboxStatus,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub round_id: Option<i64>,
+}
+
+/// Every email that belongs to a round, oldest first.
+pub fn round_emails(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<EmailRow>> {
+    outbox::table
+        .filter(outbox::round_id.eq(round_id))
+        .order(outbox::id)
+        .select(EmailRow::as_select())
+        .load(conn)
+        .context("could not read a round's emails")
+}
+
+/// The newest `limit` emails in one state, newest first.
+pub fn newest(conn: &mut Conn, status: OutboxStatus, limit: i64) -> anyhow::Result<Vec<EmailRow>> {
+    outbox::table
+        .filter(outbox::status.eq(status))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(EmailRow::as_select())
+        .load(conn)
+        .context("could not read the outbox")
+}
+
+/// How many emails are in each state.
+pub fn counts(conn: &mut Conn) -> anyhow::Result<HashMap<OutboxStatus, i64>> {
+    let rows: Vec<(OutboxStatus, i64)> = outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, count_star()))
+        .load(conn)
+        .context("could not count the outbox")?;
+    Ok(rows.into_iter().collect())
 }

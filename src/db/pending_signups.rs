@@ -22,14 +22,10 @@ pub struct Submission {
     pub google_id: Option<String>,
     pub skype: Option<String>,
     pub topics: Option<String>,
-    cadence: String,
+    pub cadence: Cadence,
 }
 
 impl Submission {
-    pub fn cadence(&self) -> Cadence {
-        Cadence::parse(&self.cadence).unwrap_or_default()
-    }
-
     /// The details as a checked profile (without the email address, which a
     /// confirmation never changes).
     pub fn profile(&self) -> ValidProfile {
@@ -41,7 +37,7 @@ impl Submission {
             google_id: self.google_id.clone(),
             skype: self.skype.clone(),
             topics: self.topics.clone(),
-            cadence: self.cadence(),
+            cadence: self.cadence,
         }
     }
 }
@@ -64,7 +60,7 @@ pub fn store(
             pending_signups::google_id.eq(&profile.google_id),
             pending_signups::skype.eq(&profile.skype),
             pending_signups::topics.eq(&profile.topics),
-            pending_signups::cadence.eq(profile.cadence.as_str()),
+            pending_signups::cadence.eq(profile.cadence),
             pending_signups::created_at.eq(now),
         ))
         .execute(conn)

@@ -38,7 +38,7 @@ pub fn issue(
         .values((
             tokens::token_hash.eq(token.hash()),
             tokens::participant_id.eq(participant_id),
-            tokens::purpose.eq(purpose.as_str()),
+            tokens::purpose.eq(purpose),
             tokens::created_at.eq(now),
             tokens::expires_at.eq(Token::expiry(purpose, now)),
         ))
@@ -59,7 +59,7 @@ pub fn lookup(
     };
     let found: Option<(i64, Option<i64>, NaiveDateTime)> = tokens::table
         .find(token.hash())
-        .filter(tokens::purpose.eq(purpose.as_str()))
+        .filter(tokens::purpose.eq(purpose))
         .select((
             tokens::participant_id,
             tokens::group_member_id,
@@ -83,7 +83,7 @@ pub fn revoke(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> an
     diesel::delete(
         tokens::table
             .filter(tokens::participant_id.eq(participant_id))
-            .filter(tokens::purpose.eq(purpose.as_str())),
+            .filter(tokens::purpose.eq(purpose)),
     )
     .execute(conn)
     .context("could not remove links")?;
@@ -135,7 +135,7 @@ fn make_room(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> any
     };
     let held = tokens::table
         .filter(tokens::participant_id.eq(participant_id))
-        .filter(tokens::purpose.eq(purpose.as_str()));
+        .filter(tokens::purpose.eq(purpose));
     // Newest first; rowid orders links made in the same second.
     let keep: Vec<String> = held
         .order((tokens::created_at.desc(), sql::<BigInt>("rowid").desc()))
@@ -163,7 +163,7 @@ fn make_room_for_many(
                 diesel::delete(
                     tokens::table
                         .filter(tokens::participant_id.eq_any(chunk))
-                        .filter(tokens::purpose.eq(purpose.as_str())),
+                        .filter(tokens::purpose.eq(purpose)),
                 )
                 .execute(conn)
                 .context("could not drop older links")?;
@@ -201,7 +201,7 @@ fn insert_many(
             (
                 tokens::token_hash.eq(token.hash()),
                 tokens::participant_id.eq(*participant),
-                tokens::purpose.eq(purpose.as_str()),
+                tokens::purpose.eq(purpose),
                 tokens::created_at.eq(now),
                 tokens::expires_at.eq(expires),
                 tokens::group_member_id.eq(*member),

@@ -1,5 +1,6 @@
-/// How often a person wants a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How often a person wants a conversation. Stored as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Cadence {
     #[default]
     Monthly,

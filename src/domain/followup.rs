@@ -13,7 +13,9 @@ pub const NOTE_MAX: usize = 1000;
 /// Empty link boxes on the form.
 pub const URL_SLOTS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a group met. Stored as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Met {
     Yes,
     NotYet,
@@ -49,7 +51,9 @@ impl Met {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a group did not meet. Stored as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum NoReason {
     NoTime,
     NoReply,

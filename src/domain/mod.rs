@@ -2,6 +2,7 @@
 
 mod cadence;
 mod due;
+mod email_kind;
 mod follow_up_url;
 mod followup;
 mod ghost;
@@ -13,11 +14,13 @@ mod profile;
 mod public_host;
 mod text;
 mod token;
+mod trigger;
 
 pub mod pairing;
 
 pub use cadence::Cadence;
 pub use due::is_due;
+pub use email_kind::EmailKind;
 pub use follow_up_url::FollowUpUrl;
 pub use followup::{FollowupForm, Met, NoReason, ValidFollowup, NOTE_MAX, URL_SLOTS};
 pub use ghost::{is_ghost, SILENT_ROUNDS};
@@ -28,3 +31,4 @@ pub use phone::PhoneNumber;
 pub use profile::{FieldErrors, FormKind, ProfileForm, ValidProfile};
 pub use text::{OptionalText, RequiredText};
 pub use token::{Token, TokenPurpose};
+pub use trigger::Trigger;

@@ -5,8 +5,9 @@ use rand::rngs::OsRng;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 
-/// What a secret link lets its holder do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a secret link lets its holder do. Stored as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum TokenPurpose {
     /// Confirm a signup (double opt-in).
     Confirm,
@@ -17,6 +18,8 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
+    pub const ALL: [TokenPurpose; 3] = [Self::Confirm, Self::Manage, Self::Followup];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirm => "confirm",

@@ -145,7 +145,7 @@ impl Composer {
         .render()
         .unwrap_or_else(|_| text.clone());
         NewEmail {
-            kind: EmailKind::Test.as_str().into(),
+            kind: EmailKind::Test,
             participant_id: None,
             to_name: String::new(),
             to_address: address.to_owned(),
@@ -167,7 +167,7 @@ impl Composer {
         body_html: String,
     ) -> anyhow::Result<NewEmail> {
         Ok(NewEmail {
-            kind: kind.as_str().into(),
+            kind,
             participant_id: Some(person.id),
             to_name: person.name.clone(),
             to_address: person.email_address()?.to_owned(),

@@ -111,7 +111,7 @@ impl Composer {
             })
             .collect();
         Ok(NewEmail {
-            kind: EmailKind::Intro.as_str().into(),
+            kind: EmailKind::Intro,
             participant_id: Some(intro.member.id),
             to_name: intro.member.name.clone(),
             to_address: intro.member.email_address()?.to_owned(),

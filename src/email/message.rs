@@ -7,7 +7,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use serde::{Deserialize, Serialize};
 
-use crate::db::outbox::QueuedEmail;
+use crate::db::outbox::NewEmail;
 
 /// The `X-Unmentoring-Kind` header: which kind of email this is.
 #[derive(Debug, Clone)]
@@ -52,13 +52,13 @@ fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
     Ok(Mailbox::new(name, address))
 }
 
-pub fn build(email: &QueuedEmail, from: &Mailbox) -> anyhow::Result<Message> {
+pub fn build(email: &NewEmail, from: &Mailbox) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
         .from(from.clone())
         .to(mailbox(&email.to_name, &email.to_address)?)
         .subject(header_safe(&email.subject))
         .message_id(Some(email.message_id.clone()))
-        .header(UnmentoringKind(email.kind.clone()));
+        .header(UnmentoringKind(email.kind.as_str().to_owned()));
     let reply_to: Vec<Recipient> =
         serde_json::from_str(&email.reply_to).context("the stored Reply-To list is not valid")?;
     for r in &reply_to {
@@ -76,11 +76,10 @@ pub fn build(email: &QueuedEmail, from: &Mailbox) -> anyhow::Result<Message> {
 mod tests {
     use super::*;
 
-    fn queued(name: &str) -> QueuedEmail {
-        let now = chrono::Utc::now().naive_utc();
-        QueuedEmail {
-            id: 1,
-            kind: "confirm".into(),
+    fn queued(name: &str) -> NewEmail {
+        NewEmail {
+            kind: crate::domain::EmailKind::Confirm,
+            participant_id: None,
             to_name: name.into(),
             to_address: "jo@example.org".into(),
             reply_to: r#"[{"name":"Sam","address":"sam@example.org"}]"#.into(),
@@ -88,13 +87,7 @@ mod tests {
             body_text: "Plain https://x/confirm/abc".into(),
             body_html: "<p>https://x/confirm/abc</p>".into(),
             message_id: "<abc@example.org>".into(),
-            status: "queued".into(),
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: None,
-            last_error: None,
-            created_at: now,
-            sent_at: None,
+            round_id: None,
         }
     }
 

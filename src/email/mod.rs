@@ -15,24 +15,4 @@ pub use compose::Composer;
 pub use transport::{Mailer, SendError};
 pub use worker::{DeliveryWorker, PassReport};
 
-/// The kinds of email, named in each message's `X-Unmentoring-Kind` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailKind {
-    Confirm,
-    Manage,
-    Intro,
-    Followup,
-    Test,
-}
-
-impl EmailKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirm => "confirm",
-            Self::Manage => "manage",
-            Self::Intro => "intro",
-            Self::Followup => "followup",
-            Self::Test => "test",
-        }
-    }
-}
+pub use crate::domain::EmailKind;

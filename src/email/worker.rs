@@ -92,7 +92,7 @@ impl DeliveryWorker {
         loop {
             let now = self.clock.now();
             let hold_until = now + chrono::Duration::from_std(self.hold)?;
-            let batch = db::run(&self.pool, move |c| {
+            let batch = db::write(&self.pool, move |c| {
                 outbox::claim_due(c, now, hold_until, BATCH)
             })
             .await?;
@@ -112,7 +112,7 @@ impl DeliveryWorker {
     ) -> anyhow::Result<()> {
         let id = email.id;
         let attempts = email.attempts;
-        let outcome = match message::build(&email, &self.from) {
+        let outcome = match message::build(&email.content, &self.from) {
             Ok(message) => self.mailer.send(message).await,
             Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
         };
@@ -121,7 +121,11 @@ impl DeliveryWorker {
             Ok(()) => {
                 let sent_at = self.clock.now();
                 db::run(&self.pool, move |c| outbox::mark_sent(c, id, sent_at)).await?;
-                tracing::info!(outbox_id = id, kind = %email.kind, "email sent");
+                tracing::info!(
+                    outbox_id = id,
+                    kind = email.content.kind.as_str(),
+                    "email sent"
+                );
                 report.sent += 1;
             }
             Err(SendError::Transient(error)) => {

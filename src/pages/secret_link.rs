@@ -138,7 +138,7 @@ impl LinkPurpose for Manage {
     /// People who left have no page: their details are gone.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Participant>> {
         Ok(participants::find(conn, link.participant_id)?
-            .filter(|p| matches!(p.status(), Status::Active | Status::Paused)))
+            .filter(|p| matches!(p.status, Status::Active | Status::Paused)))
     }
 
     /// Signing up again with a known address sends a fresh manage link.
@@ -173,7 +173,7 @@ impl LinkPurpose for Followup {
         let Some(member_id) = link.group_member_id else {
             return Ok(None);
         };
-        Ok(followups::membership(conn, member_id)?.filter(|m| m.person.status() != Status::Left))
+        Ok(followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left))
     }
 
     /// Signing up again sends no follow-up link: the reminder has a fresh one.

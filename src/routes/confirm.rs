@@ -56,7 +56,7 @@ fn details_for(person: &Participant, submission: Option<Submission>) -> ValidPro
             google_id: person.google_id.clone(),
             skype: person.skype.clone(),
             topics: person.topics.clone(),
-            cadence: person.cadence(),
+            cadence: person.cadence,
         },
         |s| s.profile(),
     )
@@ -91,23 +91,21 @@ pub async fn confirm(
     let composer = state.composer.clone();
     let now = state.clock.now();
     let participant_id = link.holder.id;
-    let done = db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| {
-            if !link.still_opens(conn, now)? {
-                return Ok(false);
-            }
-            take_up_details(conn, participant_id, link.token(), now)?;
-            participants::confirm(conn, participant_id, now)?;
-            // Other signups' details, and their links, are no longer needed.
-            pending_signups::delete_for(conn, participant_id)?;
-            tokens::revoke(conn, participant_id, TokenPurpose::Confirm)?;
-            let person = participants::find(conn, participant_id)?
-                .ok_or_else(|| anyhow::anyhow!("a confirmed participant vanished"))?;
-            let manage = tokens::issue(conn, participant_id, TokenPurpose::Manage, now)?;
-            outbox::enqueue(conn, &composer.welcome(&person, &manage)?, now)?;
-            tracing::info!(participant_id, "signup confirmed");
-            Ok::<_, anyhow::Error>(true)
-        })
+    let done = db::write(&state.pool, move |conn| {
+        if !link.still_opens(conn, now)? {
+            return Ok(false);
+        }
+        take_up_details(conn, participant_id, link.token(), now)?;
+        participants::confirm(conn, participant_id, now)?;
+        // Other signups' details, and their links, are no longer needed.
+        pending_signups::delete_for(conn, participant_id)?;
+        tokens::revoke(conn, participant_id, TokenPurpose::Confirm)?;
+        let person = participants::find(conn, participant_id)?
+            .ok_or_else(|| anyhow::anyhow!("a confirmed participant vanished"))?;
+        let manage = tokens::issue(conn, participant_id, TokenPurpose::Manage, now)?;
+        outbox::enqueue(conn, &composer.welcome(&person, &manage)?, now)?;
+        tracing::info!(participant_id, "signup confirmed");
+        Ok(true)
     })
     .await?;
     if !done {
@@ -138,7 +136,7 @@ fn take_up_details(
     now: chrono::NaiveDateTime,
 ) -> anyhow::Result<()> {
     let pending =
-        participants::find(conn, participant_id)?.is_some_and(|p| p.status() == Status::Pending);
+        participants::find(conn, participant_id)?.is_some_and(|p| p.status == Status::Pending);
     if let (true, Some(submission)) = (pending, pending_signups::for_link(conn, raw)?) {
         participants::update_details(conn, participant_id, &submission.profile(), now)?;
     }

@@ -159,8 +159,10 @@ impl FollowupPage {
 /// The stored answer as a form, to show it again.
 fn form_of(answer: Option<&Answer>) -> FollowupForm {
     FollowupForm {
-        met: answer.map(|a| a.met.clone()),
-        no_reason: answer.and_then(|a| a.no_reason.clone()),
+        met: answer.map(|a| a.met.as_str().to_owned()),
+        no_reason: answer
+            .and_then(|a| a.no_reason)
+            .map(|r| r.as_str().to_owned()),
         urls: Vec::new(),
         note: answer.and_then(|a| a.note.clone()),
         publish: answer.map(|a| if a.publish { "yes" } else { "no" }.to_owned()),
@@ -224,8 +226,8 @@ pub async fn save(
     };
     let member_id = membership.member_id;
     let now = state.clock.now();
-    db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| followups::save(conn, member_id, &answer, now))
+    db::write(&state.pool, move |conn| {
+        followups::save(conn, member_id, &answer, now)
     })
     .await?;
     tracing::info!(member_id, "follow-up recorded");

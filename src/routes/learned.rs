@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDateTime};
 use diesel::Connection;
 
 use crate::db;
-use crate::db::learning_log::{self, Output};
+use crate::db::followups::published::{self, Output};
 use crate::domain::{FollowUpUrl, PeopleTime};
 use crate::pages::{html, PageError};
 use crate::startup::AppState;
@@ -86,12 +86,12 @@ pub async fn page(
     let (summary, total, outputs) = db::run(&state.pool, move |conn| {
         // One read transaction: the counts and the page agree.
         conn.transaction(|conn| {
-            let summary = learning_log::summary(conn)?;
-            let total = learning_log::published_count(conn)?;
+            let summary = published::summary(conn)?;
+            let total = published::count(conn)?;
             let outputs = match i64::try_from(requested - 1) {
                 // Only pages that exist are read, so the offset cannot overflow.
                 Ok(skipped) if skipped < (total + PER_PAGE - 1) / PER_PAGE => {
-                    learning_log::published(conn, PER_PAGE, skipped * PER_PAGE)?
+                    published::list(conn, PER_PAGE, skipped * PER_PAGE)?
                 }
                 _ => Vec::new(),
             };
@@ -128,10 +128,7 @@ pub async fn page(
 #[get("/learned.atom")]
 #[tracing::instrument(name = "learning log feed", skip(state))]
 pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let outputs = db::run(&state.pool, |conn| {
-        learning_log::published(conn, FEED_ENTRIES, 0)
-    })
-    .await?;
+    let outputs = db::run(&state.pool, |conn| published::list(conn, FEED_ENTRIES, 0)).await?;
     let atom = build_feed(
         state.composer.base_url().as_str(),
         state.settings.people_time(),

@@ -55,7 +55,7 @@ fn form_of(person: &Participant) -> ProfileForm {
         google_id: person.google_id.clone().unwrap_or_default(),
         skype: person.skype.clone().unwrap_or_default(),
         topics: person.topics.clone().unwrap_or_default(),
-        cadence: person.cadence().as_str().to_owned(),
+        cadence: person.cadence.as_str().to_owned(),
         consent: String::new(),
     }
 }
@@ -74,7 +74,7 @@ impl ManagePage {
             errors,
             notice: None,
             email: person.email.clone().unwrap_or_default(),
-            cadence_label: match person.cadence().as_str() {
+            cadence_label: match person.cadence.as_str() {
                 "quarterly" => "every three months",
                 "every_two_months" => "every two months",
                 _ => "once a month",

@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::participants::Status;
-use crate::db::{rounds, transfer, Conn};
+use crate::db::{followups, participants, rounds, Conn};
 
 /// What can be exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,13 +117,14 @@ pub const PARTICIPANT_COLUMNS: [&str; 16] = [
 /// Everyone, oldest first. People who left are only an id, their state and
 /// the date they left: their personal details were erased.
 pub fn participants_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
-    let people = transfer::all_participants(conn)?;
-    let rows = people.into_iter().map(|p| {
-        if p.status == Status::Left.as_str() {
+    let people = participants::everyone(conn)?;
+    let rows = people.into_iter().map(|person| {
+        let p = person.participant;
+        if p.status == Status::Left {
             let mut row = vec![String::new(); PARTICIPANT_COLUMNS.len()];
             row[0] = p.id.to_string();
-            row[9] = p.status;
-            row[15] = date(p.left_at.map(|t| t.date()));
+            row[9] = p.status.as_str().to_owned();
+            row[15] = date(person.left_at.map(|t| t.date()));
             return row;
         }
         vec![
@@ -135,10 +136,10 @@ pub fn participants_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
             text(p.google_id.as_deref()),
             text(p.skype.as_deref()),
             text(p.topics.as_deref()),
-            p.cadence,
-            p.status,
+            p.cadence.as_str().to_owned(),
+            p.status.as_str().to_owned(),
             date(p.paused_until),
-            p.source,
+            person.source.as_str().to_owned(),
             time(Some(p.created_at)),
             time(p.confirmed_at),
             time(p.last_round_at),
@@ -169,7 +170,7 @@ pub fn rounds_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
         vec![
             r.id.to_string(),
             time(Some(r.started_at)),
-            r.trigger,
+            r.trigger.as_str().to_owned(),
             yes_no(r.include_all),
             r.people_due.to_string(),
             r.groups_count.to_string(),
@@ -198,14 +199,14 @@ pub const OUTPUT_COLUMNS: [&str; 10] = [
 /// Every follow-up answer: one row per shared link, or one row with an empty
 /// url for an answer that shared none.
 pub fn outputs_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
-    let answers = transfer::all_outputs(conn)?;
+    let answers = followups::all_outputs(conn)?;
     let rows = answers.into_iter().map(|o| {
         vec![
             o.round_id.to_string(),
             date(Some(o.round_started_at.date())),
             o.name,
             o.organisation,
-            o.met,
+            o.met.as_str().to_owned(),
             text(o.url.as_deref()),
             text(o.note.as_deref()),
             yes_no(o.publish),

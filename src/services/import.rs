@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
-use crate::db::{outbox, participants, tokens, transfer, Conn};
+use crate::db::{outbox, participants, tokens, Conn};
 use crate::domain::{FormKind, ParticipantEmail, ProfileForm, TokenPurpose};
 use crate::email::Composer;
 
@@ -268,7 +268,7 @@ pub fn import(
                 ]);
                 continue;
             }
-            let person = transfer::insert_imported(conn, &profile, already_confirmed, now)?;
+            let person = participants::insert_imported(conn, &profile, already_confirmed, now)?;
             if !already_confirmed {
                 let token = tokens::issue(conn, person.id, TokenPurpose::Confirm, now)?;
                 outbox::enqueue(conn, &composer.confirm(&person, &token)?, now)?;

@@ -39,7 +39,7 @@ pub fn register(
                 );
                 return Ok(());
             }
-            Some(known) if known.status() == Status::Pending => {
+            Some(known) if known.status == Status::Pending => {
                 repeat_pending(conn, composer, known, profile, now)?
             }
             Some(known) => repeat_confirmed(conn, composer, known, now)?,

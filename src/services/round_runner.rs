@@ -20,20 +20,7 @@ use crate::email::Composer;
 /// unless forced: it is almost always a double click or a repeated command.
 pub const MIN_MINUTES_BETWEEN_MANUAL_ROUNDS: i64 = 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    Schedule,
-    Manual,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Schedule => "schedule",
-            Self::Manual => "manual",
-        }
-    }
-}
+pub use crate::domain::Trigger;
 
 #[derive(Debug, Clone)]
 pub struct RoundOptions {
@@ -83,13 +70,6 @@ fn engine_odd_one_out(setting: OddOneOutSetting) -> OddOneOut {
     }
 }
 
-fn odd_one_out_name(setting: OddOneOutSetting) -> &'static str {
-    match setting {
-        OddOneOutSetting::Trio => "trio",
-        OddOneOutSetting::SitOut => "sit_out",
-    }
-}
-
 /// Who is in the round: confirmed, not left, not paused (a pause ends on its
 /// date), and due by their cadence unless `include_all`.
 pub fn due_participants(
@@ -99,8 +79,8 @@ pub fn due_participants(
 ) -> Vec<Participant> {
     let today = now.date();
     pool.into_iter()
-        .filter(|p| matches!(p.status(), Status::Active | Status::Paused) && !p.is_paused_on(today))
-        .filter(|p| include_all || is_due(p.cadence(), p.last_round_at.map(|t| t.date()), today))
+        .filter(|p| matches!(p.status, Status::Active | Status::Paused) && !p.is_paused_on(today))
+        .filter(|p| include_all || is_due(p.cadence, p.last_round_at.map(|t| t.date()), today))
         .collect()
 }
 
@@ -127,7 +107,7 @@ pub fn plan(
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
     let ghosts = ghosts(conn, now, after_days)?;
-    let mut due = due_participants(rounds::pool(conn)?, now, include_all);
+    let mut due = due_participants(participants::taking_part(conn)?, now, include_all);
     due.retain(|p| !ghosts.contains(&p.id));
     let history = rounds::history(conn)?;
     let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);
@@ -260,10 +240,10 @@ fn store(
         conn,
         &NewRound {
             round_key: &options.key,
-            trigger: options.trigger.as_str(),
+            trigger: options.trigger,
             seed: plan.seed,
             include_all: options.include_all,
-            odd_one_out: odd_one_out_name(options.odd_one_out),
+            odd_one_out: engine_odd_one_out(options.odd_one_out),
             started_at: now,
             stats: &plan.stats,
             sat_out: plan.sat_out.as_ref().map(|p| p.id),

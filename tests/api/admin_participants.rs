@@ -1,4 +1,16 @@
+use unmentoring::db::participants;
+use unmentoring::domain::{Met, ValidFollowup, ValidProfile};
+
+use crate::fixtures::{followup, link, profile};
 use crate::helpers::{spawn_app, TestApp};
+
+fn ann_with_skype_and_topics() -> ValidProfile {
+    ValidProfile {
+        skype: Some("ann.able".into()),
+        topics: Some("Open data".into()),
+        ..profile("Ann Able", "ann@example.org", "Leeds")
+    }
+}
 
 fn status_is(app: &TestApp, id: i64, condition: &str) -> bool {
     app.count(&format!("participants WHERE id = {id} AND {condition}")) == 1
@@ -58,9 +70,7 @@ async fn organisers_search_by_name_email_or_organisation_ignoring_case() {
         }
     }
 
-    app.execute(&format!(
-        "UPDATE participants SET status = 'paused' WHERE id = {bob}"
-    ));
+    app.pause(bob);
     let paused = organiser.get("/admin/participants?status=paused").await;
     assert!(paused.body.contains("Bob Baker") && !paused.body.contains("Ann Able"));
     assert!(paused.body.contains("<option value=\"paused\" selected>"));
@@ -81,12 +91,13 @@ async fn organisers_search_by_name_email_or_organisation_ignoring_case() {
 async fn results_come_fifty_to_a_page() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
-    app.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 51)
-         INSERT INTO participants (status, name, email, email_key, organisation, cadence, consent_at, created_at, updated_at)
-         SELECT 'active', printf('Person %02d', i), printf('p%d@example.org', i), printf('p%d@example.org', i),
-                'Leeds', 'monthly', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-    );
+    for i in 1..=51 {
+        app.add_participant(
+            &format!("Person {i:02}"),
+            &format!("p{i}@example.org"),
+            "Leeds",
+        );
+    }
     let first = organiser.get("/admin/participants?q=person").await;
     assert!(first.body.contains("Person 50") && !first.body.contains("Person 51"));
     assert!(first.body.contains("1 to 50 of 51"));
@@ -103,23 +114,20 @@ async fn results_come_fifty_to_a_page() {
 async fn a_person_page_shows_their_details_rounds_partners_and_answers() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
-    let ann = app.add_participant("Ann Able", "ann@example.org", "Leeds");
+    let ann = app.add_person(&ann_with_skype_and_topics());
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Kent");
     let round = app.run_round_for_everyone().await;
     app.wait_for_emails(2).await;
-    app.execute(&format!(
-        "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
-         SELECT id, 'yes', 'We swapped notes on open data', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
-         FROM group_members WHERE participant_id = {ann}"
-    ));
-    app.execute(&format!(
-        "INSERT INTO shared_links (group_member_id, url, created_at)
-         SELECT id, 'https://example.org/post-' || n, CURRENT_TIMESTAMP
-         FROM group_members, (SELECT 1 AS n UNION SELECT 2) WHERE participant_id = {ann}"
-    ));
-    app.execute(&format!(
-        "UPDATE participants SET skype = 'ann.able', topics = 'Open data' WHERE id = {ann}"
-    ));
+    let answer = ValidFollowup {
+        note: Some(Some("We swapped notes on open data".into())),
+        publish: Some(false),
+        urls: vec![
+            link("https://example.org/post-1"),
+            link("https://example.org/post-2"),
+        ],
+        ..followup(Met::Yes)
+    };
+    app.answer(app.member_of(round, ann), &answer, app.clock.now());
 
     let page = organiser.get(&format!("/admin/participants/{ann}")).await;
     assert_eq!(page.status, 200);
@@ -150,10 +158,11 @@ async fn a_person_page_shows_their_details_rounds_partners_and_answers() {
     )));
     assert!(bobs.body.contains("<td>No answer</td>") && bobs.body.contains("<td>0</td>"));
 
-    let imported = app.add_participant("Cat Cole", "cat@example.org", "Hull");
-    app.execute(&format!(
-        "UPDATE participants SET source = 'import_confirmed' WHERE id = {imported}"
-    ));
+    let cat = profile("Cat Cole", "cat@example.org", "Hull");
+    let now = app.clock.now();
+    let imported = app
+        .db(|c| participants::insert_imported(c, &cat, true, now))
+        .id;
     let cat = organiser
         .get(&format!("/admin/participants/{imported}"))
         .await;
@@ -230,10 +239,7 @@ async fn organisers_pause_and_resume_people_and_a_get_changes_nothing() {
 async fn removing_asks_first_then_erases_their_personal_data() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
-    let ann = app.add_participant("Ann Able", "ann@example.org", "Leeds");
-    app.execute(&format!(
-        "UPDATE participants SET skype = 'ann.able', topics = 'Open data' WHERE id = {ann}"
-    ));
+    let ann = app.add_person(&ann_with_skype_and_topics());
     let confirm = organiser
         .get(&format!("/admin/participants/{ann}/remove"))
         .await;
@@ -269,10 +275,7 @@ async fn removing_asks_first_then_erases_their_personal_data() {
     assert!(page.body.contains("(left)") && !page.body.contains("/remove\""));
 
     // Someone who never confirmed can be removed the same way.
-    let pending = app.add_participant("Pat Pending", "pat@example.org", "Hull");
-    app.execute(&format!(
-        "UPDATE participants SET status = 'pending', confirmed_at = NULL WHERE id = {pending}"
-    ));
+    let pending = app.add_pending("Pat Pending", "pat@example.org", "Hull");
     let confirm = organiser
         .get(&format!("/admin/participants/{pending}/remove"))
         .await;
@@ -293,9 +296,7 @@ async fn posts_without_the_form_token_are_refused_and_change_nothing() {
     let organiser = app.organiser().await;
     let ann = app.add_participant("Ann Able", "ann@example.org", "Leeds");
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Kent");
-    app.execute(&format!(
-        "UPDATE participants SET status = 'paused' WHERE id = {bob}"
-    ));
+    app.pause(bob);
     for (path, id, unchanged) in [
         (
             format!("/admin/participants/{ann}/pause"),

@@ -72,11 +72,11 @@ async fn a_permanent_refusal_is_recorded_and_not_retried() {
 
     // An organiser can put it back in the queue.
     let mut conn = app.pool.get().unwrap();
-    let failed = outbox::list(&mut conn, &[outbox::FAILED]).unwrap();
+    let failed = outbox::list(&mut conn, &[outbox::OutboxStatus::Failed]).unwrap();
     assert!(outbox::retry_now(&mut conn, failed[0].id, app.clock.now()).unwrap());
     drop(conn);
     let email = app.email_for("jo@example.org", 1).await;
-    assert_eq!(email.message_id, failed[0].message_id);
+    assert_eq!(email.message_id, failed[0].content.message_id);
 }
 
 #[tokio::test]
@@ -87,7 +87,10 @@ async fn a_message_held_by_a_crashed_worker_is_sent_once_the_hold_runs_out() {
     // it holds the message for two minutes and never reports back.
     let mut conn = app.pool.get().unwrap();
     let hold_until = app.clock.now() + chrono::Duration::minutes(2);
-    let held = outbox::claim_due(&mut conn, app.clock.now(), hold_until, 10).unwrap();
+    let now = app.clock.now();
+    let held = conn
+        .immediate_transaction(|c| outbox::claim_due(c, now, hold_until, 10))
+        .unwrap();
     assert_eq!(held.len(), 1);
     drop(conn);
     assert_eq!(app.deliver().await.sent, 0, "a held message is left alone");
@@ -96,6 +99,6 @@ async fn a_message_held_by_a_crashed_worker_is_sent_once_the_hold_runs_out() {
     assert!(app.smtp.received().is_empty());
     app.clock.advance(chrono::Duration::seconds(2));
     let email = app.email_for("jo@example.org", 1).await;
-    assert_eq!(email.message_id, held[0].message_id);
+    assert_eq!(email.message_id, held[0].content.message_id);
     app.assert_all_email_sent().await;
 }

@@ -233,19 +233,6 @@ impl TestApp {
             .n
     }
 
-    /// Adds a confirmed, active participant straight into the database.
-    pub fn add_participant(&self, name: &str, email: &str, organisation: &str) -> i64 {
-        let (name, email_q, organisation) =
-            (sql_text(name), sql_text(email), sql_text(organisation));
-        let now = self.sql_now();
-        self.execute(&format!(
-            "INSERT INTO participants (status, name, email, email_key, phone, organisation, cadence, consent_at, created_at, updated_at, confirmed_at)
-             VALUES ('active', {name}, {email_q}, lower({email_q}), '01632 960 001', {organisation}, 'monthly',
-                     {now}, {now}, {now}, {now})"
-        ));
-        self.id_of(email)
-    }
-
     /// Runs a round for everyone taking part, as `unmentoring round run --all
     /// --force` does; returns its id.
     pub async fn run_round_for_everyone(&self) -> i64 {
@@ -276,21 +263,6 @@ impl TestApp {
         }
     }
 
-    pub fn id_of(&self, email: &str) -> i64 {
-        #[derive(QueryableByName)]
-        struct Id {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
-        let mut conn = self.pool.get().unwrap();
-        diesel::sql_query(format!(
-            "SELECT id FROM participants WHERE email = '{email}'"
-        ))
-        .get_result::<Id>(&mut conn)
-        .unwrap()
-        .id
-    }
-
     pub fn execute(&self, sql: &str) -> usize {
         let mut conn = self.pool.get().unwrap();
         diesel::sql_query(sql).execute(&mut conn).unwrap()
@@ -314,11 +286,6 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The test clock's time as an SQL literal, for fixtures relative to it.
-    pub fn sql_now(&self) -> String {
-        sql_text(&self.clock.now().format("%Y-%m-%d %H:%M:%S").to_string())
-    }
-
     /// Waits for something a background task (the scheduler) does; the
     /// deadline is generous, so that only a real failure ends the wait.
     pub async fn wait_until(&self, what: &str, mut check: impl FnMut(&Self) -> bool) {
@@ -331,11 +298,6 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
-}
-
-/// A text as an SQL string literal.
-pub fn sql_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 async fn read(response: reqwest::Response) -> Page {

@@ -1,11 +1,14 @@
 use std::collections::{BTreeSet, HashSet};
 
+use chrono::Duration;
 use unmentoring::configuration::OddOneOutSetting;
-use unmentoring::db;
+use unmentoring::db::{self, participants};
+use unmentoring::domain::{Cadence, ValidProfile};
 use unmentoring::email::Composer;
 use unmentoring::services::round_runner::{self as rounds, RoundOptions, RoundOutcome, Trigger};
 
 use crate::common::smtp::TestSmtp;
+use crate::fixtures::profile;
 use crate::helpers::{spawn_app, spawn_app_in, TestApp};
 
 fn manual(include_all: bool, force: bool) -> RoundOptions {
@@ -52,27 +55,22 @@ async fn a_round_introduces_everyone_due_to_exactly_their_partners() {
     for (i, email) in due.iter().enumerate() {
         app.add_participant(&format!("Due Person {i}"), email, orgs[i]);
     }
-    let now = app.sql_now();
+    let now = app.clock.now();
     let paused = app.add_participant("Paused", "paused@example.org", "X");
-    app.execute(&format!(
-        "UPDATE participants SET status = 'paused', paused_until = NULL WHERE id = {paused}"
-    ));
+    app.pause(paused);
     let pause_over = app.add_participant("Pause Over", "pauseover@example.org", "Y");
-    app.execute(&format!(
-        "UPDATE participants SET status = 'paused', paused_until = date({now}, '-1 day') WHERE id = {pause_over}"
-    ));
+    let yesterday = now.date() - Duration::days(1);
+    app.db(|c| participants::pause(c, pause_over, Some(yesterday), now));
     let recent = app.add_participant("Recent", "recent@example.org", "Z");
-    app.execute(&format!(
-        "UPDATE participants SET last_round_at = datetime({now}, '-10 days') WHERE id = {recent}"
-    ));
-    let quarterly = app.add_participant("Quarterly", "quarterly@example.org", "Q");
-    app.execute(&format!(
-        "UPDATE participants SET cadence = 'quarterly', last_round_at = datetime({now}, '-40 days') WHERE id = {quarterly}"
-    ));
+    let quarterly = app.add_person(&ValidProfile {
+        cadence: Cadence::Quarterly,
+        ..profile("Quarterly", "quarterly@example.org", "Q")
+    });
     let left = app.add_participant("Left", "left@example.org", "L");
-    app.execute(&format!(
-        "UPDATE participants SET status = 'left' WHERE id = {left}"
-    ));
+    // Their last rounds, each with the person who has left since.
+    app.add_round(now - Duration::days(40), &[&[quarterly, left]]);
+    app.add_round(now - Duration::days(10), &[&[recent, left]]);
+    app.erase(left);
     app.sign_up("pending@example.org").await;
     app.wait_for_emails(1).await;
 

@@ -2,10 +2,22 @@
 //! organiser does, in each state that shows something different: empty and
 //! full, with errors, with a success banner. Each is audited.
 
+use unmentoring::db::outbox::{self, OutboxStatus};
+use unmentoring::db::participants;
+use unmentoring::domain::EmailKind;
+
 use crate::audit::Audit;
 use crate::driver::{Browser, JavaScript};
 use crate::helpers::TestApp;
 use crate::server::{self, email_of_kind, link, ORGANISER_EMAIL, ORGANISER_PASSWORD};
+
+/// Everyone taking part in `people` but Ann.
+const OTHERS_TAKING_PART: [&str; 4] = [
+    "bob@example.org",
+    "cat@example.org",
+    "dan@example.org",
+    "evangeline.evans-worthington@rbwm.gov.uk",
+];
 
 /// Five people taking part (an odd number: one trio) and one who has not
 /// confirmed yet.
@@ -108,7 +120,9 @@ async fn signing_in_the_dashboard_and_rounds() {
     assert_eq!(app.count("rounds"), 1);
 
     // Everyone but Ann pauses between the preview and the run: too few left.
-    app.execute("UPDATE participants SET status = 'paused' WHERE email <> 'ann@example.org'");
+    for email in OTHERS_TAKING_PART {
+        app.pause(app.id_of(email));
+    }
     browser.tick("force").await;
     browser.press("Run this round and email everyone").await;
     audit
@@ -120,7 +134,11 @@ async fn signing_in_the_dashboard_and_rounds() {
         .contains("Only 1 person is due for a round"));
     assert_eq!(app.count("rounds"), 1);
 
-    app.execute("UPDATE participants SET status = 'active' WHERE status = 'paused'");
+    let now = app.clock.now();
+    for email in OTHERS_TAKING_PART {
+        let id = app.id_of(email);
+        app.db(|c| participants::resume(c, id, now));
+    }
     browser.tick("all").await;
     browser.press("Preview again").await;
     browser.tick("force").await;
@@ -252,10 +270,10 @@ async fn participants_import_export_and_the_outbox() {
 
     // An email the mail server refused for good, sent again.
     app.assert_all_email_sent().await;
-    app.execute(
-        "UPDATE outbox SET status = 'failed', attempts = 1, last_error = '554 5.7.1 Message refused'
-         WHERE id = (SELECT MIN(id) FROM outbox WHERE kind = 'intro')",
-    );
+    let sent = app.db(|c| outbox::list(c, &[OutboxStatus::Sent]));
+    let intro = sent.iter().find(|e| e.content.kind == EmailKind::Intro);
+    let intro = intro.expect("an introduction").id;
+    app.db(|c| outbox::mark_failed(c, intro, "554 5.7.1 Message refused"));
     browser.follow("Outbox").await;
     assert!(browser
         .main_text()
@@ -273,6 +291,7 @@ async fn participants_import_export_and_the_outbox() {
     // time away) is refused with an explanation.
     browser.follow("Participants").await;
     browser.follow("Bob Baker").await;
+    // Raw SQL on purpose: the app never changes a session's form token.
     app.execute("UPDATE admin_sessions SET csrf_token = 'replaced'");
     browser.press("Pause Bob Baker").await;
     assert_eq!(browser.h1().await, "This form could not be accepted");

@@ -16,6 +16,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 #[allow(dead_code)]
+#[path = "../api/fixtures.rs"]
+mod fixtures;
+#[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
 

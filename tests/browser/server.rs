@@ -4,11 +4,14 @@
 //! session cookie (not `Secure` over http) and the Origin check all work as
 //! they do in production.
 
+use chrono::Duration;
 use unmentoring::configuration::BaseUrl;
+use unmentoring::domain::{Met, ValidFollowup};
 
 use crate::common::mail::ReceivedEmail;
 use crate::common::smtp::TestSmtp;
 use crate::driver::free_port;
+use crate::fixtures::followup;
 use crate::helpers::{spawn_app_in, TestApp};
 
 pub const ORGANISER_EMAIL: &str = "organiser@example.org";
@@ -72,29 +75,29 @@ pub async fn confirmed_participant(app: &TestApp, email: &str) -> String {
 pub fn published_links(app: &TestApp, links: usize) {
     let ann = app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
     let bob = app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
-    let now = app.sql_now();
-    app.execute(&format!(
-        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
-                             people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:fixture', 'manual', 1, 0, 'trio', datetime({now}, '-20 days'), 2, 1, 0, 0, 0, 0)"
-    ));
-    app.execute(
-        "INSERT INTO group_members (round_id, group_number, participant_id)
-         SELECT r.id, 1, p.id FROM rounds r, participants p
-         WHERE r.round_key = 'manual:fixture' AND p.email IN ('ann@example.org', 'bob@example.org')",
-    );
-    app.execute(&format!(
-        "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
-         SELECT id, 'yes', 'We compared how our councils run user research, and agreed to share our interview guides.', 1,
-                datetime({now}, '-10 days'), datetime({now}, '-10 days')
-         FROM group_members WHERE participant_id IN ({ann}, {bob})"
-    ));
+    let now = app.clock.now();
+    let round = app.add_round(now - Duration::days(20), &[&[ann, bob]]);
+    let answer = ValidFollowup {
+        note: Some(Some("We compared how our councils run user research, and agreed to share our interview guides.".into())),
+        publish: Some(true),
+        ..followup(Met::Yes)
+    };
+    for person in [ann, bob] {
+        app.answer(
+            app.member_of(round, person),
+            &answer,
+            now - Duration::days(10),
+        );
+    }
+    let ann_member = app.member_of(round, ann);
     for i in 0..links {
-        app.execute(&format!(
-            "INSERT INTO shared_links (group_member_id, url, created_at)
-             SELECT id, 'https://blog.example.org/ann/post-{i}', datetime({now}, '-{i} minutes')
-             FROM group_members WHERE participant_id = {ann}"
-        ));
+        let url = format!("https://blog.example.org/ann/post-{i}");
+        let more = ValidFollowup {
+            urls: vec![crate::fixtures::link(&url)],
+            ..followup(Met::Yes)
+        };
+        let minutes = i64::try_from(i).unwrap();
+        app.answer(ann_member, &more, now - Duration::minutes(minutes));
     }
 }
 

@@ -44,13 +44,26 @@ pub struct Candidate {
 }
 
 /// What to do with the odd one out when an odd number of people are due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Stored with each round as `as_str()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum OddOneOut {
     /// One group of three.
     #[default]
     Trio,
     /// One person is not paired this round.
     SitOut,
+}
+
+impl OddOneOut {
+    pub const ALL: [OddOneOut; 2] = [Self::Trio, Self::SitOut];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trio => "trio",
+            Self::SitOut => "sit_out",
+        }
+    }
 }
 
 /// Everything one round of pairing depends on (besides the random source).

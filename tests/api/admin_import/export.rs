@@ -1,29 +1,38 @@
 //! CSV exports: formulas neutralised, downloads only for organisers.
 
+use unmentoring::db::participants;
+use unmentoring::domain::{Met, ValidFollowup, ValidProfile};
+
 use super::*;
+use crate::fixtures::{at, followup, link, profile};
 
 fn add_formula_people(app: &TestApp) {
-    let evil = app.add_participant(EVIL, "evil@example.org", "+cmd");
-    app.execute(&format!(
-        "UPDATE participants SET topics = '-2+3' WHERE id = {evil}"
-    ));
+    let evil = app.add_person(&ValidProfile {
+        topics: Some("-2+3".into()),
+        ..profile(EVIL, "evil@example.org", "+cmd")
+    });
     let partner = app.add_participant("Pat Partner", "pat@example.org", "York Council");
-    app.execute(
-        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at, people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:test', 'manual', 7, 0, 'trio', '2026-11-02 09:00:00', 2, 1, 0, 0, 0, 0)",
+    let round = app.add_round(at("2026-11-02 09:00:00"), &[&[evil, partner]]);
+    let evils = ValidFollowup {
+        note: Some(Some("@SUM(A1)".into())),
+        publish: Some(true),
+        challenged: Some(Some(4)),
+        urls: vec![
+            link("https://blog.example/one"),
+            link("https://blog.example/two"),
+        ],
+        ..followup(Met::Yes)
+    };
+    app.answer(
+        app.member_of(round, evil),
+        &evils,
+        at("2026-11-20 10:00:00"),
     );
-    app.execute(&format!(
-        "INSERT INTO group_members (id, round_id, group_number, participant_id) VALUES (1, 1, 1, {evil}), (2, 1, 1, {partner})"
-    ));
-    app.execute(
-        "INSERT INTO followup_answers (group_member_id, met, note, publish, challenged, answered_at, updated_at)
-         VALUES (1, 'yes', '@SUM(A1)', 1, 4, '2026-11-20 10:00:00', '2026-11-20 10:00:00'),
-                (2, 'not_yet', NULL, 0, NULL, '2026-11-21 10:00:00', '2026-11-21 10:00:00')",
-    );
-    app.execute(
-        "INSERT INTO shared_links (group_member_id, url, created_at)
-         VALUES (1, 'https://blog.example/one', '2026-11-20 10:00:00'),
-                (1, 'https://blog.example/two', '2026-11-20 10:00:01')",
+    let partners = followup(Met::NotYet);
+    app.answer(
+        app.member_of(round, partner),
+        &partners,
+        at("2026-11-21 10:00:00"),
     );
 }
 
@@ -126,7 +135,8 @@ async fn exports_neutralise_formulas_and_download_as_attachments() {
     );
 
     // People who left are only their number, state and the date they left.
-    app.execute("UPDATE participants SET status = 'left', name = '', email = NULL, email_key = NULL, phone = NULL, organisation = '', left_at = '2026-11-22 12:00:00' WHERE email = 'pat@example.org'");
+    let pat = app.id_of("pat@example.org");
+    app.db(|c| participants::erase(c, pat, at("2026-11-22 12:00:00")));
     let (header, rows) = parse_csv(&download(&organiser, "participants").await.body);
     let left = &rows[1];
     assert_eq!(cell(&header, left, "status"), "left");

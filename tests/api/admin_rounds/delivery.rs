@@ -1,5 +1,8 @@
 //! Delivery states of a round's emails, resending, the outbox page, and escaping.
 
+use unmentoring::db::outbox::NewEmail;
+use unmentoring::domain::EmailKind;
+
 use super::*;
 
 #[tokio::test]
@@ -80,15 +83,22 @@ async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
     let organiser = app.organiser().await;
     let id = run_round(&organiser).await;
     app.assert_all_email_sent().await;
-    app.execute(
-        "UPDATE outbox SET status = 'failed', last_error = '554 mailbox unavailable' WHERE id = 2",
-    );
+    app.db(|c| outbox::mark_failed(c, 2, "554 mailbox unavailable"));
     // Queued for tomorrow, so the worker leaves it alone.
-    let now = app.sql_now();
-    app.execute(&format!(
-        "INSERT INTO outbox (kind, participant_id, to_name, to_address, subject, body_text, body_html, message_id, status, next_attempt_at, created_at)
-         VALUES ('manage', NULL, 'Queued Person', 'queued@example.org', 'Hello', 'text', 'html', '<later@unmentoring.test>', 'queued', datetime({now}, '+1 day'), {now})",
-    ));
+    let later = NewEmail {
+        kind: EmailKind::Manage,
+        participant_id: None,
+        to_name: "Queued Person".into(),
+        to_address: "queued@example.org".into(),
+        reply_to: "[]".into(),
+        subject: "Hello".into(),
+        body_text: "text".into(),
+        body_html: "html".into(),
+        message_id: "<later@unmentoring.test>".into(),
+        round_id: None,
+    };
+    let tomorrow = app.clock.now() + chrono::Duration::days(1);
+    app.db(|c| outbox::enqueue(c, &later, tomorrow));
 
     let default = organiser.get("/admin/outbox").await;
     assert_eq!(default.status, 200);

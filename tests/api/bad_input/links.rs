@@ -3,7 +3,8 @@
 
 use super::unreadable::followup_link;
 use crate::helpers::spawn_app;
-use crate::learned::{answer, member, round, share};
+use crate::learned::{answer, round};
+use unmentoring::domain::Met;
 
 /// (link as typed, refused?)
 const LINKS: &[(&str, bool)] = &[
@@ -67,14 +68,15 @@ async fn links_to_private_or_local_addresses_are_refused_and_public_ones_kept() 
 async fn a_private_link_stored_before_the_rule_is_not_published_as_a_link() {
     let app = spawn_app().await;
     let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
-    let m = member(&app, round(&app, "2026-11-23 09:00:00"), 1, jo);
-    answer(&app, m, "yes", None, true);
-    share(
-        &app,
-        m,
-        "http://192.168.1.1/cgi-bin/reboot",
-        "2026-11-24 10:00:00",
-    );
+    let r = round(&app, "2026-11-23 09:00:00", &[&[jo]]);
+    let m = app.member_of(r, jo);
+    answer(&app, m, Met::Yes, None, true);
+    // Raw SQL on purpose: the app refuses this link now, so only a row
+    // stored before the rule can hold it.
+    app.execute(&format!(
+        "INSERT INTO shared_links (group_member_id, url, created_at)
+         VALUES ({m}, 'http://192.168.1.1/cgi-bin/reboot', '2026-11-24 10:00:00')"
+    ));
     let page = app.get("/learned").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Jo Bloggs"), "the entry is shown");

@@ -54,9 +54,9 @@ async fn the_feed_is_atom_with_stable_ids_and_links_from_the_base_url() {
 
     // A newer link arrives: it comes first, and the older entry keeps its id.
     let pat = app.add_participant("Pat Newer", "pat@people.test", "Hackney Council");
-    let r = round(&app, "2026-12-23 09:00:00");
-    let m = member(&app, r, 1, pat);
-    answer(&app, m, "yes", None, true);
+    let r = round(&app, "2026-12-23 09:00:00", &[&[pat]]);
+    let m = app.member_of(r, pat);
+    answer(&app, m, Met::Yes, None, true);
     share(
         &app,
         m,
@@ -110,9 +110,9 @@ async fn html_in_a_note_or_name_is_escaped_on_the_page_and_in_the_feed() {
         "jo@people.test",
         "Bath & North East Somerset Council",
     );
-    let r = round(&app, "2026-11-23 09:00:00");
-    let m = member(&app, r, 1, jo);
-    answer(&app, m, "yes", Some(note), true);
+    let r = round(&app, "2026-11-23 09:00:00", &[&[jo]]);
+    let m = app.member_of(r, jo);
+    answer(&app, m, Met::Yes, Some(note), true);
     share(
         &app,
         m,
@@ -155,8 +155,9 @@ async fn round_dates_are_days_in_the_configured_time_zone() {
     .await;
     let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
     // 2am UTC on 1 July is still 30 June in New York (and 1 July in London).
-    let m = member(&app, round(&app, "2026-07-01 02:00:00"), 1, jo);
-    answer(&app, m, "yes", None, true);
+    let r = round(&app, "2026-07-01 02:00:00", &[&[jo]]);
+    let m = app.member_of(r, jo);
+    answer(&app, m, Met::Yes, None, true);
     share(&app, m, "https://example.org/post", "2026-07-02 10:00:00");
 
     let page = app.get("/learned").await;

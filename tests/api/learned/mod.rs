@@ -3,65 +3,40 @@
 use std::collections::HashSet;
 
 use atom_syndication::Feed;
-use diesel::prelude::*;
-use unmentoring::db;
+use unmentoring::db::followups;
+use unmentoring::domain::{Met, ValidFollowup, ValidProfile};
 
+use crate::fixtures::{at, followup, link, profile};
 use crate::helpers::{spawn_app, Page, TestApp, LINK_BASE};
 
 pub(super) const PHONE: &str = "01632 960 001";
 
-pub(super) fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// A round that started at `started_at` ("2026-11-23 09:00:00", UTC), with these groups.
+pub(super) fn round(app: &TestApp, started_at: &str, groups: &[&[i64]]) -> i64 {
+    app.add_round(at(started_at), groups)
 }
 
-pub(super) fn last_id(app: &TestApp, table: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    let mut conn = app.pool.get().unwrap();
-    diesel::sql_query(format!("SELECT MAX(id) AS id FROM {table}"))
-        .get_result::<Id>(&mut conn)
-        .unwrap()
-        .id
+pub(super) fn answer(app: &TestApp, member_id: i64, met: Met, note: Option<&str>, publish: bool) {
+    let answer = ValidFollowup {
+        note: Some(note.map(str::to_owned)),
+        publish: Some(publish),
+        ..followup(met)
+    };
+    app.answer(member_id, &answer, at("2026-11-24 08:00:00"));
 }
 
-/// A round that started at `started_at` ("2026-11-23 09:00:00", UTC).
-pub(super) fn round(app: &TestApp, started_at: &str) -> i64 {
-    app.execute(&format!(
-        "INSERT INTO rounds (round_key, trigger, seed, include_all, odd_one_out, started_at,
-                             people_due, groups_count, trios, sat_out, forced_repeats, same_organisation_pairs)
-         VALUES ('manual:{}', 'manual', 1, 0, 'trio', '{started_at}', 2, 1, 0, 0, 0, 0)",
-        uuid::Uuid::new_v4()
-    ));
-    last_id(app, "rounds")
-}
-
-pub(super) fn member(app: &TestApp, round_id: i64, group: i32, participant: i64) -> i64 {
-    app.execute(&format!(
-        "INSERT INTO group_members (round_id, group_number, participant_id)
-         VALUES ({round_id}, {group}, {participant})"
-    ));
-    last_id(app, "group_members")
-}
-
-pub(super) fn answer(app: &TestApp, member_id: i64, met: &str, note: Option<&str>, publish: bool) {
-    let note = note.map_or_else(|| "NULL".to_owned(), quoted);
-    app.execute(&format!(
-        "INSERT INTO followup_answers (group_member_id, met, note, publish, answered_at, updated_at)
-         VALUES ({member_id}, '{met}', {note}, {}, '2026-11-24 08:00:00', '2026-11-24 08:00:00')",
-        i32::from(publish)
-    ));
-}
-
+/// Adds a link at `created_at` to a member's answer, keeping the rest of
+/// it, as the follow-up form does; returns the link's id.
 pub(super) fn share(app: &TestApp, member_id: i64, url: &str, created_at: &str) -> i64 {
-    app.execute(&format!(
-        "INSERT INTO shared_links (group_member_id, url, created_at)
-         VALUES ({member_id}, {}, '{created_at}')",
-        quoted(url)
-    ));
-    last_id(app, "shared_links")
+    let stored = app.db(|c| followups::answer(c, member_id));
+    let met = stored.expect("an answer to add a link to").met;
+    let more = ValidFollowup {
+        urls: vec![link(url)],
+        ..followup(met)
+    };
+    app.answer(member_id, &more, at(created_at));
+    let links = app.db(|c| followups::links(c, member_id));
+    links.last().expect("the link just shared").id
 }
 
 /// Jo published a link; Sam, in the same pair, did not; Alex left after
@@ -79,40 +54,39 @@ pub(super) const LEFT_NOTE: &str = "A note from someone who left";
 pub(super) const KIM_URL: &str = "https://kim.example.com/erased-post";
 
 pub(super) fn fixture(app: &TestApp) -> Fixture {
-    let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
+    let jo = app.add_person(&ValidProfile {
+        skype: Some("jo.skype.handle".into()),
+        google_id: Some("jo.google@people.test".into()),
+        ..profile("Jo Bloggs", "jo@people.test", "Leeds City Council")
+    });
     let sam = app.add_participant("Sam Hidden", "sam@people.test", "Bristol City Council");
     let alex = app.add_participant("Alex Gone", "alex@people.test", "Kent County Council");
     let kim = app.add_participant("Kim Erased", "kim@people.test", "Essex County Council");
-    app.execute(&format!(
-        "UPDATE participants SET skype = 'jo.skype.handle', google_id = 'jo.google@people.test' WHERE id = {jo}"
-    ));
-    let r = round(app, "2026-11-23 09:00:00");
-    let jo_m = member(app, r, 1, jo);
-    let sam_m = member(app, r, 1, sam);
-    let alex_m = member(app, r, 2, alex);
-    let kim_m = member(app, r, 2, kim);
-    answer(app, jo_m, "yes", Some(JO_NOTE), true);
-    answer(app, sam_m, "yes", Some(SECRET_NOTE), false);
-    answer(app, alex_m, "yes", Some(LEFT_NOTE), true);
-    answer(app, kim_m, "yes", Some("Kim's note"), true);
+    let r = round(app, "2026-11-23 09:00:00", &[&[jo, sam], &[alex, kim]]);
+    let [jo_m, sam_m, alex_m, kim_m] = [jo, sam, alex, kim].map(|p| app.member_of(r, p));
+    answer(app, jo_m, Met::Yes, Some(JO_NOTE), true);
+    answer(app, sam_m, Met::Yes, Some(SECRET_NOTE), false);
+    answer(app, alex_m, Met::Yes, Some(LEFT_NOTE), true);
+    answer(app, kim_m, Met::Yes, Some("Kim's note"), true);
     let jo_link = share(app, jo_m, JO_URL, "2026-11-24 10:00:00");
     share(app, sam_m, SECRET_URL, "2026-11-24 11:00:00");
     share(app, alex_m, LEFT_URL, "2026-11-24 12:00:00");
     share(app, kim_m, KIM_URL, "2026-11-24 13:00:00");
-    // Left, but (say, mid-erasure) still has a name and a published link.
+    // Left, but (say, mid-erasure) still has a name and a published link: a
+    // state the app never leaves behind, so raw SQL builds it.
     app.execute(&format!(
         "UPDATE participants SET status = 'left' WHERE id = {alex}"
     ));
-    let mut conn = app.pool.get().unwrap();
-    db::participants::erase(&mut conn, kim, app.clock.now()).unwrap();
+    app.erase(kim);
     Fixture { jo_link }
 }
 
 /// Jo published `n` links, a minute apart: example.org/post-00 is the oldest.
 pub(super) fn one_person_sharing(app: &TestApp, n: usize) {
     let jo = app.add_participant("Jo Bloggs", "jo@people.test", "Leeds City Council");
-    let m = member(app, round(app, "2026-11-23 09:00:00"), 1, jo);
-    answer(app, m, "yes", Some("Lots to share"), true);
+    let r = round(app, "2026-11-23 09:00:00", &[&[jo]]);
+    let m = app.member_of(r, jo);
+    answer(app, m, Met::Yes, Some("Lots to share"), true);
     for i in 0..n {
         let (url, at) = (
             format!("https://example.org/post-{i:02}"),
@@ -276,28 +250,28 @@ pub(super) async fn the_summary_counts_conversations_and_everything_shared() {
             )
         })
         .collect();
-    let r1 = round(&app, "2026-11-23 09:00:00");
-    let r2 = round(&app, "2026-12-23 09:00:00");
+    let r1 = round(
+        &app,
+        "2026-11-23 09:00:00",
+        &[&people[0..2], &people[2..4], &people[4..7]],
+    );
+    let r2 = round(&app, "2026-12-23 09:00:00", &[&people[0..2]]);
+    let member = |round, i: usize| app.member_of(round, people[i]);
     // Round 1, group 1: one of two met. Counts once.
-    let a = member(&app, r1, 1, people[0]);
-    let b = member(&app, r1, 1, people[1]);
-    answer(&app, a, "yes", None, false);
-    answer(&app, b, "not_yet", None, false);
+    let a = member(r1, 0);
+    answer(&app, a, Met::Yes, None, false);
+    answer(&app, member(r1, 1), Met::NotYet, None, false);
     // Group 2: both met. Still one conversation.
-    let c = member(&app, r1, 2, people[2]);
-    let d = member(&app, r1, 2, people[3]);
-    answer(&app, c, "yes", None, true);
-    answer(&app, d, "yes", None, false);
+    let c = member(r1, 2);
+    let d = member(r1, 3);
+    answer(&app, c, Met::Yes, None, true);
+    answer(&app, d, Met::Yes, None, false);
     // Group 3, a trio: nobody met.
-    let e = member(&app, r1, 3, people[4]);
-    member(&app, r1, 3, people[5]);
-    let g = member(&app, r1, 3, people[6]);
-    answer(&app, e, "no", None, false);
-    answer(&app, g, "not_yet", None, false);
+    answer(&app, member(r1, 4), Met::No, None, false);
+    answer(&app, member(r1, 6), Met::NotYet, None, false);
     // Round 2, group 1: the same people as round 1's group 1, who met again.
-    let h = member(&app, r2, 1, people[0]);
-    member(&app, r2, 1, people[1]);
-    answer(&app, h, "yes", None, true);
+    let h = member(r2, 0);
+    answer(&app, h, Met::Yes, None, true);
     // Four links, two of them published.
     share(&app, a, "https://example.org/a", "2026-11-24 10:00:00");
     share(&app, c, "https://example.org/c", "2026-11-24 10:00:00");

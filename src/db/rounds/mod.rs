@@ -1,13 +1,20 @@
-//! Rounds, their groups, and the history the pairing engine learns from.
+//! Rounds, their groups (`group_members`, read in `members`), the history
+//! the pairing engine learns from, and the experiment's figures (`figures`).
+
+pub mod figures;
+mod members;
+
+pub use members::{member_ids, members, round_members, rounds_of, MemberRow, Partner, RoundEntry};
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::participants::{Participant, Status};
-use super::schema::{group_members, participants, rounds};
+use super::participants::Status;
+use super::schema::{group_members, rounds};
 use super::Conn;
-use crate::domain::pairing::{History, PairingStats};
+use crate::domain::pairing::{History, OddOneOut, PairingStats};
+use crate::domain::Trigger;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rounds)]
@@ -15,10 +22,10 @@ use crate::domain::pairing::{History, PairingStats};
 pub struct Round {
     pub id: i64,
     pub round_key: String,
-    pub trigger: String,
+    pub trigger: Trigger,
     pub seed: i64,
     pub include_all: bool,
-    pub odd_one_out: String,
+    pub odd_one_out: OddOneOut,
     pub started_at: NaiveDateTime,
     pub people_due: i32,
     pub groups_count: i32,
@@ -46,10 +53,10 @@ impl Round {
 /// A round about to be stored.
 pub struct NewRound<'a> {
     pub round_key: &'a str,
-    pub trigger: &'a str,
+    pub trigger: Trigger,
     pub seed: u64,
     pub include_all: bool,
-    pub odd_one_out: &'a str,
+    pub odd_one_out: OddOneOut,
     pub started_at: NaiveDateTime,
     pub stats: &'a PairingStats,
     pub sat_out: Option<i64>,
@@ -57,16 +64,6 @@ pub struct NewRound<'a> {
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-/// Everyone who could be in a round: confirmed and not left.
-pub fn pool(conn: &mut Conn) -> anyhow::Result<Vec<Participant>> {
-    participants::table
-        .filter(participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()]))
-        .order(participants::id)
-        .select(Participant::as_select())
-        .load(conn)
-        .context("could not load participants")
 }
 
 /// Every pair who shared a group, with the most recent round they met in.
@@ -175,36 +172,13 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
     // Everyone grouped had a round now; a pause that has ended is over.
     diesel::sql_query(
         "UPDATE participants
-         SET last_round_at = ?, status = 'active', paused_until = NULL
+         SET last_round_at = ?, status = ?, paused_until = NULL
          WHERE id IN (SELECT participant_id FROM group_members WHERE round_id = ?)",
     )
     .bind::<diesel::sql_types::Timestamp, _>(round.started_at)
+    .bind::<diesel::sql_types::Text, _>(Status::Active)
     .bind::<diesel::sql_types::BigInt, _>(id)
     .execute(conn)
     .context("could not record who had a round")?;
     Ok(id)
-}
-
-/// For one round: participant id → their group_members id.
-pub fn member_ids(
-    conn: &mut Conn,
-    round_id: i64,
-) -> anyhow::Result<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = group_members::table
-        .filter(group_members::round_id.eq(round_id))
-        .select((group_members::participant_id, group_members::id))
-        .load(conn)
-        .context("could not read a round's members")?;
-    Ok(rows.into_iter().collect())
-}
-
-/// A round's groups: (group number, participant), in order.
-pub fn members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Participant)>> {
-    group_members::table
-        .inner_join(participants::table)
-        .filter(group_members::round_id.eq(round_id))
-        .order((group_members::group_number, group_members::id))
-        .select((group_members::group_number, Participant::as_select()))
-        .load(conn)
-        .context("could not load a round's groups")
 }

@@ -33,8 +33,9 @@ use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::schema::{followup_answers, group_members, rounds, shared_links};
-use super::Conn;
+use crate::db::schema::{followup_answers, group_members, rounds, shared_links};
+use crate::db::Conn;
+use crate::domain::Met;
 
 /// Counts for one round, or for several added together.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -179,7 +180,7 @@ impl OpenGroup {
     }
 }
 
-type MemberRow = (i64, i32, Option<String>, Option<i32>);
+type MemberRow = (i64, i32, Option<Met>, Option<i32>);
 
 /// One streamed pass over the groups' members and their answers, in group order.
 fn add_members(
@@ -219,7 +220,7 @@ fn add_members(
         }
         let group = open.as_mut().expect("a group is open");
         group.size += 1;
-        group.met |= met.as_deref() == Some("yes");
+        group.met |= met == Some(Met::Yes);
         let Some(&i) = index.get(&round_id) else {
             continue;
         };
@@ -229,10 +230,10 @@ fn add_members(
             continue;
         };
         f.answered += 1;
-        match met.as_str() {
-            "yes" => f.met_yes += 1,
-            "not_yet" => f.met_not_yet += 1,
-            _ => f.met_no += 1,
+        match met {
+            Met::Yes => f.met_yes += 1,
+            Met::NotYet => f.met_not_yet += 1,
+            Met::No => f.met_no += 1,
         }
         if let Some(score) = challenged {
             f.challenged_sum += count(score.into());

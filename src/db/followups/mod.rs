@@ -1,4 +1,7 @@
-//! Follow-up answers and shared links, one per member of a group.
+//! Follow-up answers and shared links, one per member of a group, and what
+//! may be shown of them in public (`published`).
+
+pub mod published;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
@@ -7,7 +10,7 @@ use diesel::prelude::*;
 use super::participants::{Participant, Status};
 use super::schema::{followup_answers, group_members, participants, rounds, shared_links};
 use super::Conn;
-use crate::domain::ValidFollowup;
+use crate::domain::{Met, NoReason, ValidFollowup};
 
 /// One member of one group, with the round it belongs to.
 #[derive(Debug, Clone)]
@@ -23,8 +26,8 @@ pub struct Membership {
 #[diesel(table_name = followup_answers)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite))]
 pub struct Answer {
-    pub met: String,
-    pub no_reason: Option<String>,
+    pub met: Met,
+    pub no_reason: Option<NoReason>,
     pub note: Option<String>,
     pub publish: bool,
     pub challenged: Option<i32>,
@@ -110,8 +113,8 @@ pub fn save(
         None => before.as_ref().and_then(|b| b.challenged),
     };
     let values = (
-        followup_answers::met.eq(answer.met.as_str()),
-        followup_answers::no_reason.eq(answer.no_reason.map(|r| r.as_str())),
+        followup_answers::met.eq(answer.met),
+        followup_answers::no_reason.eq(answer.no_reason),
         followup_answers::note.eq(note),
         followup_answers::publish.eq(publish),
         followup_answers::challenged.eq(challenged),
@@ -161,7 +164,7 @@ pub fn due_reminders(
         .filter(rounds::started_at.le(cutoff))
         .filter(group_members::reminded_at.is_null())
         .filter(followup_answers::group_member_id.is_null())
-        .filter(participants::status.eq_any([Status::Active.as_str(), Status::Paused.as_str()]))
+        .filter(participants::status.eq_any([Status::Active, Status::Paused]))
         .order(group_members::id)
         .select((group_members::id, Participant::as_select()))
         .load(conn)
@@ -189,7 +192,7 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
         .inner_join(rounds::table)
         .inner_join(participants::table)
         .left_join(followup_answers::table)
-        .filter(participants::status.eq(Status::Active.as_str()))
+        .filter(participants::status.eq(Status::Active))
         .order((group_members::participant_id, rounds::started_at.desc()))
         .select((
             group_members::participant_id,
@@ -233,4 +236,51 @@ pub fn round_start_of(conn: &mut Conn, member_id: i64) -> anyhow::Result<NaiveDa
         .select(rounds::started_at)
         .first(conn)
         .context("could not read a member's round")
+}
+
+/// One follow-up answer with one of its links (or none).
+#[derive(Debug, Clone, Queryable)]
+pub struct OutputRecord {
+    pub round_id: i64,
+    pub round_started_at: NaiveDateTime,
+    pub name: String,
+    pub organisation: String,
+    pub met: Met,
+    pub note: Option<String>,
+    pub publish: bool,
+    pub challenged: Option<i32>,
+    pub url: Option<String>,
+    pub shared_at: Option<NaiveDateTime>,
+}
+
+/// Every follow-up answer joined with its links: one row per link, or one
+/// row without a link for answers that shared none. Oldest round first.
+pub fn all_outputs(conn: &mut Conn) -> anyhow::Result<Vec<OutputRecord>> {
+    followup_answers::table
+        .inner_join(
+            group_members::table
+                .inner_join(participants::table)
+                .inner_join(rounds::table)
+                .left_join(shared_links::table),
+        )
+        .order((
+            group_members::round_id,
+            group_members::group_number,
+            group_members::id,
+            shared_links::id,
+        ))
+        .select((
+            group_members::round_id,
+            rounds::started_at,
+            participants::name,
+            participants::organisation,
+            followup_answers::met,
+            followup_answers::note,
+            followup_answers::publish,
+            followup_answers::challenged,
+            shared_links::url.nullable(),
+            shared_links::created_at.nullable(),
+        ))
+        .load(conn)
+        .context("could not read follow-up answers")
 }

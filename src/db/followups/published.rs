@@ -8,9 +8,10 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::participants::Status;
-use super::schema::{followup_answers, group_members, participants, rounds, shared_links};
-use super::Conn;
+use crate::db::participants::Status;
+use crate::db::schema::{followup_answers, group_members, participants, rounds, shared_links};
+use crate::db::Conn;
+use crate::domain::Met;
 
 /// One published link, with only what the log shows about the person.
 #[derive(Debug, Clone, Queryable)]
@@ -44,12 +45,12 @@ macro_rules! published_links {
                     .inner_join(rounds::table),
             )
             .filter(followup_answers::publish.eq(true))
-            .filter(participants::status.ne(Status::Left.as_str()))
+            .filter(participants::status.ne(Status::Left))
     };
 }
 
 /// Published outputs, newest first.
-pub fn published(conn: &mut Conn, limit: i64, offset: i64) -> anyhow::Result<Vec<Output>> {
+pub fn list(conn: &mut Conn, limit: i64, offset: i64) -> anyhow::Result<Vec<Output>> {
     published_links!()
         .order((shared_links::created_at.desc(), shared_links::id.desc()))
         .limit(limit)
@@ -68,7 +69,7 @@ pub fn published(conn: &mut Conn, limit: i64, offset: i64) -> anyhow::Result<Vec
 }
 
 /// How many published outputs there are.
-pub fn published_count(conn: &mut Conn) -> anyhow::Result<i64> {
+pub fn count(conn: &mut Conn) -> anyhow::Result<i64> {
     published_links!()
         .count()
         .get_result(conn)
@@ -87,9 +88,10 @@ pub fn summary(conn: &mut Conn) -> anyhow::Result<Summary> {
              SELECT DISTINCT gm.round_id, gm.group_number
              FROM group_members gm
              JOIN followup_answers fa ON fa.group_member_id = gm.id
-             WHERE fa.met = 'yes'
+             WHERE fa.met = ?
          )",
     )
+    .bind::<diesel::sql_types::Text, _>(Met::Yes)
     .get_result::<Count>(conn)
     .context("could not count conversations")?
     .n;
