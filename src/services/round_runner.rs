@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
