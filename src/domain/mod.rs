@@ -1,5 +1,6 @@
 //! Pure types that parse and check their input, and the pairing engine.
 
+mod audience;
 mod cadence;
 mod due;
 mod follow_up_url;
@@ -15,14 +16,15 @@ mod token;
 
 pub mod pairing;
 
+pub use audience::{sentence_case, Audience};
 pub use cadence::Cadence;
 pub use due::is_due;
 pub use follow_up_url::FollowUpUrl;
 pub use followup::{FollowupForm, Met, NoReason, ValidFollowup, NOTE_MAX, URL_SLOTS};
 pub use ghost::{is_ghost, SILENT_ROUNDS};
-pub use participant_email::ParticipantEmail;
+pub use participant_email::{EmailProblem, ParticipantEmail};
 pub use pause::{long_date, parse_pause_until};
-pub use phone::PhoneNumber;
+pub use phone::{PhoneNumber, PhoneProblem};
 pub use profile::{FieldErrors, FormKind, ProfileForm, ValidProfile};
-pub use text::{OptionalText, RequiredText};
+pub use text::{OptionalText, RequiredText, TextField, TextProblem};
 pub use token::{Token, TokenPurpose};

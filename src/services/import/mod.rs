@@ -5,17 +5,32 @@
 //! Every row is checked like a signup. People who are added get the same
 //! confirmation email as a signup, so nobody joins the pool without opting
 //! in, unless the organiser vouches that they already opted in elsewhere.
+//!
+//! A file of any size is read twice, record by record, never whole: once to
+//! check its shape and count its rows (a problem there adds nobody), then to
+//! import it in batches of [`BATCH_ROWS`] rows, each in its own IMMEDIATE
+//! transaction, so that other writers (signups, the delivery worker) wait
+//! for one batch at most, never for the whole file.
+
+mod lines;
+mod rows;
 
 use std::collections::HashMap;
+use std::io::Read;
 
+use anyhow::Context;
 use chrono::NaiveDateTime;
 
 use crate::db::{outbox, participants, tokens, transfer, Conn};
-use crate::domain::{FormKind, ParticipantEmail, ProfileForm, TokenPurpose};
+use crate::domain::{sentence_case, FormKind, ParticipantEmail, TokenPurpose};
 use crate::email::Composer;
+use rows::{Row, Rows};
 
-/// The most rows one file may hold.
+/// The most rows one file uploaded to the console may hold (the command line
+/// takes any number).
 pub const MAX_ROWS: usize = 5_000;
+/// Rows imported in one transaction.
+pub const BATCH_ROWS: usize = 500;
 
 /// Columns every file must have.
 pub const REQUIRED_COLUMNS: [&str; 4] = ["name", "email", "phone", "organisation"];
@@ -32,11 +47,19 @@ pub struct AddedRow {
     pub email: String,
 }
 
-/// A row that was not added, and why.
+/// A row that was not added, and why: each reason addressed to the organiser,
+/// completing "Line 7: ...".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedRow {
     pub line: u64,
     pub reasons: Vec<String>,
+}
+
+impl RejectedRow {
+    /// The reasons as sentences, for a table cell.
+    pub fn sentences(&self) -> Vec<String> {
+        self.reasons.iter().map(|r| sentence_case(r)).collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,285 +84,165 @@ pub enum FileProblem {
     MissingColumns(Vec<String>),
     #[error("The first row names the column \"{0}\" more than once")]
     DuplicateColumn(String),
-    #[error("The selected file has more than 5,000 rows: split it into smaller files")]
+    #[error("The selected file has more than 5,000 rows: split it into smaller files, or use the command unmentoring participants import on the server, which takes files of any size")]
     TooManyRows,
     #[error("The selected file could not be read as CSV (line {line}): {message}")]
     Malformed { line: u64, message: String },
 }
 
-/// One data row, its cells by column.
-#[derive(Debug, Clone)]
-struct Row {
-    line: u64,
-    form: ProfileForm,
-    /// Set when the row cannot be checked at all (a wrong number of cells).
-    broken: Option<String>,
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// The organiser vouches that everyone in the file opted in elsewhere:
+    /// they take part at once, without a confirmation email.
+    pub already_confirmed: bool,
+    pub now: NaiveDateTime,
+    /// Refuse a file with more data rows than this (the console's limit).
+    pub max_rows: Option<usize>,
 }
 
-/// Column name as written in a header cell: `Google ID` is `google_id`.
-fn column_key(cell: &str) -> String {
-    cell.trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
-        .collect()
+/// One committed batch: what happened to its rows, and how far the import is.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub added: Vec<AddedRow>,
+    pub rejected: Vec<RejectedRow>,
+    /// Data rows done so far, this batch included.
+    pub rows_done: u64,
+    /// Data rows in the file.
+    pub rows_total: u64,
 }
 
-/// Finds the line a record starts on from its byte offset, counting line
-/// breaks (`\n`, `\r\n` or a lone `\r`) as it goes. (The csv crate's own
-/// line numbers drift after blank lines and CRLF.)
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: u64,
+/// Imports every good row of the file that `open` opens (it is called twice:
+/// see the module's comment), with their confirmation emails (none when
+/// `already_confirmed`). `on_batch` hears of each batch once it is committed.
+///
+/// A problem with the file's shape is a [`FileProblem`], found before
+/// anything is added. (Only a file that changes between the two readings can
+/// give one after some batches were committed.)
+pub fn import<R: Read>(
+    conn: &mut Conn,
+    composer: &Composer,
+    mut open: impl FnMut() -> std::io::Result<R>,
+    options: ImportOptions,
+    mut on_batch: impl FnMut(&Batch),
+) -> anyhow::Result<()> {
+    let rows_total = rows::count(open().context("could not open the file")?, options.max_rows)?;
+    let mut rows = Rows::open(open().context("could not open the file again")?)?;
+    let mut seen = Seen::default();
+    let (mut rows_done, mut added, mut rejected) = (0u64, 0usize, 0usize);
+    loop {
+        // Read outside the transaction: it holds the database for the writes only.
+        let chunk = rows
+            .by_ref()
+            .take(BATCH_ROWS)
+            .collect::<Result<Vec<Row>, FileProblem>>()?;
+        if chunk.is_empty() {
+            break;
+        }
+        rows_done += chunk.len() as u64;
+        let mut batch = conn.immediate_transaction(|conn| {
+            import_batch(conn, composer, chunk, options, &mut seen)
+        })?;
+        added += batch.added.len();
+        rejected += batch.rejected.len();
+        batch.rows_done = rows_done;
+        batch.rows_total = rows_total;
+        on_batch(&batch);
+    }
+    tracing::info!(
+        rows = rows_done,
+        added,
+        rejected,
+        already_confirmed = options.already_confirmed,
+        "imported participants"
+    );
+    Ok(())
 }
 
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            text: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the first character at or after `byte` that is not a line break.
-    fn of(&mut self, byte: u64) -> u64 {
-        let target = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        let mut end = target.max(self.at);
-        while end < self.text.len() && matches!(self.text[end], b'\r' | b'\n') {
-            end += 1;
-        }
-        while self.at < end {
-            match self.text[self.at] {
-                b'\n' => self.line += 1,
-                b'\r' if self.text.get(self.at + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
-            }
-            self.at += 1;
-        }
-        self.line
-    }
-}
-
-/// Reads and checks the file's shape: UTF-8 (a byte order mark is allowed),
-/// CSV, a header row naming the columns, at most [`MAX_ROWS`] rows.
-fn parse(bytes: &[u8]) -> Result<Vec<Row>, FileProblem> {
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Err(FileProblem::NotCsv);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| FileProblem::NotUtf8)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\0') {
-        return Err(FileProblem::NotCsv);
-    }
-    if text.trim().is_empty() {
-        return Err(FileProblem::Empty);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let malformed = |e: csv::Error| FileProblem::Malformed {
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
-    let header = reader.headers().map_err(malformed)?.clone();
-    let mut columns: HashMap<String, usize> = HashMap::new();
-    for (index, cell) in header.iter().enumerate() {
-        let key = column_key(cell);
-        let known =
-            REQUIRED_COLUMNS.contains(&key.as_str()) || OPTIONAL_COLUMNS.contains(&key.as_str());
-        if known && columns.insert(key.clone(), index).is_some() {
-            return Err(FileProblem::DuplicateColumn(key));
-        }
-    }
-    let missing: Vec<String> = REQUIRED_COLUMNS
-        .iter()
-        .filter(|c| !columns.contains_key(**c))
-        .map(|c| (*c).to_owned())
-        .collect();
-    if !missing.is_empty() {
-        return Err(FileProblem::MissingColumns(missing));
-    }
-    let mut rows = Vec::new();
-    let mut lines = Lines::new(text);
-    for record in reader.records() {
-        let record = record.map_err(malformed)?;
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            return Err(FileProblem::TooManyRows);
-        }
-        let cell = |name: &str| {
-            columns
-                .get(name)
-                .and_then(|&i| record.get(i))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let broken = (record.len() != header.len()).then(|| {
-            format!(
-                "This row has {} cells but the first row has {}: check for a comma in a cell without quotes around it",
-                record.len(),
-                header.len()
-            )
-        });
-        rows.push(Row {
-            line: lines.of(record.position().map_or(0, |p| p.byte())),
-            form: ProfileForm {
-                name: cell("name"),
-                email: cell("email"),
-                phone: cell("phone"),
-                organisation: cell("organisation"),
-                google_id: cell("google_id"),
-                skype: cell("skype"),
-                topics: cell("topics"),
-                cadence: cell("cadence"),
-                // The organiser vouches for the list; people still confirm by email.
-                consent: "yes".to_owned(),
-            },
-            broken,
-        });
-    }
-    Ok(rows)
-}
-
-/// A field's message as the organiser reads it, naming the column.
-fn reason(field: &str, message: &str) -> String {
-    match field {
-        "cadence" => {
-            "cadence: must be monthly, every_two_months or quarterly (or empty for monthly)"
-                .to_owned()
-        }
-        _ => format!("{field}: {message}"),
-    }
-}
-
-/// Imports every good row of `csv_bytes` in one transaction, with their
-/// confirmation emails (none when `already_confirmed`). A problem with the
-/// whole file is a [`FileProblem`] and adds nobody.
-pub fn import(
+/// Imports a file held in memory (an upload), collecting every row's result.
+pub fn import_bytes(
     conn: &mut Conn,
     composer: &Composer,
     csv_bytes: &[u8],
-    already_confirmed: bool,
-    now: NaiveDateTime,
+    options: ImportOptions,
 ) -> anyhow::Result<ImportReport> {
-    let rows = parse(csv_bytes)?;
-    conn.immediate_transaction(|conn| {
-        let mut report = ImportReport::default();
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        let mut emailed = 0usize;
-        for row in rows {
-            let mut reject = |reasons: Vec<String>| {
-                report.rejected.push(RejectedRow {
-                    line: row.line,
-                    reasons,
-                })
-            };
-            if let Some(problem) = row.broken {
-                reject(vec![problem]);
-                continue;
-            }
-            let profile = match row.form.validate(FormKind::Signup) {
-                Ok(profile) => profile,
-                Err(errors) => {
-                    reject(errors.iter().map(|(f, m)| reason(f, m)).collect());
-                    continue;
-                }
-            };
-            let Some(email) = profile.email.as_ref().map(ParticipantEmail::key) else {
-                anyhow::bail!("a checked row has no email address");
-            };
-            if let Some(first) = seen.get(&email) {
-                reject(vec![format!(
-                    "email: this address is also on line {first} of the file"
-                )]);
-                continue;
-            }
-            seen.insert(email.clone(), row.line);
-            if participants::find_by_email_key(conn, &email)?.is_some() {
-                reject(vec![
-                    "email: this address has already signed up to UnMentoring".to_owned(),
-                ]);
-                continue;
-            }
-            let person = transfer::insert_imported(conn, &profile, already_confirmed, now)?;
-            if !already_confirmed {
-                let token = tokens::issue(conn, person.id, TokenPurpose::Confirm, now)?;
-                outbox::enqueue(conn, &composer.confirm(&person, &token)?, now)?;
-                emailed += 1;
-            }
-            report.added.push(AddedRow {
-                line: row.line,
-                name: person.name,
-                email: person.email.unwrap_or_default(),
-            });
-        }
-        tracing::info!(
-            added = report.added.len(),
-            rejected = report.rejected.len(),
-            emailed,
-            already_confirmed,
-            "imported participants"
-        );
-        Ok(report)
-    })
+    let mut report = ImportReport::default();
+    import(
+        conn,
+        composer,
+        || Ok(csv_bytes),
+        options,
+        |batch| {
+            report.added.extend_from_slice(&batch.added);
+            report.rejected.extend_from_slice(&batch.rejected);
+        },
+    )?;
+    Ok(report)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The email addresses met so far in the file, by key, with the line each
+/// was first on: a repeat is caught in any later batch.
+#[derive(Default)]
+struct Seen(HashMap<String, u64>);
 
-    fn lines(rows: &[Row]) -> Vec<u64> {
-        rows.iter().map(|r| r.line).collect()
+/// Checks and stores one batch of rows, inside its transaction.
+fn import_batch(
+    conn: &mut Conn,
+    composer: &Composer,
+    rows: Vec<Row>,
+    options: ImportOptions,
+    seen: &mut Seen,
+) -> anyhow::Result<Batch> {
+    let mut batch = Batch::default();
+    for row in rows {
+        let line = row.line;
+        match import_row(conn, composer, row, options, seen)? {
+            Ok(added) => batch.added.push(added),
+            Err(reasons) => batch.rejected.push(RejectedRow { line, reasons }),
+        }
     }
+    Ok(batch)
+}
 
-    #[test]
-    fn a_bom_crlf_and_any_column_order_are_read() {
-        let csv = "\u{feff}Email,Name,Phone,Organisation,Extra\r\njo@x.org,Jo,01632 960 001,Leeds,ignored\r\n\r\n,,,,\r\n\"a@x.org\",\"Al, B\",01632 960 002,York,\r\n";
-        let rows = parse(csv.as_bytes()).unwrap();
-        assert_eq!(lines(&rows), [2, 5]);
-        let lf = "name,email,phone,organisation\n\"Jo\nBloggs\",a,b,c\n\nd,e,f,g\rh,i,j,k\n";
-        assert_eq!(lines(&parse(lf.as_bytes()).unwrap()), [2, 5, 6]);
-        assert_eq!(rows[0].form.email, "jo@x.org");
-        assert_eq!(rows[1].form.name, "Al, B");
-        assert!(rows.iter().all(|r| r.broken.is_none()));
+/// Adds the person on one row, or says why not (the organiser's wording).
+fn import_row(
+    conn: &mut Conn,
+    composer: &Composer,
+    row: Row,
+    options: ImportOptions,
+    seen: &mut Seen,
+) -> anyhow::Result<Result<AddedRow, Vec<String>>> {
+    if let Some(problem) = row.broken {
+        return Ok(Err(vec![problem]));
     }
-
-    #[test]
-    fn whole_file_problems_are_named() {
-        assert_eq!(parse(b"").unwrap_err(), FileProblem::Empty);
-        assert_eq!(parse(b"\xff\xfename").unwrap_err(), FileProblem::NotUtf8);
-        assert_eq!(parse(b"PK\x03\x04rest").unwrap_err(), FileProblem::NotCsv);
-        assert_eq!(
-            parse(b"name,email\nJo,jo@x.org\n").unwrap_err(),
-            FileProblem::MissingColumns(vec!["phone".into(), "organisation".into()])
-        );
-        assert_eq!(
-            parse(b"name,email,phone,organisation,Email\n").unwrap_err(),
-            FileProblem::DuplicateColumn("email".into())
-        );
-        let big = format!(
-            "name,email,phone,organisation\n{}",
-            "a,b,c,d\n".repeat(MAX_ROWS + 1)
-        );
-        assert_eq!(parse(big.as_bytes()).unwrap_err(), FileProblem::TooManyRows);
-        let most = format!(
-            "name,email,phone,organisation\n{}",
-            "a,b,c,d\n".repeat(MAX_ROWS)
-        );
-        assert_eq!(parse(most.as_bytes()).unwrap().len(), MAX_ROWS);
+    let profile = match row.form.validate(FormKind::Import) {
+        Ok(profile) => profile,
+        Err(errors) => return Ok(Err(errors.iter().map(|(_, m)| m.to_owned()).collect())),
+    };
+    let email = profile
+        .email
+        .as_ref()
+        .map(ParticipantEmail::key)
+        .context("a checked row has no email address")?;
+    if let Some(first) = seen.0.get(&email) {
+        return Ok(Err(vec![format!(
+            "the email address is also on line {first} of the file"
+        )]));
     }
-
-    #[test]
-    fn a_row_with_a_stray_comma_is_broken() {
-        let rows = parse(b"name,email,phone,organisation\nJo,jo@x.org,01632 960 001,Leeds, City\n")
-            .unwrap();
-        assert!(rows[0].broken.as_deref().unwrap().contains("5 cells"));
+    seen.0.insert(email.clone(), row.line);
+    if participants::find_by_email_key(conn, &email)?.is_some() {
+        return Ok(Err(vec![
+            "someone with this email address has already signed up to UnMentoring".to_owned(),
+        ]));
     }
+    let now = options.now;
+    let person = transfer::insert_imported(conn, &profile, options.already_confirmed, now)?;
+    if !options.already_confirmed {
+        let token = tokens::issue(conn, person.id, TokenPurpose::Confirm, now)?;
+        outbox::enqueue(conn, &composer.confirm(&person, &token)?, now)?;
+    }
+    Ok(Ok(AddedRow {
+        line: row.line,
+        name: person.name,
+        email: person.email.unwrap_or_default(),
+    }))
 }
