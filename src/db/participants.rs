@@ -315,3 +315,28 @@ pub fn count_by_status(conn: &mut Conn) -> anyhow::Result<Vec<(String, i64)>> {
         .load(conn)
         .context("could not count participants")
 }
+
+/// Every spelling of an organisation among people who confirmed and have not
+/// left (leaving erases the organisation), for
+/// [`crate::domain::OrganisationNames`]: how they are shown to others.
+pub fn organisation_spellings(conn: &mut Conn) -> anyhow::Result<Vec<crate::domain::Spelling>> {
+    let rows: Vec<(String, i64, Option<i64>)> = participants::table
+        .filter(participants::confirmed_at.is_not_null())
+        .filter(participants::organisation.ne(""))
+        .group_by(participants::organisation)
+        .select((
+            participants::organisation,
+            diesel::dsl::count_star(),
+            diesel::dsl::min(participants::id),
+        ))
+        .load(conn)
+        .context("could not read how organisations are spelled")?;
+    Ok(rows
+        .into_iter()
+        .map(|(text, people, first_id)| crate::domain::Spelling {
+            text,
+            people,
+            first_id: first_id.unwrap_or_default(),
+        })
+        .collect())
+}

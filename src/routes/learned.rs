@@ -14,7 +14,8 @@ use diesel::Connection;
 
 use crate::db;
 use crate::db::learning_log::{self, Output};
-use crate::domain::{long_date, FollowUpUrl};
+use crate::db::participants;
+use crate::domain::{long_date, FollowUpUrl, OrganisationNames};
 use crate::pages::{html, server_error};
 use crate::startup::AppState;
 
@@ -105,7 +106,8 @@ pub async fn page(
             let outputs = match i64::try_from(requested - 1) {
                 // Only pages that exist are read, so the offset cannot overflow.
                 Ok(skipped) if skipped < (total + PER_PAGE - 1) / PER_PAGE => {
-                    learning_log::published(conn, PER_PAGE, skipped * PER_PAGE)?
+                    let outputs = learning_log::published(conn, PER_PAGE, skipped * PER_PAGE)?;
+                    with_shown_organisations(conn, outputs)?
                 }
                 _ => Vec::new(),
             };
@@ -142,7 +144,8 @@ pub async fn page(
 #[tracing::instrument(name = "learning log feed", skip(state))]
 pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, LearnedError> {
     let outputs = db::run(&state.pool, |conn| {
-        learning_log::published(conn, FEED_ENTRIES, 0)
+        let outputs = learning_log::published(conn, FEED_ENTRIES, 0)?;
+        with_shown_organisations(conn, outputs)
     })
     .await?;
     let atom = build_feed(state.composer.base_url().as_str(), outputs);
@@ -152,6 +155,19 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, LearnedErr
     Ok(HttpResponse::Ok()
         .content_type("application/atom+xml; charset=utf-8")
         .body(body))
+}
+
+/// The outputs with each organisation spelled as most of its people spell
+/// it ([`OrganisationNames`]), not as each author typed it.
+fn with_shown_organisations(
+    conn: &mut db::Conn,
+    mut outputs: Vec<Output>,
+) -> anyhow::Result<Vec<Output>> {
+    let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+    for output in &mut outputs {
+        output.organisation = names.shown(&output.organisation);
+    }
+    Ok(outputs)
 }
 
 /// The feed, with links made from `base` (`server.base_url`), never the request.
