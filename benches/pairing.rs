@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use unmentoring::domain::pairing::{arrange, Candidate, History, OddOneOut, PairingRequest};
 
 const ORGANISATIONS: usize = 20;

@@ -2,9 +2,9 @@
 //! lower bound (no repeats, only the same-organisation pairs that the size
 //! of the largest organisation forces) when the history is sparse.
 
+use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use unmentoring::domain::pairing::{arrange, Candidate, History, OddOneOut, PairingRequest};
 
 /// Share of the pool in organisation 0; everyone else is spread over 19 others.

@@ -4,9 +4,9 @@
 //! turn validated against exhaustive search on small pools.
 
 use integer_blossom::min_weight_perfect_matching;
+use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use unmentoring::domain::pairing::{
     arrange, organisation_key, Arrangement, Candidate, History, OddOneOut, PairingRequest, PersonId,
 };

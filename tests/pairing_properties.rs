@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
+use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use unmentoring::domain::pairing::{
     arrange, organisation_key, Arrangement, Candidate, History, OddOneOut, PairingRequest, PersonId,
 };

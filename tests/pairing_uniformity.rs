@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
+use rand::rngs::ChaCha8Rng;
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use unmentoring::domain::pairing::{
     arrange, exact_with_random_tie_breaks, organisation_key, Arrangement, Candidate, History,
     OddOneOut, PairingRequest, PersonId,

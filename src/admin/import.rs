@@ -15,7 +15,7 @@ use askama::Template;
 use super::{AdminError, Chrome, SignedIn};
 use crate::db;
 use crate::pages::private_html;
-use crate::services::import::{self, FileProblem, EXAMPLE_HEADER};
+use crate::services::import::{self, FileProblem, ImportOptions, EXAMPLE_HEADER};
 use crate::startup::AppState;
 
 #[derive(Template)]
@@ -134,9 +134,13 @@ async fn upload(
         return form_error(FileProblem::NotCsv.to_string());
     }
     let composer = state.composer.clone();
-    let now = state.clock.now();
+    let options = ImportOptions {
+        already_confirmed,
+        now: state.clock.now(),
+        max_rows: Some(import::MAX_ROWS),
+    };
     let imported = db::run(&state.pool, move |conn| {
-        import::import(conn, &composer, &file.data, already_confirmed, now)
+        import::import_bytes(conn, &composer, &file.data, options)
     })
     .await;
     let report = match imported {

@@ -2,7 +2,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use rand::TryRngCore;
+use rand::TryRng;
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 128;
@@ -26,7 +26,7 @@ pub fn check_new(password: &str) -> Result<(), String> {
 /// An argon2id hash in PHC string form, with a fresh random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
-    rand::rngs::OsRng
+    rand::rngs::SysRng
         .try_fill_bytes(&mut bytes)
         .map_err(|e| anyhow::anyhow!("no randomness for a salt: {e}"))?;
     let salt = SaltString::encode_b64(&bytes)

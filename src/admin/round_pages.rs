@@ -12,6 +12,7 @@ use crate::db::rounds::{self, MemberRow, Round};
 use crate::db::{self, outbox};
 use crate::domain::pairing::{OddOneOut, PairingStats};
 use crate::domain::Met;
+use crate::domain::OrganisationNames;
 use crate::pages::{private_html, see_other, MessagePage};
 use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
 use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
@@ -330,11 +331,16 @@ pub async fn show(
         let Some(round) = rounds::find(conn, id)? else {
             return Ok(None);
         };
+        // Organisations as the members saw them in their introductions.
+        let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
         let sat_out = match round.sat_out_participant_id {
-            Some(p) => participants::name_of(conn, p)?,
+            Some(p) => participants::name_of(conn, p)?.map(|(name, org)| (name, names.shown(&org))),
             None => None,
         };
-        let members = rounds::round_members(conn, id)?;
+        let mut members = rounds::round_members(conn, id)?;
+        for m in &mut members {
+            m.organisation = names.shown(&m.organisation);
+        }
         let emails = outbox::round_emails(conn, id)?;
         Ok(Some((round, sat_out, members, emails)))
     })

@@ -7,8 +7,9 @@ use clap::Subcommand;
 use crate::configuration::Settings;
 use crate::db::open_database;
 use crate::db::rounds::{self, Round};
-use crate::db::{self, Pool};
+use crate::db::{self, participants, Pool};
 use crate::domain::pairing::PairingStats;
+use crate::domain::OrganisationNames;
 use crate::email::Composer;
 use crate::services::round_runner::{
     self as runner, RoundOptions, RoundOutcome, RoundPlan, Trigger,
@@ -166,7 +167,13 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
         let Some(round) = rounds::find(conn, id)? else {
             return Ok(None);
         };
-        Ok(Some((round, rounds::members(conn, id)?)))
+        // Organisations as the members saw them in their introductions.
+        let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+        let mut members = rounds::members(conn, id)?;
+        for (_, person) in &mut members {
+            person.organisation = names.shown(&person.organisation);
+        }
+        Ok(Some((round, members)))
     })
     .await?;
     let Some((round, members)) = found else {

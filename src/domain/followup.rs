@@ -6,10 +6,18 @@
 //! a script can add a link without restating everything else.
 
 use super::follow_up_url::FollowUpUrl;
-use super::text::OptionalText;
-use super::FieldErrors;
+use super::text::{OptionalText, TextField};
+use super::{Audience, FieldErrors};
 
 pub const NOTE_MAX: usize = 1000;
+
+const NOTE: TextField = TextField {
+    label: "Your note",
+    noun: "note",
+    missing: "",
+    max: NOTE_MAX,
+    multiline: true,
+};
 /// Empty link boxes on the form.
 pub const URL_SLOTS: usize = 3;
 
@@ -151,10 +159,10 @@ impl FollowupForm {
         let urls = self.valid_urls(&mut errors);
         let note = match &self.note {
             None => None,
-            Some(raw) => match OptionalText::parse(raw, NOTE_MAX, "Your note", true) {
+            Some(raw) => match OptionalText::parse(raw, &NOTE) {
                 Ok(text) => Some(text.into_inner()),
-                Err(message) => {
-                    errors.add("note", message);
+                Err(problem) => {
+                    errors.add("note", problem.message(&NOTE, Audience::Person));
                     None
                 }
             },

@@ -1,11 +1,13 @@
 //! Pure types that parse and check their input, and the pairing engine.
 
+mod audience;
 mod cadence;
 mod due;
 mod email_kind;
 mod follow_up_url;
 mod followup;
 mod ghost;
+mod organisation;
 mod participant_email;
 mod pause;
 mod people_time;
@@ -18,17 +20,19 @@ mod trigger;
 
 pub mod pairing;
 
+pub use audience::{sentence_case, Audience};
 pub use cadence::Cadence;
 pub use due::is_due;
 pub use email_kind::EmailKind;
 pub use follow_up_url::FollowUpUrl;
 pub use followup::{FollowupForm, Met, NoReason, ValidFollowup, NOTE_MAX, URL_SLOTS};
 pub use ghost::{is_ghost, SILENT_ROUNDS};
-pub use participant_email::ParticipantEmail;
+pub use organisation::{OrganisationNames, Spelling};
+pub use participant_email::{EmailProblem, ParticipantEmail};
 pub use pause::parse_pause_until;
 pub use people_time::PeopleTime;
-pub use phone::PhoneNumber;
+pub use phone::{PhoneNumber, PhoneProblem};
 pub use profile::{FieldErrors, FormKind, ProfileForm, ValidProfile};
-pub use text::{OptionalText, RequiredText};
+pub use text::{OptionalText, RequiredText, TextField, TextProblem};
 pub use token::{Token, TokenPurpose};
 pub use trigger::Trigger;

@@ -6,6 +6,8 @@ use lettre::message::Mailbox;
 use lettre::{Address, Message};
 use unicode_normalization::UnicodeNormalization;
 
+use super::Audience;
+
 /// One email address, as a person would type it in a form, normalised:
 /// Unicode NFKC (a fullwidth `ａ` is an `a`), the domain in lower-case ASCII
 /// (an international domain in its `xn--` form). The part before the `@` is
@@ -15,40 +17,91 @@ pub struct ParticipantEmail(String);
 
 const MAX_LENGTH: usize = 254;
 
-const EMPTY: &str = "Enter your email address";
-const TOO_LONG: &str = "Email address must be 254 characters or fewer";
-const UNREADABLE: &str = "Email address must not contain characters we cannot read";
-const NOT_ONE: &str = "Enter one email address, like name@example.gov.uk";
-const BAD_FORMAT: &str = "Enter an email address in the correct format, like name@example.gov.uk";
-const NOT_ASCII: &str = "The part of the email address before the @ must only contain letters a to z, numbers and symbols like . - _ +";
+/// Why an email address was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailProblem {
+    Empty,
+    TooLong,
+    /// Bytes that were not UTF-8 (U+FFFD, see `text::TextProblem::message`).
+    Unreadable,
+    /// A space, a comma or a line break: more than one address, or a name with it.
+    NotOne,
+    BadFormat,
+    /// Letters outside ASCII before the `@`.
+    NotAscii,
+}
+
+impl EmailProblem {
+    pub fn message(self, audience: Audience) -> &'static str {
+        match audience {
+            Audience::Person => self.to_person(),
+            Audience::Organiser => self.to_organiser(),
+        }
+    }
+
+    fn to_person(self) -> &'static str {
+        match self {
+            Self::Empty => "Enter your email address",
+            Self::TooLong => "Email address must be 254 characters or fewer",
+            Self::Unreadable => "Email address must not contain characters we cannot read",
+            Self::NotOne => "Enter one email address, like name@example.gov.uk",
+            Self::BadFormat => {
+                "Enter an email address in the correct format, like name@example.gov.uk"
+            }
+            Self::NotAscii => "The part of the email address before the @ must only contain letters a to z, numbers and symbols like . - _ +",
+        }
+    }
+
+    fn to_organiser(self) -> &'static str {
+        match self {
+            Self::Empty => "the email address is missing",
+            Self::TooLong => "the email address is longer than 254 characters",
+            Self::Unreadable => "the email address contains characters we cannot read",
+            Self::NotOne => "the email address contains a space or a comma: give one address, like name@example.gov.uk",
+            Self::BadFormat => {
+                "the email address is not in a correct format, like name@example.gov.uk"
+            }
+            Self::NotAscii => "the part of the email address before the @ contains characters other than letters a to z, numbers and symbols like . - _ +",
+        }
+    }
+}
+
+/// The person's wording: what the command line prints too.
+impl std::fmt::Display for EmailProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.to_person())
+    }
+}
+
+impl std::error::Error for EmailProblem {}
 
 impl ParticipantEmail {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, EmailProblem> {
         let typed = raw.trim();
         if typed.is_empty() {
-            return Err(EMPTY);
+            return Err(EmailProblem::Empty);
         }
         if typed.contains(char::REPLACEMENT_CHARACTER) {
-            return Err(UNREADABLE);
+            return Err(EmailProblem::Unreadable);
         }
         // Compatibility forms (fullwidth letters, ligatures) become the plain
         // characters they look like, so that look-alikes are one address.
         let email: String = typed.nfkc().collect();
         if email.chars().count() > MAX_LENGTH {
-            return Err(TOO_LONG);
+            return Err(EmailProblem::TooLong);
         }
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) || email.contains(',') {
-            return Err(NOT_ONE);
+            return Err(EmailProblem::NotOne);
         }
-        let (local, domain) = email.rsplit_once('@').ok_or(BAD_FORMAT)?;
+        let (local, domain) = email.rsplit_once('@').ok_or(EmailProblem::BadFormat)?;
         let local = plain_local_part(local)?;
-        let domain = internet_domain(domain).ok_or(BAD_FORMAT)?;
+        let domain = internet_domain(domain).ok_or(EmailProblem::BadFormat)?;
         let address = format!("{local}@{domain}");
         if address.len() > MAX_LENGTH {
-            return Err(TOO_LONG);
+            return Err(EmailProblem::TooLong);
         }
         if !sendable(&address) {
-            return Err(BAD_FORMAT);
+            return Err(EmailProblem::BadFormat);
         }
         Ok(Self(address))
     }
@@ -73,12 +126,12 @@ impl ParticipantEmail {
 /// The part before the `@`: unquoted ASCII. A quoted part (`"a b"@x.org`)
 /// cannot be sent, and an address outside ASCII needs a mail server that
 /// speaks SMTPUTF8, which we cannot count on.
-fn plain_local_part(local: &str) -> Result<&str, &'static str> {
+fn plain_local_part(local: &str) -> Result<&str, EmailProblem> {
     if local.is_empty() || local.starts_with('"') {
-        return Err(BAD_FORMAT);
+        return Err(EmailProblem::BadFormat);
     }
     if !local.is_ascii() {
-        return Err(NOT_ASCII);
+        return Err(EmailProblem::NotAscii);
     }
     Ok(local)
 }
@@ -177,7 +230,7 @@ mod tests {
         ] {
             assert_eq!(
                 ParticipantEmail::parse(bad).unwrap_err(),
-                super::BAD_FORMAT,
+                super::EmailProblem::BadFormat,
                 "{bad:?}"
             );
         }
@@ -218,15 +271,15 @@ mod tests {
     fn refuses_what_we_cannot_read_or_send_everywhere() {
         assert_eq!(
             ParticipantEmail::parse("jo\u{FFFD}@example.org").unwrap_err(),
-            super::UNREADABLE
+            super::EmailProblem::Unreadable
         );
         assert_eq!(
             ParticipantEmail::parse("аdmin@example.org").unwrap_err(),
-            super::NOT_ASCII
+            super::EmailProblem::NotAscii
         );
         assert_eq!(
             ParticipantEmail::parse("zoë@example.org").unwrap_err(),
-            super::NOT_ASCII
+            super::EmailProblem::NotAscii
         );
     }
 }

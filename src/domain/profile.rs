@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use super::{Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText};
+use super::{
+    Audience, Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText, TextField,
+};
 
 /// The form as it arrived: every field optional and untrusted, so that a
 /// missing or odd field gives a message on the form, never a bare 400.
@@ -65,73 +67,106 @@ pub const ORGANISATION_MAX: usize = 150;
 pub const HANDLE_MAX: usize = 100;
 pub const TOPICS_MAX: usize = 500;
 
-/// Which parts of the form are asked for.
+const NAME: TextField = TextField {
+    label: "Full name",
+    noun: "name",
+    missing: "Enter your full name",
+    max: NAME_MAX,
+    multiline: false,
+};
+const ORGANISATION: TextField = TextField {
+    label: "Organisation",
+    noun: "organisation",
+    missing: "Enter the name of the organisation you work for",
+    max: ORGANISATION_MAX,
+    multiline: false,
+};
+const GOOGLE_ID: TextField = TextField {
+    label: "Google ID",
+    noun: "Google ID",
+    missing: "",
+    max: HANDLE_MAX,
+    multiline: false,
+};
+const SKYPE: TextField = TextField {
+    label: "Skype name",
+    noun: "Skype name",
+    missing: "",
+    max: HANDLE_MAX,
+    multiline: false,
+};
+const TOPICS: TextField = TextField {
+    label: "What you would like to talk about",
+    noun: "list of topics",
+    missing: "",
+    max: TOPICS_MAX,
+    multiline: true,
+};
+
+/// Which parts of the form are asked for, and who reads the messages.
 #[derive(Debug, Clone, Copy)]
 pub enum FormKind {
     /// A new signup: email and consent needed.
     Signup,
     /// A change of details on the manage page: the email stays as it is.
     Update,
+    /// A row of an organiser's import file: email needed; consent is asked
+    /// for by the confirmation email (or vouched for by the organiser). The
+    /// messages are the organiser's.
+    Import,
+}
+
+impl FormKind {
+    fn audience(self) -> Audience {
+        match self {
+            Self::Signup | Self::Update => Audience::Person,
+            Self::Import => Audience::Organiser,
+        }
+    }
 }
 
 impl ProfileForm {
     pub fn validate(&self, kind: FormKind) -> Result<ValidProfile, FieldErrors> {
+        let to = kind.audience();
         let mut errors = FieldErrors::default();
         let e = &mut errors;
-        let name = keep(
-            e,
-            "name",
-            RequiredText::parse(&self.name, NAME_MAX, "Full name", "Enter your full name"),
-        );
+        let required = |raw: &str, field: &TextField| {
+            RequiredText::parse(raw, field).map_err(|p| p.message(field, to))
+        };
+        let optional = |raw: &str, field: &TextField| {
+            OptionalText::parse(raw, field).map_err(|p| p.message(field, to))
+        };
+        let name = keep(e, "name", required(&self.name, &NAME));
         let email = match kind {
-            FormKind::Signup => keep(
+            FormKind::Signup | FormKind::Import => keep(
                 e,
                 "email",
                 ParticipantEmail::parse(&self.email)
                     .map(Some)
-                    .map_err(String::from),
+                    .map_err(|p| p.message(to).to_owned()),
             ),
             FormKind::Update => Some(None),
         };
         let phone = keep(
             e,
             "phone",
-            PhoneNumber::parse(&self.phone).map_err(String::from),
+            PhoneNumber::parse(&self.phone).map_err(|p| p.message(to).to_owned()),
         );
         let organisation = keep(
             e,
             "organisation",
-            RequiredText::parse(
-                &self.organisation,
-                ORGANISATION_MAX,
-                "Organisation",
-                "Enter the name of the organisation you work for",
-            ),
+            required(&self.organisation, &ORGANISATION),
         );
-        let google_id = keep(
-            e,
-            "google_id",
-            OptionalText::parse(&self.google_id, HANDLE_MAX, "Google ID", false),
-        );
-        let skype = keep(
-            e,
-            "skype",
-            OptionalText::parse(&self.skype, HANDLE_MAX, "Skype name", false),
-        );
-        let topics = keep(
-            e,
-            "topics",
-            OptionalText::parse(
-                &self.topics,
-                TOPICS_MAX,
-                "What you would like to talk about",
-                true,
-            ),
-        );
+        let google_id = keep(e, "google_id", optional(&self.google_id, &GOOGLE_ID));
+        let skype = keep(e, "skype", optional(&self.skype, &SKYPE));
+        let topics = keep(e, "topics", optional(&self.topics, &TOPICS));
         let cadence = keep(
             e,
             "cadence",
-            Cadence::parse(&self.cadence).map_err(String::from),
+            Cadence::parse(&self.cadence).map_err(|message| match to {
+                Audience::Person => message.to_owned(),
+                Audience::Organiser => "the cadence must be monthly, every_two_months or quarterly (or empty for monthly)".to_owned(),
+            }),
         );
         if matches!(kind, FormKind::Signup) && self.consent.trim() != "yes" {
             e.add(
@@ -228,6 +263,52 @@ mod tests {
         };
         assert!(form.validate(FormKind::Update).unwrap().email.is_none());
         assert!(form.validate(FormKind::Signup).is_err());
+    }
+
+    #[test]
+    fn an_import_row_needs_an_email_but_no_consent_and_is_worded_for_the_organiser() {
+        let row = ProfileForm {
+            consent: String::new(),
+            ..good()
+        };
+        assert!(row.validate(FormKind::Import).is_ok());
+        let errors = ProfileForm {
+            name: " ".into(),
+            email: "not-an-email".into(),
+            phone: "12345".into(),
+            topics: "x".repeat(TOPICS_MAX + 1),
+            cadence: "weekly".into(),
+            ..row
+        }
+        .validate(FormKind::Import)
+        .unwrap_err();
+        let messages: Vec<_> = errors.iter().map(|(_, m)| m).collect();
+        assert_eq!(
+            messages,
+            [
+                "the name is missing",
+                "the email address is not in a correct format, like name@example.gov.uk",
+                "the phone number is not in a correct format, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+                "the list of topics is longer than 500 characters",
+                "the cadence must be monthly, every_two_months or quarterly (or empty for monthly)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_signup_is_worded_for_the_person() {
+        let errors = ProfileForm {
+            name: String::new(),
+            email: "not-an-email".into(),
+            ..good()
+        }
+        .validate(FormKind::Signup)
+        .unwrap_err();
+        assert_eq!(errors.get("name"), Some("Enter your full name"));
+        assert_eq!(
+            errors.get("email"),
+            Some("Enter an email address in the correct format, like name@example.gov.uk")
+        );
     }
 
     #[test]

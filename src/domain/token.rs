@@ -1,8 +1,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{Duration, NaiveDateTime};
-use rand::rngs::OsRng;
-use rand::TryRngCore;
+use rand::rngs::SysRng;
+use rand::TryRng;
 use sha2::{Digest, Sha256};
 
 /// What a secret link lets its holder do. Stored as `as_str()`.
@@ -61,7 +61,7 @@ const ENCODED_LENGTH: usize = 43;
 impl Token {
     pub fn generate() -> Self {
         let mut bytes = [0u8; 32];
-        OsRng
+        SysRng
             .try_fill_bytes(&mut bytes)
             .expect("the operating system's random number generator failed");
         Self(URL_SAFE_NO_PAD.encode(bytes))

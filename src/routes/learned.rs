@@ -14,7 +14,8 @@ use diesel::Connection;
 
 use crate::db;
 use crate::db::followups::published::{self, Output};
-use crate::domain::{FollowUpUrl, PeopleTime};
+use crate::db::participants;
+use crate::domain::{FollowUpUrl, OrganisationNames, PeopleTime};
 use crate::pages::{html, PageError};
 use crate::startup::AppState;
 
@@ -91,7 +92,8 @@ pub async fn page(
             let outputs = match i64::try_from(requested - 1) {
                 // Only pages that exist are read, so the offset cannot overflow.
                 Ok(skipped) if skipped < (total + PER_PAGE - 1) / PER_PAGE => {
-                    published::list(conn, PER_PAGE, skipped * PER_PAGE)?
+                    let outputs = published::list(conn, PER_PAGE, skipped * PER_PAGE)?;
+                    with_shown_organisations(conn, outputs)?
                 }
                 _ => Vec::new(),
             };
@@ -128,7 +130,11 @@ pub async fn page(
 #[get("/learned.atom")]
 #[tracing::instrument(name = "learning log feed", skip(state))]
 pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let outputs = db::run(&state.pool, |conn| published::list(conn, FEED_ENTRIES, 0)).await?;
+    let outputs = db::run(&state.pool, |conn| {
+        let outputs = published::list(conn, FEED_ENTRIES, 0)?;
+        with_shown_organisations(conn, outputs)
+    })
+    .await?;
     let atom = build_feed(
         state.composer.base_url().as_str(),
         state.settings.people_time(),
@@ -140,6 +146,19 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
     Ok(HttpResponse::Ok()
         .content_type("application/atom+xml; charset=utf-8")
         .body(body))
+}
+
+/// The outputs with each organisation spelled as most of its people spell
+/// it ([`OrganisationNames`]), not as each author typed it.
+fn with_shown_organisations(
+    conn: &mut db::Conn,
+    mut outputs: Vec<Output>,
+) -> anyhow::Result<Vec<Output>> {
+    let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+    for output in &mut outputs {
+        output.organisation = names.shown(&output.organisation);
+    }
+    Ok(outputs)
 }
 
 /// The feed, with links made from `base` (`server.base_url`), never the request.

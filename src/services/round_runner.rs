@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
-use crate::domain::{is_due, is_ghost, TokenPurpose};
+use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
 use crate::email::intro::{Intro, PartnerCard};
 use crate::email::Composer;
 
@@ -36,7 +36,9 @@ pub struct RoundOptions {
     pub followup_after_days: u32,
 }
 
-/// Who would be paired with whom, before anything is stored.
+/// Who would be paired with whom, before anything is stored. Each person's
+/// organisation is the one others see ([`OrganisationNames`]), which may be
+/// spelled differently from their record.
 #[derive(Debug, Clone)]
 pub struct RoundPlan {
     pub seed: u64,
@@ -109,6 +111,12 @@ pub fn plan(
     let ghosts = ghosts(conn, now, after_days)?;
     let mut due = due_participants(participants::taking_part(conn)?, now, include_all);
     due.retain(|p| !ghosts.contains(&p.id));
+    // Everything made from the plan (the introductions, the printed groups)
+    // shows each organisation as most of its people spell it.
+    let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+    for person in &mut due {
+        person.organisation = names.shown(&person.organisation);
+    }
     let history = rounds::history(conn)?;
     let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);
     let candidates: Vec<Candidate> = due

@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod learned;
 mod manage;
+mod organisation_names;
 mod robustness;
 mod rounds;
 mod secret_links;

@@ -1,10 +1,12 @@
 //! Participants: who they are and how they joined (`signup`), how their
 //! state changes (`status`), and the organisers' search (`search`).
 
+mod organisations;
 mod search;
 mod signup;
 mod status;
 
+pub use organisations::organisation_spellings;
 pub use search::{search, Results, Search, PAGE_SIZE};
 pub use signup::{
     confirm, insert_confirmed, insert_imported, insert_pending, note_signup_email, signup_email_at,

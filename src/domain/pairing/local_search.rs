@@ -1,7 +1,7 @@
 //! Targeted repair: re-partition each costly group together with another
 //! group until the arrangement meets the lower bound or stops improving.
 
-use rand::Rng;
+use rand::{Rng, RngExt};
 
 use super::cost::Cost;
 use super::problem::Problem;

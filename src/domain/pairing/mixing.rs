@@ -2,7 +2,7 @@
 //! is (close to) uniform among them rather than whatever the optimiser's
 //! tie-breaking happens to favour.
 
-use rand::Rng;
+use rand::{Rng, RngExt};
 
 use super::problem::Problem;
 use super::regroup::{Pooled, MAX_MOVE_GROUPS};

@@ -1,7 +1,7 @@
 //! An arrangement under construction: groups of dense indices with their costs.
 
 use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::{Rng, RngExt};
 
 use super::cost::Cost;
 use super::problem::Problem;

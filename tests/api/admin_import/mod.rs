@@ -50,17 +50,24 @@ pub(super) fn row_for_line(body: &str, line: u64) -> &str {
         .unwrap_or_else(|| panic!("no row for line {line} in:\n{body}"))
 }
 
-/// (line, reason that must be given)
+/// (line, reason that must be given): addressed to the organiser, about the
+/// row, never to the person ("Enter your ...").
 pub(super) const REJECTED: &[(u64, &str)] = &[
-    (3, "email: Enter an email address in the correct format"),
-    (4, "name: Enter your full name"),
-    (5, "phone: Enter a phone number"),
-    (7, "email: this address is also on line 2 of the file"),
-    (8, "email: this address has already signed up"),
     (
-        9,
-        "topics: What you would like to talk about must be 500 characters or fewer",
+        3,
+        "The email address is not in a correct format, like name@example.gov.uk",
     ),
+    (4, "The name is missing"),
+    (
+        5,
+        "The phone number is not in a correct format, like 01632 960 001",
+    ),
+    (7, "The email address is also on line 2 of the file"),
+    (
+        8,
+        "Someone with this email address has already signed up to UnMentoring",
+    ),
+    (9, "The list of topics is longer than 500 characters"),
 ];
 
 pub(super) fn mixed_file() -> String {
@@ -99,6 +106,7 @@ pub(super) fn assert_result_lists_rows(page: &Page) {
         let row = row_for_line(&page.body, *line);
         assert!(row.contains(reason), "line {line}: {row}");
     }
+    assert!(!page.body.contains("Enter your"), "{}", page.body);
 }
 
 #[tokio::test]
@@ -223,6 +231,7 @@ pub(super) async fn the_import_form_uploads_a_file_with_a_token_and_explains_the
         "You are vouching for them",
         HEADER,
         "up to 5,000 rows and be up to 4 MB",
+        "Larger files: use the command <code>unmentoring participants import FILE.csv</code> on the server",
         &format!("name=\"csrf_token\" value=\"{}\"", organiser.csrf_token),
     ] {
         assert!(page.body.contains(needed), "{needed}");

@@ -42,6 +42,13 @@ async fn a_failed_email_can_be_resent_from_the_round_page() {
     assert!(page.body.contains("554"), "the server's refusal is shown");
 
     let back = format!("/admin/rounds/{id}");
+    assert_eq!(
+        page.body
+            .matches(&format!("name=\"back\" value=\"{back}\""))
+            .count(),
+        2,
+        "each Resend form on the round page comes back to the round"
+    );
     let resent = organiser
         .post(
             &format!("/admin/outbox/{failed}/retry"),

@@ -88,11 +88,10 @@ async fn the_csv_import_uses_the_same_address_rule() {
         "{}",
         page.body
     );
-    assert!(row_for_line(&page.body, 3).contains("this address is also on line 2"));
+    assert!(row_for_line(&page.body, 3).contains("The email address is also on line 2"));
     for line in [4, 5] {
         assert!(
-            row_for_line(&page.body, line)
-                .contains("email: Enter an email address in the correct format"),
+            row_for_line(&page.body, line).contains("The email address is not in a correct format"),
             "line {line}"
         );
     }

@@ -59,6 +59,29 @@ async fn a_five_thousand_row_file_is_imported() {
 }
 
 #[tokio::test]
+async fn a_file_of_more_than_5000_rows_is_refused_and_the_command_line_is_named() {
+    let app = spawn_app().await;
+    let organiser = app.organiser().await;
+    let rows: Vec<String> = (0..5_001)
+        .map(|i| format!("Person {i},p{i}@leeds.gov.uk,0113 496 0000,Leeds City Council,,,"))
+        .collect();
+    let page = organiser
+        .post_multipart(
+            "/admin/import",
+            upload(format!("{HEADER}\n{}\n", rows.join("\n")), false),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.title().starts_with("Error: "));
+    assert!(
+        page.body.contains("more than 5,000 rows: split it into smaller files, or use the command unmentoring participants import on the server"),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.count("participants"), 0, "nobody is added");
+}
+
+#[tokio::test]
 async fn a_file_over_the_upload_limit_gets_the_too_large_page_and_adds_nobody() {
     let app = spawn_app().await;
     let organiser = app.organiser().await;
