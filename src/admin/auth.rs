@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use super::form::AdminForm;
 use super::password;
-use super::session::{removal_cookie, same_origin, session_cookie, AdminError, SignedIn, COOKIE};
+use super::session::{
+    removal_cookie, same_origin, session_cookie, AdminError, CheckedPost, COOKIE,
+};
 use crate::db::{self, organisers};
 use crate::domain::{ParticipantEmail, Token};
 use crate::pages::html;
@@ -236,13 +238,10 @@ fn still_waiting(
 #[post("/admin/logout")]
 #[tracing::instrument(name = "admin_logout", skip_all)]
 pub async fn logout(
-    req: HttpRequest,
-    signed_in: SignedIn,
-    body: web::Bytes,
+    post: CheckedPost,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    signed_in.check_form(&req, AdminForm::parse(&body).csrf_token())?;
-    let hash = signed_in.session_hash().to_owned();
+    let hash = post.signed_in.session_hash().to_owned();
     db::run(&state.pool, move |conn| {
         organisers::end_session(conn, &hash)
     })

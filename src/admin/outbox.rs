@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::{AdminError, AdminForm, Chrome, SignedIn};
+use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db;
 use crate::db::outbox::{self, EmailRow, OutboxStatus};
 use crate::domain::EmailKind;
@@ -216,14 +216,10 @@ fn back_to(form: &AdminForm) -> &str {
 #[post("/admin/outbox/{id:\\d+}/retry")]
 #[tracing::instrument(name = "admin_outbox_retry", skip_all)]
 pub async fn retry(
-    req: HttpRequest,
-    signed_in: SignedIn,
+    CheckedPost { form, .. }: CheckedPost,
     path: web::Path<i64>,
-    body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let form = AdminForm::parse(&body);
-    signed_in.check_form(&req, form.csrf_token())?;
     let id = path.into_inner();
     let now = state.clock.now();
     let requeued = db::run(&state.pool, move |conn| outbox::retry_now(conn, id, now)).await?;

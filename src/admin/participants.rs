@@ -3,12 +3,12 @@
 //! as leaving does, after a confirmation page.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::{AdminError, AdminForm, Chrome, SignedIn};
+use super::{AdminError, CheckedPost, Chrome, SignedIn};
 use crate::db;
 use crate::db::participants::{self, OrganiserChange, Outcome, Person, Search, Source, Status};
 use crate::db::rounds::{self, Partner};
@@ -320,13 +320,10 @@ pub async fn show(
 #[post("/admin/participants/{id}/{action:pause|resume|remove}")]
 #[tracing::instrument(name = "admin_participant_change", skip_all)]
 pub async fn change(
-    signed_in: SignedIn,
-    req: HttpRequest,
+    post: CheckedPost,
     path: web::Path<(i64, String)>,
-    body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    signed_in.check_form(&req, AdminForm::parse(&body).csrf_token())?;
     let (id, action) = path.into_inner();
     let (change, done) = match action.as_str() {
         "pause" => (OrganiserChange::Pause, "paused"),
@@ -344,7 +341,7 @@ pub async fn change(
         Outcome::Changed => {
             tracing::info!(
                 participant_id = id,
-                organiser_id = signed_in.organiser_id,
+                organiser_id = post.signed_in.organiser_id,
                 change = done,
                 "participant changed by an organiser"
             );

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::outbox::{when, EmailView};
-use super::{AdminError, AdminForm, Chrome, SignedIn};
+use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db::participants::{self, Participant};
 use crate::db::rounds::{self, MemberRow, Round};
 use crate::db::{self, outbox};
@@ -206,13 +206,9 @@ pub async fn preview(
 #[post("/admin/rounds")]
 #[tracing::instrument(name = "admin_round_run", skip_all)]
 pub async fn run(
-    req: HttpRequest,
-    signed_in: SignedIn,
-    body: web::Bytes,
+    CheckedPost { signed_in, form }: CheckedPost,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let form = AdminForm::parse(&body);
-    signed_in.check_form(&req, form.csrf_token())?;
     let key = form.text("round_key");
     if !valid_round_key(&key) {
         return Ok(message(

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use chrono::Duration;
 
+use super::form::AdminForm;
 use crate::db::{self, organisers};
 use crate::domain::Token;
 use crate::startup::AppState;
@@ -169,6 +170,31 @@ impl FromRequest for SignedIn {
                 csrf_token: session.csrf_token,
                 session_hash: hash,
             })
+        })
+    }
+}
+
+/// A form POSTed by a signed-in organiser that passed the CSRF check (its
+/// form token and the Origin/Referer): every state-changing console form but
+/// the upload comes in through this.
+pub struct CheckedPost {
+    pub signed_in: SignedIn,
+    pub form: AdminForm,
+}
+
+impl FromRequest for CheckedPost {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            let form = AdminForm::parse(&body.await?);
+            signed_in.check_form(&req, form.csrf_token())?;
+            Ok(Self { signed_in, form })
         })
     }
 }

@@ -17,37 +17,13 @@ pub struct Composer {
     people_time: PeopleTime,
 }
 
-#[derive(Template)]
-#[template(path = "email/confirm.txt")]
-struct ConfirmText<'a> {
-    name: &'a str,
-    link: &'a str,
-    home: &'a str,
-}
+email_parts!(ConfirmText = "email/confirm.txt", ConfirmHtml = "email/confirm.html", 'a {
+    name: &'a str, link: &'a str, home: &'a str,
+});
 
-#[derive(Template)]
-#[template(path = "email/confirm.html")]
-struct ConfirmHtml<'a> {
-    name: &'a str,
-    link: &'a str,
-    home: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/manage.txt")]
-struct ManageText<'a> {
-    name: &'a str,
-    link: &'a str,
-    welcome: bool,
-}
-
-#[derive(Template)]
-#[template(path = "email/manage.html")]
-struct ManageHtml<'a> {
-    name: &'a str,
-    link: &'a str,
-    welcome: bool,
-}
+email_parts!(ManageText = "email/manage.txt", ManageHtml = "email/manage.html", 'a {
+    name: &'a str, link: &'a str, welcome: bool,
+});
 
 #[derive(Template)]
 #[template(

@@ -9,37 +9,13 @@ use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
 use crate::domain::Token;
 
-#[derive(Template)]
-#[template(path = "email/followup.txt")]
-struct ReminderText<'a> {
-    name: &'a str,
-    round_date: &'a str,
-    followup_link: &'a str,
-    manage_link: &'a str,
-}
+email_parts!(ReminderText = "email/followup.txt", ReminderHtml = "email/followup.html", 'a {
+    name: &'a str, round_date: &'a str, followup_link: &'a str, manage_link: &'a str,
+});
 
-#[derive(Template)]
-#[template(path = "email/followup.html")]
-struct ReminderHtml<'a> {
-    name: &'a str,
-    round_date: &'a str,
-    followup_link: &'a str,
-    manage_link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/paused.txt")]
-struct PausedText<'a> {
-    name: &'a str,
-    resume_link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/paused.html")]
-struct PausedHtml<'a> {
-    name: &'a str,
-    resume_link: &'a str,
-}
+email_parts!(PausedText = "email/paused.txt", PausedHtml = "email/paused.html", 'a {
+    name: &'a str, resume_link: &'a str,
+});
 
 impl Composer {
     /// "Did you meet? Share what you learned", with the member's own links.

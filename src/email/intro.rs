@@ -35,23 +35,9 @@ impl From<&Participant> for PartnerCard {
     }
 }
 
-#[derive(Template)]
-#[template(path = "email/intro.txt")]
-struct IntroText<'a> {
-    name: &'a str,
-    partners: &'a [PartnerCard],
-    manage_link: &'a str,
-    followup_link: Option<&'a str>,
-}
-
-#[derive(Template)]
-#[template(path = "email/intro.html")]
-struct IntroHtml<'a> {
-    name: &'a str,
-    partners: &'a [PartnerCard],
-    manage_link: &'a str,
-    followup_link: Option<&'a str>,
-}
+email_parts!(IntroText = "email/intro.txt", IntroHtml = "email/intro.html", 'a {
+    name: &'a str, partners: &'a [PartnerCard], manage_link: &'a str, followup_link: Option<&'a str>,
+});
 
 /// "Sam", "Sam and Alex", "Sam, Alex and Kim".
 fn names(partners: &[PartnerCard]) -> String {

@@ -3,6 +3,22 @@
 //! `smtp` for an SMTP server), and the worker that drains the outbox
 //! (`worker`).
 
+/// Declares the two parts of one kind of email, plain text and HTML, from
+/// one list of fields: `email_parts!(FooText = "email/foo.txt", FooHtml =
+/// "email/foo.html", 'a { name: &'a str })`. Each part is an askama template.
+macro_rules! email_parts {
+    ($text:ident = $text_path:literal, $html:ident = $html_path:literal,
+     $lt:lifetime { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(askama::Template)]
+        #[template(path = $text_path)]
+        struct $text<$lt> { $($field: $ty),* }
+
+        #[derive(askama::Template)]
+        #[template(path = $html_path)]
+        struct $html<$lt> { $($field: $ty),* }
+    };
+}
+
 pub mod compose;
 pub mod followup;
 pub mod intro;
