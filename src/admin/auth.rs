@@ -14,12 +14,11 @@ use super::session::{
     removal_cookie, same_origin, session_cookie, AdminError, CheckedPost, COOKIE,
 };
 use crate::db::{self, organisers};
+use crate::domain::sign_in::FAILURE_WINDOW_MINUTES;
 use crate::domain::{ParticipantEmail, Token};
 use crate::pages::html;
 use crate::startup::AppState;
 
-/// Failures counted for slowing down sign-ins: those in the last 15 minutes.
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 /// Failures allowed before each try must wait.
 const FREE_FAILURES: i64 = 5;
 /// The longest wait between tries: a real organiser is never locked out for good.

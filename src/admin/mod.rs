@@ -16,10 +16,9 @@ mod session;
 
 use actix_web::web;
 
-pub use auth::FAILURE_WINDOW_MINUTES;
 pub use form::AdminForm;
 pub use import::{MAX_FILE as IMPORT_MAX_FILE, MAX_UPLOAD as IMPORT_MAX_UPLOAD};
-pub use session::{AdminError, CheckedPost, SignedIn, IDLE_HOURS as SESSION_IDLE_HOURS};
+pub use session::{AdminError, CheckedPost, SignedIn};
 
 /// What every organiser page's header needs.
 pub struct Chrome {

@@ -12,12 +12,12 @@ use chrono::Duration;
 
 use super::form::AdminForm;
 use crate::db::{self, organisers};
+use crate::domain::sign_in::SESSION_IDLE_HOURS as IDLE_HOURS;
 use crate::domain::Token;
 use crate::startup::AppState;
 
 pub const COOKIE: &str = "unmentoring_admin";
-/// Sessions end after this long without a request.
-pub const IDLE_HOURS: i64 = 12;
+
 /// `last_seen_at` is written at most this often, to spare the database.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 

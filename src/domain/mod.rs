@@ -19,6 +19,7 @@ mod token;
 mod trigger;
 
 pub mod pairing;
+pub mod sign_in;
 
 pub use audience::{sentence_case, Audience};
 pub use cadence::Cadence;

@@ -7,9 +7,9 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
-use crate::admin::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::clock::Clock;
 use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
+use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::domain::TokenPurpose;
 use crate::email::Composer;
 
