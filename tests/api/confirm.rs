@@ -4,11 +4,7 @@ use crate::signup_limits::past_the_email_window;
 #[tokio::test]
 async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
     let app = spawn_app().await;
-    app.sign_up("jo@example.org").await;
-    let link = app
-        .email_for("jo@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("jo@example.org").await;
 
     let page = app.get(&link).await;
     assert_eq!(page.status, 200);
@@ -40,11 +36,7 @@ async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
 #[tokio::test]
 async fn reloading_after_confirming_shows_the_confirmed_page_again() {
     let app = spawn_app().await;
-    app.sign_up("jo@example.org").await;
-    let link = app
-        .email_for("jo@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("jo@example.org").await;
 
     let done = app.post_form(&link, &[("", "")]).await;
     assert_eq!(done.status, 303);
@@ -74,11 +66,7 @@ async fn reloading_after_confirming_shows_the_confirmed_page_again() {
 #[tokio::test]
 async fn two_presses_of_the_button_at_once_confirm_once() {
     let app = spawn_app().await;
-    app.sign_up("jo@example.org").await;
-    let link = app
-        .email_for("jo@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("jo@example.org").await;
 
     let (a, b) = tokio::join!(
         app.post_form(&link, &[("", "")]),
@@ -95,11 +83,7 @@ async fn two_presses_of_the_button_at_once_confirm_once() {
 #[tokio::test]
 async fn an_expired_link_says_so_and_offers_a_fresh_start() {
     let app = spawn_app().await;
-    app.sign_up("late@example.org").await;
-    let link = app
-        .email_for("late@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("late@example.org").await;
     // A confirmation link lasts seven days.
     app.clock.advance(chrono::Duration::days(8));
 
@@ -141,11 +125,7 @@ async fn forged_and_garbled_tokens_are_refused() {
 #[tokio::test]
 async fn tokens_are_stored_only_as_hashes_and_sent_emails_keep_no_links() {
     let app = spawn_app().await;
-    app.sign_up("jo@example.org").await;
-    let link = app
-        .email_for("jo@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("jo@example.org").await;
     let token = link.rsplit('/').next().unwrap();
     app.assert_all_email_sent().await;
     let with_token =

@@ -209,6 +209,15 @@ impl TestApp {
             .expect("an email for the address")
     }
 
+    /// Signs up `email` (as the first email of the test) and returns the
+    /// confirmation link from the email it gets.
+    pub async fn signed_up_link(&self, email: &str) -> String {
+        assert_eq!(self.sign_up(email).await.status, 303);
+        self.email_for(email, 1)
+            .await
+            .link_to(self.link_base(), "/confirm/")
+    }
+
     /// Signs up and confirms `email`; returns the welcome email with the manage link.
     pub async fn confirmed_participant(&self, email: &str) -> ReceivedEmail {
         let before = self.smtp.received().len();

@@ -54,11 +54,7 @@ const CONFIRM_ADVICE: &[&str] = &[
 #[tokio::test]
 async fn confirm_links_open_expire_and_are_refused_when_unknown() {
     let app = spawn_app().await;
-    app.sign_up("jo@example.org").await;
-    let link = app
-        .email_for("jo@example.org", 1)
-        .await
-        .link_to(app.link_base(), "/confirm/");
+    let link = app.signed_up_link("jo@example.org").await;
 
     let page = app.get(&link).await;
     assert_eq!(page.status, 200);
