@@ -129,3 +129,90 @@ fn an_empty_list_says_how_to_start() {
     assert!(list.ok);
     assert!(list.stdout.contains("No rounds yet"));
 }
+
+/// Stores a past round with one group, as the round runner stores one.
+fn past_round(conn: &mut SqliteConnection, days_ago: i64, group: Vec<i64>) {
+    use unmentoring::db::rounds::{self, NewRound};
+    use unmentoring::domain::pairing::{OddOneOut, PairingStats};
+    use unmentoring::domain::Trigger;
+    let stats = PairingStats {
+        people_due: group.len(),
+        groups: 1,
+        ..PairingStats::default()
+    };
+    let key = format!("manual:{days_ago}");
+    let round = NewRound {
+        round_key: &key,
+        trigger: Trigger::Manual,
+        seed: 1,
+        include_all: false,
+        odd_one_out: OddOneOut::Trio,
+        started_at: Clock::system().now() - chrono::Duration::days(days_ago),
+        stats: &stats,
+        sat_out: None,
+    };
+    rounds::insert(conn, &round, &[group]).unwrap();
+}
+
+#[test]
+fn a_dry_run_names_who_the_real_run_would_pause_for_silence() {
+    let mut site = Site::new();
+    add_people(&mut site);
+    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let ids: Vec<i64> = (0..2)
+        .map(|i| {
+            participants::find_by_email_key(&mut conn, &format!("p{i}@example.org"))
+                .unwrap()
+                .unwrap()
+                .id
+        })
+        .collect();
+    // Persons 0 and 1 met in three rounds long past and never answered.
+    for days_ago in [90, 60, 30] {
+        past_round(&mut conn, days_ago, ids.clone());
+    }
+    drop(conn);
+
+    let ran = site.run(&["round", "run", "--dry-run"]);
+    assert!(ran.ok, "{}", ran.all());
+    assert!(
+        ran.stdout
+            .contains("The real run would pause 2 people for not answering 3 rounds in a row"),
+        "{}",
+        ran.stdout
+    );
+    let listed = ran.stdout.split("would pause").nth(1).unwrap();
+    assert!(listed.contains("Person 0 (Council 0)") && listed.contains("Person 1 (Council 1)"));
+    assert!(!listed.contains("Person 2"), "only the silent ones");
+    assert!(
+        ran.stdout.contains("People due:              4"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(
+        count(&site, "participants WHERE status = 'paused'"),
+        0,
+        "nothing stored"
+    );
+}
+
+#[test]
+fn with_all_too_few_people_is_said_as_taking_part_not_due() {
+    let mut site = Site::new();
+    let ran = site.run(&["migrate"]);
+    assert!(ran.ok, "{}", ran.all());
+    let refused = site.run(&["round", "run", "--all"]);
+    assert!(!refused.ok);
+    assert!(
+        refused.stderr.contains("only 0 people are taking part"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !refused.stderr.contains("people are due"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!refused.stderr.contains("Use --all"), "it was used");
+}

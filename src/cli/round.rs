@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use crate::configuration::Settings;
 use crate::db::open_database;
+use crate::db::participants::Participant;
 use crate::db::rounds::{self, Round};
 use crate::db::{self, participants, Pool};
 use crate::domain::pairing::PairingStats;
@@ -53,21 +54,53 @@ pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<Ex
 async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
     let odd = settings.pairing.odd_one_out;
     let after_days = settings.followup.after_days;
-    let plan = db::run(pool, move |conn| {
-        runner::plan(
-            conn,
-            crate::clock::Clock::system().now(),
-            all,
-            odd,
-            after_days,
-            runner::new_seed(),
-        )
+    let now = crate::clock::Clock::system().now();
+    let (plan, ghosts) = db::run(pool, move |conn| {
+        let ghosts = runner::ghosts(conn, now, after_days)?
+            .into_iter()
+            .filter_map(|id| participants::find(conn, id).transpose())
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let plan = runner::plan(conn, now, all, odd, after_days, runner::new_seed())?;
+        Ok((plan, ghosts))
     })
     .await?;
     println!("Dry run: nothing is stored and no email is sent.\n");
     print_plan(&plan);
     print_stats(&plan.stats);
+    print_ghosts(&ghosts);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who the real run would pause for silence, and so leave out.
+fn print_ghosts(ghosts: &[Participant]) {
+    if ghosts.is_empty() {
+        return;
+    }
+    println!(
+        "\nThe real run would pause {} for not answering {} rounds in a row, and leave them out:",
+        people(ghosts.len()),
+        crate::domain::SILENT_ROUNDS
+    );
+    for person in ghosts {
+        println!("  {} ({})", person.name, person.organisation);
+    }
+}
+
+/// "1 person is", "3 people are".
+fn people_are(n: usize) -> String {
+    if n == 1 {
+        "1 person is".to_owned()
+    } else {
+        format!("{n} people are")
+    }
+}
+
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
 }
 
 async fn run_round(
@@ -117,7 +150,11 @@ async fn run_round(
             Ok(ExitCode::from(3))
         }
         RoundOutcome::NotEnoughPeople { due } => {
-            eprintln!("Not run: {due} people are due, and a round needs at least 2. Use --all to include everyone active.");
+            if all {
+                eprintln!("Not run: only {} taking part (not paused or silent), and a round needs at least 2.", people_are(due));
+            } else {
+                eprintln!("Not run: {} due, and a round needs at least 2. Use --all to include everyone active.", people_are(due));
+            }
             Ok(ExitCode::from(3))
         }
         RoundOutcome::AlreadyRan(round) => {

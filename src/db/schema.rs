@@ -23,6 +23,7 @@ diesel::table! {
         last_round_at -> Nullable<Timestamp>,
         source -> Text,
         signup_email_at -> Nullable<Timestamp>,
+        resumed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -242,6 +242,23 @@ async fn three_silent_rounds_pause_a_person_and_two_do_not() {
         )),
         1
     );
+
+    // Coming back lasts: the silent rounds before the resume no longer
+    // count, so the next round includes them instead of pausing them again.
+    app.clock.advance(chrono::Duration::days(30));
+    app.run_round_for_everyone().await;
+    assert_eq!(
+        app.count(&format!(
+            "participants WHERE id = {quiet} AND status = 'active'"
+        )),
+        1,
+        "not paused again for the rounds before the resume"
+    );
+    assert_eq!(
+        app.count(&format!("group_members WHERE participant_id = {quiet} AND round_id = (SELECT MAX(id) FROM rounds)")),
+        1,
+        "in the round after the resume"
+    );
     app.assert_all_email_sent().await;
 }
 

@@ -185,10 +185,12 @@ pub fn mark_reminded(
     Ok(())
 }
 
-/// For each person taking part: their rounds, newest first, as (round start,
-/// answered?). The ghost rule reads this.
+/// For each person taking part: their rounds since they last resumed (all
+/// of them if they never paused), newest first, as (round start, answered?).
+/// The ghost rule reads this.
 pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime, bool)>> {
-    let rows: Vec<(i64, NaiveDateTime, Option<i64>)> = group_members::table
+    type Row = (i64, NaiveDateTime, Option<i64>, Option<NaiveDateTime>);
+    let rows: Vec<Row> = group_members::table
         .inner_join(rounds::table)
         .inner_join(participants::table)
         .left_join(followup_answers::table)
@@ -198,12 +200,14 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
             group_members::participant_id,
             rounds::started_at,
             followup_answers::group_member_id.nullable(),
+            participants::resumed_at,
         ))
         .load(conn)
         .context("could not read answer history")?;
     Ok(rows
         .into_iter()
-        .map(|(p, t, a)| (p, t, a.is_some()))
+        .filter(|(_, started, _, resumed)| resumed.is_none_or(|at| *started > at))
+        .map(|(p, t, a, _)| (p, t, a.is_some()))
         .collect())
 }
 

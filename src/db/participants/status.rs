@@ -21,7 +21,13 @@ pub fn pause(
 }
 
 pub fn resume(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
-    set_status(conn, id, Status::Active, None, now)
+    set_status(conn, id, Status::Active, None, now)?;
+    // The ghost rule starts counting again from here.
+    diesel::update(participants::table.find(id))
+        .set(participants::resumed_at.eq(now))
+        .execute(conn)
+        .context("could not record a resume")?;
+    Ok(())
 }
 
 fn set_status(
