@@ -38,6 +38,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Manage => "Welcome and manage link",
         EmailKind::Intro => "Introduction",
         EmailKind::Followup => "Follow-up reminder",
+        EmailKind::SatOut => "Sat out this round",
         EmailKind::Test => "Test email",
     }
 }

@@ -7,15 +7,18 @@ pub enum EmailKind {
     Manage,
     Intro,
     Followup,
+    /// To the person left out of a round with an odd number of people.
+    SatOut,
     Test,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 5] = [
+    pub const ALL: [EmailKind; 6] = [
         Self::Confirm,
         Self::Manage,
         Self::Intro,
         Self::Followup,
+        Self::SatOut,
         Self::Test,
     ];
 
@@ -25,6 +28,7 @@ impl EmailKind {
             Self::Manage => "manage",
             Self::Intro => "intro",
             Self::Followup => "followup",
+            Self::SatOut => "sat_out",
             Self::Test => "test",
         }
     }

@@ -1,4 +1,5 @@
-//! The follow-up reminder, and the notice sent to someone paused for silence.
+//! The follow-up reminder, the notice sent to someone paused for silence, and
+//! the one sent to someone a round left out.
 
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -15,6 +16,10 @@ email_parts!(ReminderText = "email/followup.txt", ReminderHtml = "email/followup
 
 email_parts!(PausedText = "email/paused.txt", PausedHtml = "email/paused.html", 'a {
     name: &'a str, resume_link: &'a str,
+});
+
+email_parts!(SatOutText = "email/sat_out.txt", SatOutHtml = "email/sat_out.html", 'a {
+    name: &'a str, manage_link: &'a str,
 });
 
 impl Composer {
@@ -71,6 +76,20 @@ impl Composer {
             "We have paused your UnMentoring introductions",
             PausedText { name, resume_link }.render()?,
             PausedHtml { name, resume_link }.render()?,
+        )
+    }
+
+    /// To the one person a round with an odd number of people left out
+    /// (`pairing.odd_one_out = "sit_out"`): they are first in line next time.
+    pub fn sat_out(&self, person: &Participant, manage: &Token) -> anyhow::Result<NewEmail> {
+        let manage_link = self.base_url().join(&format!("/me/{}", manage.as_str()));
+        let (name, manage_link) = (person.name.as_str(), manage_link.as_str());
+        self.to_person(
+            EmailKind::SatOut,
+            person,
+            "UnMentoring: you sat out this round, and you are first in line for the next",
+            SatOutText { name, manage_link }.render()?,
+            SatOutHtml { name, manage_link }.render()?,
         )
     }
 }

@@ -259,6 +259,10 @@ fn store(
         &ids,
     )?;
     queue_introductions(conn, composer, &plan.groups, round_id, now)?;
+    if let Some(person) = &plan.sat_out {
+        let manage = tokens::issue(conn, person.id, TokenPurpose::Manage, now)?;
+        outbox::enqueue(conn, &composer.sat_out(person, &manage)?, now)?;
+    }
     rounds::find(conn, round_id)?.ok_or_else(|| anyhow::anyhow!("a stored round vanished"))
 }
 

@@ -218,12 +218,32 @@ async fn with_an_odd_count_one_group_is_a_trio_or_someone_sits_out() {
     else {
         panic!()
     };
-    assert_ne!(
-        third.sat_out.unwrap().id,
-        first_out,
-        "nobody sits out twice in a row"
+    let second_out = third.sat_out.unwrap().id;
+    assert_ne!(second_out, first_out, "nobody sits out twice in a row");
+    // Intros for 5, then 4 and a sat_out notice, twice.
+    let all = app.wait_for_emails(5 + 5 + 5).await;
+    let notices: Vec<_> = all.iter().filter(|e| e.kind == "sat_out").collect();
+    assert_eq!(
+        notices.len(),
+        2,
+        "one notice per round, to the one left out"
     );
-    app.wait_for_emails(5 + 4 + 4).await;
+    for (notice, out) in notices.iter().zip([first_out, second_out]) {
+        let person = app
+            .db(|c| unmentoring::db::participants::find(c, out))
+            .unwrap();
+        assert!(notice.is_for(person.email.as_deref().unwrap()));
+        assert!(notice.text.contains("first in line for the next round"));
+        assert!(
+            notice.link_to(app.link_base(), "/me/").contains("/me/"),
+            "their own manage link"
+        );
+    }
+    assert_eq!(
+        all.iter().filter(|e| e.kind == "intro").count(),
+        5 + 4 + 4,
+        "nobody left out got an introduction"
+    );
     app.assert_all_email_sent().await;
 }
 
