@@ -118,7 +118,8 @@ async fn preview_page(
     let after_days = state.settings.followup.after_days;
     let now = state.clock.now();
     let (plan, latest) = db::run(&state.pool, move |conn| {
-        let plan = runner::plan(conn, now, all, odd, after_days, runner::new_seed())?;
+        let ghosts = runner::ghosts(conn, now, after_days)?;
+        let plan = runner::plan(conn, now, all, odd, &ghosts, runner::new_seed())?;
         Ok((plan, rounds::latest(conn)?))
     })
     .await?;

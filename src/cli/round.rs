@@ -56,11 +56,12 @@ async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<
     let after_days = settings.followup.after_days;
     let now = crate::clock::Clock::system().now();
     let (plan, ghosts) = db::run(pool, move |conn| {
-        let ghosts = runner::ghosts(conn, now, after_days)?
+        let ghost_ids = runner::ghosts(conn, now, after_days)?;
+        let plan = runner::plan(conn, now, all, odd, &ghost_ids, runner::new_seed())?;
+        let ghosts = ghost_ids
             .into_iter()
             .filter_map(|id| participants::find(conn, id).transpose())
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let plan = runner::plan(conn, now, all, odd, after_days, runner::new_seed())?;
         Ok((plan, ghosts))
     })
     .await?;

@@ -99,16 +99,17 @@ pub fn ghosts(conn: &mut Conn, now: NaiveDateTime, after_days: u32) -> anyhow::R
         .collect())
 }
 
-/// Works out the groups for the people due now. Reads only.
+/// Works out the groups for the people due now, leaving out `ghosts` (see
+/// [`ghosts`]; the caller finds them once). Reads only.
 pub fn plan(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
-    after_days: u32,
+    ghosts: &[i64],
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
-    let ghosts = ghosts(conn, now, after_days)?;
+    let ghosts: std::collections::HashSet<i64> = ghosts.iter().copied().collect();
     let mut due = due_participants(participants::taking_part(conn)?, now, include_all);
     due.retain(|p| !ghosts.contains(&p.id));
     // Everything made from the plan (the introductions, the printed groups)
@@ -185,13 +186,13 @@ pub fn run(
                 }
             }
         }
-        pause_ghosts(conn, composer, now, options.followup_after_days)?;
+        let paused = pause_ghosts(conn, composer, now, options.followup_after_days)?;
         let plan = plan(
             conn,
             now,
             options.include_all,
             options.odd_one_out,
-            options.followup_after_days,
+            &paused,
             new_seed(),
         )?;
         if plan.groups.is_empty() {
@@ -214,14 +215,16 @@ pub fn run(
     })
 }
 
-/// Pauses everyone who went silent and tells them how to come back.
+/// Pauses everyone who went silent and tells them how to come back; returns
+/// who they are.
 fn pause_ghosts(
     conn: &mut Conn,
     composer: &Composer,
     now: NaiveDateTime,
     after_days: u32,
-) -> anyhow::Result<()> {
-    for id in ghosts(conn, now, after_days)? {
+) -> anyhow::Result<Vec<i64>> {
+    let ghosts = ghosts(conn, now, after_days)?;
+    for &id in &ghosts {
         participants::pause(conn, id, None, now)?;
         let person = participants::find(conn, id)?
             .ok_or_else(|| anyhow::anyhow!("a paused participant vanished"))?;
@@ -229,7 +232,7 @@ fn pause_ghosts(
         outbox::enqueue(conn, &composer.paused_for_silence(&person, &token)?, now)?;
         tracing::info!(participant_id = id, "paused after three silent rounds");
     }
-    Ok(())
+    Ok(ghosts)
 }
 
 fn store(
