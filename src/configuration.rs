@@ -21,6 +21,18 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub followup: FollowupSettings,
     pub signup: SignupSettings,
+    pub meetings: MeetingsSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingsSettings {
+    /// A URL template containing `{room}`; `None` (empty) means no video link.
+    #[serde(deserialize_with = "video_link")]
+    pub video_link: Option<String>,
+    /// How long someone waits in the rematch pool before we say nobody was found.
+    #[serde(deserialize_with = "positive_u32")]
+    pub rematch_wait_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +46,10 @@ pub struct SignupSettings {
 #[serde(deny_unknown_fields)]
 pub struct FollowupSettings {
     pub after_days: u32,
+    /// Days after a round when a group that has neither arranged a time nor
+    /// answered is asked "Have you found a time?".
+    #[serde(deserialize_with = "positive_u32")]
+    pub nudge_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -108,6 +124,12 @@ pub struct EmailSettings {
     pub retry_initial_ms: u64,
     pub retry_max_ms: u64,
     pub poll_interval_ms: u64,
+    /// A message still failing temporarily this long after it was queued is given up.
+    #[serde(deserialize_with = "positive_u32")]
+    pub give_up_after_hours: u32,
+    /// When set, every envelope sender is `bounces+{id}@` this address's domain.
+    #[serde(deserialize_with = "optional_address")]
+    pub bounce_address: Option<lettre::Address>,
 }
 
 /// The public address of the service, without a trailing slash.
@@ -181,6 +203,39 @@ fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error>
 fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let raw = Option::<String>::deserialize(d)?;
     Ok(raw.filter(|s| !s.trim().is_empty()))
+}
+
+fn optional_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<lettre::Address>, D::Error> {
+    let Some(raw) = optional_text(d)? else {
+        return Ok(None);
+    };
+    raw.trim()
+        .parse::<lettre::Address>()
+        .map(Some)
+        .map_err(|e| {
+            serde::de::Error::custom(format!(
+                "expected an address like \"bounces@example.org\" ({e})"
+            ))
+        })
+}
+
+/// Empty, or an http(s) URL with `{room}` in it.
+fn video_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let Some(raw) = optional_text(d)? else {
+        return Ok(None);
+    };
+    let raw = raw.trim().to_owned();
+    if !raw.contains("{room}") {
+        return Err(serde::de::Error::custom(format!(
+            "\"{raw}\" must contain {{room}}, like \"https://meet.jit.si/unmentoring-{{room}}\""
+        )));
+    }
+    match url::Url::parse(&raw.replace("{room}", "room")) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Some(raw)),
+        _ => Err(serde::de::Error::custom(format!(
+            "\"{raw}\" is not an http:// or https:// address"
+        ))),
+    }
 }
 
 fn positive_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {

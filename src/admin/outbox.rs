@@ -39,6 +39,10 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Intro => "Introduction",
         EmailKind::Followup => "Follow-up reminder",
         EmailKind::SatOut => "Sat out this round",
+        EmailKind::Invite => "Calendar invitation",
+        EmailKind::Rematch => "New partner",
+        EmailKind::Nudge => "Have you found a time?",
+        EmailKind::Alert => "Bounce alert to organisers",
         EmailKind::Test => "Test email",
     }
 }

@@ -20,12 +20,13 @@ use crate::startup::AppState;
 const SEARCH_MAX: usize = 100;
 
 /// The state filter: (value in the query, label).
-const STATUSES: [(&str, &str); 5] = [
+const STATUSES: [(&str, &str); 6] = [
     ("", "All"),
     ("pending", "Waiting to confirm"),
     ("active", "Taking part"),
     ("paused", "Paused"),
     ("left", "Left"),
+    ("bouncing", "Bouncing"),
 ];
 
 fn status_tag(status: Status) -> (&'static str, &'static str) {
@@ -34,6 +35,7 @@ fn status_tag(status: Status) -> (&'static str, &'static str) {
         Status::Active => ("Taking part", "tag"),
         Status::Paused => ("Paused", "tag tag--grey"),
         Status::Left => ("Left", "tag tag--red"),
+        Status::Bouncing => ("Bouncing", "tag tag--orange"),
     }
 }
 
@@ -87,7 +89,7 @@ struct ListPage {
     removed: bool,
     q: String,
     status: String,
-    statuses: [(&'static str, &'static str); 5],
+    statuses: [(&'static str, &'static str); 6],
     searched: bool,
     rows: Vec<Row>,
     total: i64,

@@ -15,10 +15,12 @@
 //! many functions it calls, and a function is never half a change.
 
 pub mod followups;
+pub mod meetings;
 pub mod organisers;
 pub mod outbox;
 pub mod participants;
 pub mod pending_signups;
+pub mod rematches;
 pub mod rounds;
 pub mod schema;
 mod sql_enums;

@@ -52,6 +52,9 @@ pub struct NewEmail {
     pub message_id: String,
     /// The round an introduction belongs to.
     pub round_id: Option<i64>,
+    /// An invitation's calendar (RFC 5545), sent as a `text/calendar;
+    /// method=REQUEST` part.
+    pub calendar: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -68,6 +71,16 @@ pub struct QueuedEmail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// Names the message in its envelope sender, `bounces+{id}@…`.
+    pub envelope_id: Option<String>,
+}
+
+/// An unguessable name for one message, for its envelope sender: 128 bits
+/// from a CSPRNG seeded by the operating system, in lowercase hex (safe in
+/// an address's local part).
+fn new_envelope_id() -> String {
+    use rand::RngExt;
+    format!("{:032x}", rand::rng().random::<u128>())
 }
 
 /// Queues an email. Call it inside the transaction that makes the change the email reports.
@@ -78,6 +91,7 @@ pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow:
             outbox::status.eq(OutboxStatus::Queued),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
+            outbox::envelope_id.eq(new_envelope_id()),
         ))
         .execute(conn)
         .context("could not queue an email")?;
@@ -123,6 +137,7 @@ pub fn mark_sent(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result
             outbox::status.eq(OutboxStatus::Sent),
             outbox::body_text.eq(""),
             outbox::body_html.eq(""),
+            outbox::calendar.eq(None::<String>),
             outbox::sent_at.eq(now),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -204,6 +219,7 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
                     outbox::status.eq(OutboxStatus::Queued),
                     outbox::next_attempt_at.eq(now),
                     outbox::created_at.eq(now),
+                    outbox::envelope_id.eq(new_envelope_id()),
                 )
             })
             .collect();

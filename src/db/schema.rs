@@ -24,6 +24,8 @@ diesel::table! {
         source -> Text,
         signup_email_at -> Nullable<Timestamp>,
         resumed_at -> Nullable<Timestamp>,
+        availability -> Nullable<Text>,
+        first_in_line -> Bool,
     }
 }
 
@@ -73,6 +75,8 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         round_id -> Nullable<BigInt>,
+        envelope_id -> Nullable<Text>,
+        calendar -> Nullable<Text>,
     }
 }
 
@@ -102,6 +106,8 @@ diesel::table! {
         group_number -> Integer,
         participant_id -> BigInt,
         reminded_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+        left_reason -> Nullable<Text>,
     }
 }
 
@@ -156,6 +162,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        group_number -> Integer,
+        room -> Nullable<Text>,
+        arranged_at -> Nullable<Timestamp>,
+        arranged_by -> Nullable<BigInt>,
+        starts_at -> Nullable<Timestamp>,
+        sequence -> Integer,
+        nudged_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rematch_requests (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        member_id -> BigInt,
+        participant_id -> BigInt,
+        reason -> Text,
+        from_group_number -> Integer,
+        requested_at -> Timestamp,
+        matched_at -> Nullable<Timestamp>,
+        to_group_number -> Nullable<Integer>,
+        gave_up_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bounces (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        outbox_id -> Nullable<BigInt>,
+        source -> Text,
+        detail -> Text,
+        bounced_at -> Timestamp,
+        alerted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
@@ -165,6 +213,11 @@ diesel::joinable!(group_members -> rounds (round_id));
 diesel::joinable!(group_members -> participants (participant_id));
 diesel::joinable!(followup_answers -> group_members (group_member_id));
 diesel::joinable!(shared_links -> group_members (group_member_id));
+diesel::joinable!(meetings -> rounds (round_id));
+diesel::joinable!(rematch_requests -> group_members (member_id));
+diesel::joinable!(rematch_requests -> participants (participant_id));
+diesel::joinable!(bounces -> participants (participant_id));
+diesel::joinable!(bounces -> outbox (outbox_id));
 diesel::allow_tables_to_appear_in_same_query!(
     participants,
     tokens,
@@ -176,5 +229,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     shared_links,
     organisers,
     admin_sessions,
-    login_failures
+    login_failures,
+    meetings,
+    rematch_requests,
+    bounces
 );

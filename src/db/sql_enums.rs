@@ -17,7 +17,10 @@ use diesel::sql_types::Text;
 use super::outbox::OutboxStatus;
 use super::participants::{Source, Status};
 use crate::domain::pairing::OddOneOut;
-use crate::domain::{Cadence, EmailKind, Met, NoReason, TokenPurpose, Trigger};
+use crate::domain::{
+    BounceSource, Cadence, EmailKind, LeftReason, Met, NoReason, RematchReason, TokenPurpose,
+    Trigger,
+};
 
 /// The error for a stored word that is none of an enum's values.
 fn unknown(column: &str, raw: &str) -> Box<dyn std::error::Error + Send + Sync> {
@@ -68,6 +71,9 @@ stored_as_text! {
     OddOneOut => "odd-one-out rule",
     Met => "follow-up answer",
     NoReason => "reason for not meeting",
+    LeftReason => "reason for leaving a group",
+    RematchReason => "reason for a rematch",
+    BounceSource => "bounce source",
 }
 
 #[cfg(test)]

@@ -9,16 +9,28 @@ pub enum EmailKind {
     Followup,
     /// To the person left out of a round with an odd number of people.
     SatOut,
+    /// A calendar invitation for the time a group arranged (or a change to it).
+    Invite,
+    /// A new partner after the first one went, or word that none was found.
+    Rematch,
+    /// "Have you found a time?", to a group that has neither arranged nor answered.
+    Nudge,
+    /// To organisers: participants whose email bounced.
+    Alert,
     Test,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 6] = [
+    pub const ALL: [EmailKind; 10] = [
         Self::Confirm,
         Self::Manage,
         Self::Intro,
         Self::Followup,
         Self::SatOut,
+        Self::Invite,
+        Self::Rematch,
+        Self::Nudge,
+        Self::Alert,
         Self::Test,
     ];
 
@@ -29,6 +41,10 @@ impl EmailKind {
             Self::Intro => "intro",
             Self::Followup => "followup",
             Self::SatOut => "sat_out",
+            Self::Invite => "invite",
+            Self::Rematch => "rematch",
+            Self::Nudge => "nudge",
+            Self::Alert => "alert",
             Self::Test => "test",
         }
     }

@@ -2,6 +2,7 @@
 
 mod audience;
 mod cadence;
+mod conversation;
 mod due;
 mod email_kind;
 mod follow_up_url;
@@ -23,6 +24,7 @@ pub mod sign_in;
 
 pub use audience::{sentence_case, Audience};
 pub use cadence::Cadence;
+pub use conversation::{BounceSource, LeftReason, RematchReason};
 pub use due::is_due;
 pub use email_kind::EmailKind;
 pub use follow_up_url::FollowUpUrl;

@@ -131,6 +131,7 @@ impl Composer {
             body_html: html,
             message_id: self.new_message_id(),
             round_id: None,
+            calendar: None,
         }
     }
 
@@ -153,6 +154,7 @@ impl Composer {
             body_html,
             message_id: self.new_message_id(),
             round_id: None,
+            calendar: None,
         })
     }
 }

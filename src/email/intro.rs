@@ -107,6 +107,7 @@ impl Composer {
             body_html: html,
             message_id: self.new_message_id(),
             round_id: Some(intro.round_id),
+            calendar: None,
         })
     }
 }

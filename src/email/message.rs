@@ -88,6 +88,7 @@ mod tests {
             body_html: "<p>https://x/confirm/abc</p>".into(),
             message_id: "<abc@example.org>".into(),
             round_id: None,
+            calendar: None,
         }
     }
 

@@ -33,10 +33,18 @@ pub enum Status {
     Active,
     Paused,
     Left,
+    /// Email to them bounced: out of rounds until they give an address that works.
+    Bouncing,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Self::Pending, Self::Active, Self::Paused, Self::Left];
+    pub const ALL: [Status; 5] = [
+        Self::Pending,
+        Self::Active,
+        Self::Paused,
+        Self::Left,
+        Self::Bouncing,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +52,7 @@ impl Status {
             Self::Active => "active",
             Self::Paused => "paused",
             Self::Left => "left",
+            Self::Bouncing => "bouncing",
         }
     }
 }
@@ -89,6 +98,8 @@ pub struct Participant {
     pub created_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
     pub last_round_at: Option<NaiveDateTime>,
+    /// Space-separated slot codes (see `domain::Availability`), if given.
+    pub availability: Option<String>,
 }
 
 impl Participant {

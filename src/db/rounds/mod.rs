@@ -169,6 +169,8 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
             .execute(conn)
             .context("could not store a round's groups")?;
     }
+    let numbers: Vec<i32> = (1..=groups.len()).map(count).collect();
+    super::meetings::create(conn, id, &numbers, round.started_at)?;
     // Everyone grouped had a round now; a pause that has ended is over.
     diesel::sql_query(
         "UPDATE participants

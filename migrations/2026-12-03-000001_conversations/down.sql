@@ -1,0 +1,10 @@
+DROP INDEX outbox_envelope;
+ALTER TABLE outbox DROP COLUMN calendar;
+ALTER TABLE outbox DROP COLUMN envelope_id;
+DROP TABLE bounces;
+DROP TABLE rematch_requests;
+DROP TABLE meetings;
+ALTER TABLE group_members DROP COLUMN left_reason;
+ALTER TABLE group_members DROP COLUMN left_at;
+ALTER TABLE participants DROP COLUMN first_in_line;
+ALTER TABLE participants DROP COLUMN availability;

@@ -1,0 +1,103 @@
+//! One row per group of a round (`meetings`): the room for its video link,
+//! the time its members arranged, and whether it was nudged.
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::dsl::max;
+use diesel::prelude::*;
+
+use super::schema::{group_members, meetings};
+use super::Conn;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = meetings)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Meeting {
+    pub id: i64,
+    pub round_id: i64,
+    pub group_number: i32,
+    /// The random room name for `meetings.video_link`.
+    pub room: Option<String>,
+    pub arranged_at: Option<NaiveDateTime>,
+    /// The group member who said so.
+    pub arranged_by: Option<i64>,
+    /// The agreed time, in UTC.
+    pub starts_at: Option<NaiveDateTime>,
+    /// The calendar invitation's SEQUENCE.
+    pub sequence: i32,
+    pub nudged_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A random, unguessable room name: 128 bits from a CSPRNG seeded by the
+/// operating system, in lowercase hex, so it fits any video service's URL.
+pub fn new_room() -> String {
+    use rand::RngExt;
+    format!("{:032x}", rand::rng().random::<u128>())
+}
+
+/// Makes the meeting row of each new group (`group_numbers`) of a round.
+pub fn create(
+    conn: &mut Conn,
+    round_id: i64,
+    group_numbers: &[i32],
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    let rows: Vec<_> = group_numbers
+        .iter()
+        .map(|&number| {
+            (
+                meetings::round_id.eq(round_id),
+                meetings::group_number.eq(number),
+                meetings::room.eq(Some(new_room())),
+                meetings::created_at.eq(now),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(5000) {
+        diesel::insert_into(meetings::table)
+            .values(chunk)
+            .execute(conn)
+            .context("could not store a round's meetings")?;
+    }
+    Ok(())
+}
+
+/// The meeting of one group.
+pub fn of_group(
+    conn: &mut Conn,
+    round_id: i64,
+    group_number: i32,
+) -> anyhow::Result<Option<Meeting>> {
+    meetings::table
+        .filter(meetings::round_id.eq(round_id))
+        .filter(meetings::group_number.eq(group_number))
+        .select(Meeting::as_select())
+        .first(conn)
+        .optional()
+        .context("could not read a group's meeting")
+}
+
+/// The meeting of the group a member is in now.
+pub fn of_member(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Meeting>> {
+    let Some((round_id, group_number)) = group_members::table
+        .find(member_id)
+        .select((group_members::round_id, group_members::group_number))
+        .first::<(i64, i32)>(conn)
+        .optional()
+        .context("could not read a group member")?
+    else {
+        return Ok(None);
+    };
+    of_group(conn, round_id, group_number)
+}
+
+/// The number a new group in this round gets (a rematch makes one).
+pub fn next_group_number(conn: &mut Conn, round_id: i64) -> anyhow::Result<i32> {
+    let highest: Option<i32> = meetings::table
+        .filter(meetings::round_id.eq(round_id))
+        .select(max(meetings::group_number))
+        .first(conn)
+        .context("could not read a round's groups")?;
+    Ok(highest.unwrap_or(0) + 1)
+}
