@@ -126,7 +126,14 @@ pub async fn friendly_errors(
 
 /// Where personal links live: pages reached only from someone's own email.
 /// Crawlers are told to keep out (robots.txt) and not to index them.
-pub const PERSONAL_LINK_PREFIXES: &[&str] = &["/confirm/", "/me/", "/followup/"];
+pub const PERSONAL_LINK_PREFIXES: &[&str] = &[
+    "/confirm/",
+    "/me/",
+    "/followup/",
+    "/arranged/",
+    "/decline/",
+    "/no-reply/",
+];
 
 /// Adds `X-Robots-Tag: noindex` to every personal-link page, in case a link
 /// is ever posted somewhere public.

@@ -37,7 +37,17 @@ impl From<&Participant> for PartnerCard {
 
 email_parts!(IntroText = "email/intro.txt", IntroHtml = "email/intro.html", 'a {
     name: &'a str, partners: &'a [PartnerCard], manage_link: &'a str, followup_link: Option<&'a str>,
+    rematch: bool,
 });
+
+/// Why the introduction is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occasion {
+    /// The round paired them (kind `intro`).
+    Round,
+    /// Their partner went and we found someone new (kind `rematch`).
+    Rematch,
+}
 
 /// "Sam", "Sam and Alex", "Sam, Alex and Kim".
 fn names(partners: &[PartnerCard]) -> String {
@@ -62,6 +72,7 @@ pub struct Intro<'a> {
     pub manage: &'a Token,
     pub followup: Option<&'a Token>,
     pub round_id: i64,
+    pub occasion: Occasion,
 }
 
 impl Composer {
@@ -75,11 +86,13 @@ impl Composer {
         let name = intro.member.name.as_str();
         let partners = intro.partners.as_slice();
         let followup_link = followup_link.as_deref();
+        let rematch = intro.occasion == Occasion::Rematch;
         let text = IntroText {
             name,
             partners,
             manage_link: &manage_link,
             followup_link,
+            rematch,
         }
         .render()?;
         let html = IntroHtml {
@@ -87,6 +100,7 @@ impl Composer {
             partners,
             manage_link: &manage_link,
             followup_link,
+            rematch,
         }
         .render()?;
         let reply_to: Vec<Recipient> = partners
@@ -96,13 +110,23 @@ impl Composer {
                 address: p.email.clone(),
             })
             .collect();
+        let (kind, subject) = match intro.occasion {
+            Occasion::Round => (
+                EmailKind::Intro,
+                format!("UnMentoring: meet {}", names(partners)),
+            ),
+            Occasion::Rematch => (
+                EmailKind::Rematch,
+                format!("UnMentoring: a new introduction, meet {}", names(partners)),
+            ),
+        };
         Ok(NewEmail {
-            kind: EmailKind::Intro,
+            kind,
             participant_id: Some(intro.member.id),
             to_name: intro.member.name.clone(),
             to_address: intro.member.email_address()?.to_owned(),
             reply_to: serde_json::to_string(&reply_to)?,
-            subject: format!("UnMentoring: meet {}", names(partners)),
+            subject,
             body_text: text,
             body_html: html,
             message_id: self.new_message_id(),

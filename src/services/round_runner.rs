@@ -13,7 +13,7 @@ use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
 use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
-use crate::email::intro::{Intro, PartnerCard};
+use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
 
 /// A second manual round within this many minutes of the last is refused
@@ -305,6 +305,7 @@ fn queue_introductions(
                 manage,
                 followup: Some(followup),
                 round_id,
+                occasion: Occasion::Round,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
