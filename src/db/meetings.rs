@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::dsl::max;
 use diesel::prelude::*;
 
-use super::schema::{group_members, meetings};
+use super::participants::{Participant, Status};
+use super::schema::{group_members, meetings, participants};
 use super::Conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -78,6 +79,19 @@ pub fn of_group(
         .context("could not read a group's meeting")
 }
 
+/// The room of each group of a round, by group number.
+pub fn rooms_of_round(
+    conn: &mut Conn,
+    round_id: i64,
+) -> anyhow::Result<std::collections::HashMap<i32, Option<String>>> {
+    let rows: Vec<(i32, Option<String>)> = meetings::table
+        .filter(meetings::round_id.eq(round_id))
+        .select((meetings::group_number, meetings::room))
+        .load(conn)
+        .context("could not read a round's rooms")?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The meeting of the group a member is in now.
 pub fn of_member(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Meeting>> {
     let Some((round_id, group_number)) = group_members::table
@@ -100,4 +114,85 @@ pub fn next_group_number(conn: &mut Conn, round_id: i64) -> anyhow::Result<i32> 
         .first(conn)
         .context("could not read a round's groups")?;
     Ok(highest.unwrap_or(0) + 1)
+}
+
+/// A member still in a group: not left, and still taking part in UnMentoring.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    pub member_id: i64,
+    pub person: Participant,
+}
+
+/// The members still in a meeting's group, in the order they were grouped.
+pub fn attendees(conn: &mut Conn, meeting: &Meeting) -> anyhow::Result<Vec<Attendee>> {
+    let rows: Vec<(i64, Participant)> = group_members::table
+        .inner_join(participants::table)
+        .filter(group_members::round_id.eq(meeting.round_id))
+        .filter(group_members::group_number.eq(meeting.group_number))
+        .filter(group_members::left_at.is_null())
+        .filter(participants::status.ne(Status::Left))
+        .order(group_members::id)
+        .select((group_members::id, Participant::as_select()))
+        .load(conn)
+        .context("could not read a group's members")?;
+    Ok(rows
+        .into_iter()
+        .map(|(member_id, person)| Attendee { member_id, person })
+        .collect())
+}
+
+/// When a member left their group, if they did.
+pub fn left_at(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<NaiveDateTime>> {
+    Ok(group_members::table
+        .find(member_id)
+        .select(group_members::left_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .context("could not read a group member")?
+        .flatten())
+}
+
+/// What saving "we've arranged a time" changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arranged {
+    /// No new time: nothing to send (none given, or the same one again).
+    NoNewTime,
+    /// A first or changed time: send the invitation with this SEQUENCE.
+    NewTime { sequence: i32 },
+}
+
+/// Marks a meeting arranged by `member_id` (the first to say so is kept, as
+/// is when). A time (`starts_at`, UTC) different from the stored one is
+/// stored; a change of an earlier time raises the SEQUENCE. Saving without a
+/// time keeps any time given before.
+pub fn arrange(
+    conn: &mut Conn,
+    meeting: &Meeting,
+    member_id: i64,
+    starts_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> anyhow::Result<Arranged> {
+    diesel::update(meetings::table.find(meeting.id).filter(meetings::arranged_at.is_null()))
+        .set((
+            meetings::arranged_at.eq(now),
+            meetings::arranged_by.eq(member_id),
+        ))
+        .execute(conn)
+        .context("could not mark a meeting arranged")?;
+    let Some(at) = starts_at.filter(|at| meeting.starts_at != Some(*at)) else {
+        return Ok(Arranged::NoNewTime);
+    };
+    let sequence = if meeting.starts_at.is_some() {
+        meeting.sequence + 1
+    } else {
+        meeting.sequence
+    };
+    diesel::update(meetings::table.find(meeting.id))
+        .set((
+            meetings::starts_at.eq(at),
+            meetings::sequence.eq(sequence),
+        ))
+        .execute(conn)
+        .context("could not store a meeting's time")?;
+    Ok(Arranged::NewTime { sequence })
 }

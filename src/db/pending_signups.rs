@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::schema::{pending_signups, tokens};
 use super::Conn;
-use crate::domain::{Cadence, Token, ValidProfile};
+use crate::domain::{Availability, Cadence, Token, ValidProfile};
 
 /// One signup's details, as submitted.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,6 +23,8 @@ pub struct Submission {
     pub skype: Option<String>,
     pub topics: Option<String>,
     pub cadence: Cadence,
+    /// When they are usually free, as stored codes.
+    pub availability: Option<String>,
 }
 
 impl Submission {
@@ -48,6 +50,7 @@ pub fn store(
     token: &Token,
     participant_id: i64,
     profile: &ValidProfile,
+    availability: Availability,
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     diesel::insert_into(pending_signups::table)
@@ -61,6 +64,7 @@ pub fn store(
             pending_signups::skype.eq(&profile.skype),
             pending_signups::topics.eq(&profile.topics),
             pending_signups::cadence.eq(profile.cadence),
+            pending_signups::availability.eq(availability.to_stored()),
             pending_signups::created_at.eq(now),
         ))
         .execute(conn)

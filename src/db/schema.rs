@@ -52,6 +52,7 @@ diesel::table! {
         topics -> Nullable<Text>,
         cadence -> Text,
         created_at -> Timestamp,
+        availability -> Nullable<Text>,
     }
 }
 

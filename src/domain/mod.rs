@@ -1,6 +1,8 @@
 //! Pure types that parse and check their input, and the pairing engine.
 
+mod arrangement;
 mod audience;
+mod availability;
 mod cadence;
 mod conversation;
 mod due;
@@ -22,7 +24,9 @@ mod trigger;
 pub mod pairing;
 pub mod sign_in;
 
+pub use arrangement::ArrangeForm;
 pub use audience::{sentence_case, Audience};
+pub use availability::{shared_sentence, Availability, Slot};
 pub use cadence::Cadence;
 pub use conversation::{BounceSource, LeftReason, RematchReason};
 pub use due::is_due;

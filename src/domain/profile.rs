@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{
-    Audience, Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText, TextField,
+    Audience, Availability, Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText, TextField,
 };
 
 /// The form as it arrived: every field optional and untrusted, so that a
@@ -21,6 +21,8 @@ pub struct ProfileForm {
     pub topics: String,
     pub cadence: String,
     pub consent: String,
+    /// The ticked `availability` checkboxes (a repeated key).
+    pub availability: Vec<String>,
 }
 
 /// A profile that passed every check.
@@ -126,6 +128,12 @@ impl FormKind {
 }
 
 impl ProfileForm {
+    /// When the person is usually free: checked with the rest by
+    /// [`ProfileForm::validate`], read with this once that has passed.
+    pub fn availability(&self) -> Result<Availability, String> {
+        Availability::from_form(&self.availability).map_err(str::to_owned)
+    }
+
     pub fn validate(&self, kind: FormKind) -> Result<ValidProfile, FieldErrors> {
         let to = kind.audience();
         let mut errors = FieldErrors::default();
@@ -168,6 +176,7 @@ impl ProfileForm {
                 Audience::Organiser => "the cadence must be monthly, every_two_months or quarterly (or empty for monthly)".to_owned(),
             }),
         );
+        keep(e, "availability", self.availability());
         if matches!(kind, FormKind::Signup) && self.consent.trim() != "yes" {
             e.add(
                 "consent",
@@ -308,6 +317,28 @@ mod tests {
         assert_eq!(
             errors.get("email"),
             Some("Enter an email address in the correct format, like name@example.gov.uk")
+        );
+    }
+
+    #[test]
+    fn availability_is_optional_but_must_be_one_of_the_checkboxes() {
+        let ticked = ProfileForm {
+            availability: vec!["tue_am".into(), "thu_pm".into()],
+            ..good()
+        };
+        assert!(ticked.validate(FormKind::Signup).is_ok());
+        assert_eq!(
+            ticked.availability().unwrap().to_stored().as_deref(),
+            Some("tue_am thu_pm")
+        );
+        let odd = ProfileForm {
+            availability: vec!["sun_am".into()],
+            ..good()
+        };
+        let errors = odd.validate(FormKind::Update).unwrap_err();
+        assert_eq!(
+            errors.get("availability"),
+            Some("Choose the times you are usually free from the list")
         );
     }
 

@@ -2,6 +2,7 @@
 //! made from `server.base_url`) before it is queued.
 
 use askama::Template;
+use lettre::message::Mailbox;
 
 use crate::configuration::{BaseUrl, Settings};
 use crate::db::outbox::NewEmail;
@@ -15,6 +16,10 @@ pub struct Composer {
     base_url: BaseUrl,
     message_id_domain: String,
     people_time: PeopleTime,
+    /// Who emails come from (`email.from`): a calendar invitation's ORGANIZER.
+    from: Mailbox,
+    /// `meetings.video_link`, with `{room}` still in it.
+    video_link: Option<String>,
 }
 
 email_parts!(ConfirmText = "email/confirm.txt", ConfirmHtml = "email/confirm.html", 'a {
@@ -40,7 +45,25 @@ impl Composer {
             base_url: settings.server.base_url.clone(),
             message_id_domain: settings.message_id_domain(),
             people_time: settings.people_time(),
+            from: settings.email.from.clone(),
+            video_link: settings.meetings.video_link.clone(),
         }
+    }
+
+    /// Who emails come from.
+    pub fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
+    /// The domain of `email.from`, on which Message-IDs and calendar UIDs are made.
+    pub fn domain(&self) -> &str {
+        &self.message_id_domain
+    }
+
+    /// A group's video link: `meetings.video_link` with its `room`; `None`
+    /// without a video link or a room.
+    pub fn video_link(&self, room: Option<&str>) -> Option<String> {
+        Some(self.video_link.as_deref()?.replace("{room}", room?))
     }
 
     pub fn base_url(&self) -> &BaseUrl {

@@ -8,7 +8,7 @@ use super::message::Recipient;
 use super::EmailKind;
 use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
-use crate::domain::Token;
+use crate::domain::{shared_sentence, Availability, Token};
 
 /// What the email says about one partner.
 pub struct PartnerCard {
@@ -19,6 +19,8 @@ pub struct PartnerCard {
     pub google_id: Option<String>,
     pub skype: Option<String>,
     pub topics: Option<String>,
+    /// When they are usually free: only for the shared-times sentence.
+    pub availability: Availability,
 }
 
 impl From<&Participant> for PartnerCard {
@@ -31,14 +33,24 @@ impl From<&Participant> for PartnerCard {
             google_id: p.google_id.clone(),
             skype: p.skype.clone(),
             topics: p.topics.clone(),
+            availability: Availability::from_stored(p.availability.as_deref()),
         }
     }
 }
 
 email_parts!(IntroText = "email/intro.txt", IntroHtml = "email/intro.html", 'a {
-    name: &'a str, partners: &'a [PartnerCard], manage_link: &'a str, followup_link: Option<&'a str>,
-    rematch: bool,
+    name: &'a str, partners: &'a [PartnerCard], manage_link: &'a str, links: &'a MemberLinks,
+    rematch: bool, video_link: Option<&'a str>, shared_times: Option<&'a str>,
 });
+
+/// The member's own links to act on the introduction (all on their
+/// follow-up token); none without one.
+#[derive(Default)]
+struct MemberLinks {
+    followup: Option<String>,
+    arranged: Option<String>,
+    decline: Option<String>,
+}
 
 /// Why the introduction is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +77,13 @@ fn names(partners: &[PartnerCard]) -> String {
     }
 }
 
+/// "You are both usually free on …", when everyone in the group said when.
+fn shared_times(member: &Participant, partners: &[PartnerCard]) -> Option<String> {
+    let mut everyone = vec![Availability::from_stored(member.availability.as_deref())];
+    everyone.extend(partners.iter().map(|p| p.availability));
+    shared_sentence(&everyone)
+}
+
 /// One member's introduction, with links for that member only.
 pub struct Intro<'a> {
     pub member: &'a Participant,
@@ -73,6 +92,8 @@ pub struct Intro<'a> {
     pub followup: Option<&'a Token>,
     pub round_id: i64,
     pub occasion: Occasion,
+    /// The group's room (`meetings.room`), for the video link.
+    pub room: Option<&'a str>,
 }
 
 impl Composer {
@@ -80,29 +101,35 @@ impl Composer {
         let manage_link = self
             .base_url()
             .join(&format!("/me/{}", intro.manage.as_str()));
-        let followup_link = intro
-            .followup
-            .map(|t| self.base_url().join(&format!("/followup/{}", t.as_str())));
+        let links = intro.followup.map_or_else(MemberLinks::default, |t| {
+            let link = |path: &str| Some(self.base_url().join(&format!("/{path}/{}", t.as_str())));
+            MemberLinks {
+                followup: link("followup"),
+                arranged: link("arranged"),
+                decline: link("decline"),
+            }
+        });
         let name = intro.member.name.as_str();
         let partners = intro.partners.as_slice();
-        let followup_link = followup_link.as_deref();
         let rematch = intro.occasion == Occasion::Rematch;
-        let text = IntroText {
-            name,
-            partners,
-            manage_link: &manage_link,
-            followup_link,
-            rematch,
+        let video_link = self.video_link(intro.room);
+        let shared_times = shared_times(intro.member, partners);
+        macro_rules! part {
+            ($part:ident) => {
+                $part {
+                    name,
+                    partners,
+                    manage_link: &manage_link,
+                    links: &links,
+                    rematch,
+                    video_link: video_link.as_deref(),
+                    shared_times: shared_times.as_deref(),
+                }
+                .render()?
+            };
         }
-        .render()?;
-        let html = IntroHtml {
-            name,
-            partners,
-            manage_link: &manage_link,
-            followup_link,
-            rematch,
-        }
-        .render()?;
+        let text = part!(IntroText);
+        let html = part!(IntroHtml);
         let reply_to: Vec<Recipient> = partners
             .iter()
             .map(|p| Recipient {

@@ -1,9 +1,11 @@
-//! Turns a queued email into a MIME message: multipart text + HTML, its own
-//! Message-ID, and the `X-Unmentoring-Kind` header.
+//! Turns a queued email into a MIME message: multipart text + HTML (and a
+//! calendar invitation when there is one), its own Message-ID, and the
+//! `X-Unmentoring-Kind` header.
 
 use anyhow::Context;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use serde::{Deserialize, Serialize};
 
@@ -65,11 +67,26 @@ pub fn build(email: &NewEmail, from: &Mailbox) -> anyhow::Result<Message> {
         builder = builder.reply_to(mailbox(&r.name, &r.address)?);
     }
     builder
-        .multipart(MultiPart::alternative_plain_html(
-            email.body_text.clone(),
-            email.body_html.clone(),
-        ))
+        .multipart(body(email)?)
         .context("could not build the email")
+}
+
+/// Text and HTML as alternatives; an invitation adds its calendar as a third
+/// alternative, which mail programs show as an invitation to accept.
+fn body(email: &NewEmail) -> anyhow::Result<MultiPart> {
+    let parts = MultiPart::alternative()
+        .singlepart(SinglePart::plain(email.body_text.clone()))
+        .singlepart(SinglePart::html(email.body_html.clone()));
+    let Some(calendar) = &email.calendar else {
+        return Ok(parts);
+    };
+    let calendar_type = ContentType::parse("text/calendar; method=REQUEST; charset=utf-8")
+        .context("the calendar's content type")?;
+    Ok(parts.singlepart(
+        SinglePart::builder()
+            .header(calendar_type)
+            .body(calendar.clone()),
+    ))
 }
 
 #[cfg(test)]
@@ -108,6 +125,29 @@ mod tests {
         assert!(headers.contains("Message-ID: <abc@example.org>"));
         assert!(headers.contains("Reply-To: Sam <sam@example.org>"));
         assert!(raw.contains("multipart/alternative"));
+        assert!(!raw.contains("text/calendar"));
         assert!(message.envelope().to().len() == 1);
+    }
+
+    #[test]
+    fn an_invitation_carries_its_calendar_as_a_third_alternative() {
+        let from: Mailbox = "UnMentoring <um@example.org>".parse().unwrap();
+        let invite = NewEmail {
+            calendar: Some("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into()),
+            ..queued("Jo")
+        };
+        let raw = build(&invite, &from).unwrap().formatted();
+        let parsed = mailparse::parse_mail(&raw).unwrap();
+        assert_eq!(parsed.ctype.mimetype, "multipart/alternative");
+        let types: Vec<&str> = parsed
+            .subparts
+            .iter()
+            .map(|p| p.ctype.mimetype.as_str())
+            .collect();
+        assert_eq!(types, ["text/plain", "text/html", "text/calendar"]);
+        let calendar = &parsed.subparts[2];
+        assert_eq!(calendar.ctype.params.get("method").map(String::as_str), Some("REQUEST"));
+        assert_eq!(calendar.ctype.charset, "utf-8");
+        assert!(calendar.get_body().unwrap().contains("METHOD:REQUEST"));
     }
 }

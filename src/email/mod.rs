@@ -19,9 +19,11 @@ macro_rules! email_parts {
     };
 }
 
+pub mod calendar;
 pub mod compose;
 pub mod followup;
 pub mod intro;
+pub mod invite;
 pub mod message;
 pub mod smtp;
 pub mod transport;

@@ -1,7 +1,7 @@
 //! What the form templates need to draw GOV.UK-style fields: labels, hints,
 //! "(optional)", the person's own values, and each field's error.
 
-use crate::domain::{Cadence, FieldErrors, FormKind, ProfileForm};
+use crate::domain::{Cadence, FieldErrors, FormKind, ProfileForm, Slot};
 
 pub struct TextField {
     pub id: &'static str,
@@ -41,12 +41,32 @@ pub struct RadioOption {
     pub checked: bool,
 }
 
+/// One checkbox: its value, its label, whether it is ticked.
+pub struct CheckboxOption {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
 /// Everything `partials/profile_fields.html` draws.
 pub struct ProfileFields {
     pub fields: Vec<TextField>,
     pub topics: TextArea,
     pub cadences: Vec<RadioOption>,
     pub cadence_error: Option<String>,
+    pub availability: Vec<CheckboxOption>,
+    pub availability_error: Option<String>,
+}
+
+/// The weekday checkboxes, ticked as the form (or the stored value) says.
+fn availability_boxes(form: &ProfileForm) -> Vec<CheckboxOption> {
+    Slot::all()
+        .map(|slot| CheckboxOption {
+            checked: form.availability.contains(&slot.code()),
+            value: slot.code(),
+            label: slot.label(),
+        })
+        .collect()
 }
 
 struct Spec {
@@ -169,5 +189,14 @@ pub fn profile_fields(form: &ProfileForm, errors: &FieldErrors, kind: FormKind) 
         },
         cadences,
         cadence_error: errors.get("cadence").map(str::to_owned),
+        availability: availability_boxes(form),
+        availability_error: errors.get("availability").map(str::to_owned),
     }
+}
+
+/// A submitted form whose fields may repeat (checkboxes). A body that cannot
+/// be read at all (a field given twice where one is expected) is read as
+/// empty, so the person sees the form again with its errors, never a bare 400.
+pub fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
+    serde_html_form::from_bytes(body).unwrap_or_default()
 }

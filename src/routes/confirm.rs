@@ -139,6 +139,7 @@ fn take_up_details(
         participants::find(conn, participant_id)?.is_some_and(|p| p.status == Status::Pending);
     if let (true, Some(submission)) = (pending, pending_signups::for_link(conn, raw)?) {
         participants::update_details(conn, participant_id, &submission.profile(), now)?;
+        participants::set_availability(conn, participant_id, submission.availability.as_deref())?;
     }
     Ok(())
 }

@@ -9,8 +9,10 @@ use serde::Deserialize;
 
 use crate::db::participants::Participant;
 use crate::db::{self, participants};
-use crate::domain::{parse_pause_until, FieldErrors, FormKind, PeopleTime, ProfileForm};
-use crate::pages::forms::{profile_fields, ProfileFields};
+use crate::domain::{
+    parse_pause_until, Availability, FieldErrors, FormKind, PeopleTime, ProfileForm,
+};
+use crate::pages::forms::{profile_fields, read_form, ProfileFields};
 use crate::pages::secret_link::ManageLink;
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::startup::AppState;
@@ -57,6 +59,7 @@ fn form_of(person: &Participant) -> ProfileForm {
         topics: person.topics.clone().unwrap_or_default(),
         cadence: person.cadence.as_str().to_owned(),
         consent: String::new(),
+        availability: Availability::from_stored(person.availability.as_deref()).codes(),
     }
 }
 
@@ -121,10 +124,11 @@ pub async fn show(
 #[tracing::instrument(name = "manage_update", skip_all)]
 pub async fn update(
     link: ManageLink,
-    form: web::Form<ProfileForm>,
+    body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (token, person) = link.into_parts();
+    let form: ProfileForm = read_form(&body);
     let profile = match form.validate(FormKind::Update) {
         Ok(profile) => profile,
         Err(errors) => {
@@ -134,8 +138,10 @@ pub async fn update(
     };
     let id = person.id;
     let now = state.clock.now();
+    let availability = form.availability().unwrap_or_default().to_stored();
     db::write(&state.pool, move |conn| {
-        participants::update_details(conn, id, &profile, now)
+        participants::update_details(conn, id, &profile, now)?;
+        participants::set_availability(conn, id, availability.as_deref())
     })
     .await?;
     tracing::info!(participant_id = id, "details changed");

@@ -1,6 +1,7 @@
 //! One file per resource. No route module imports from another: what they
 //! share lives in `crate::pages`.
 
+mod arranged;
 mod confirm;
 mod followup;
 mod health;
@@ -22,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::confirmed)
         .service(followup::show)
         .service(followup::save)
+        .service(arranged::show)
+        .service(arranged::save)
         .service(manage::show)
         .service(manage::update)
         .service(manage::pause)

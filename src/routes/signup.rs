@@ -10,20 +10,21 @@ use chrono::Duration;
 use crate::configuration::SignupSettings;
 use crate::db;
 use crate::domain::{FormKind, ProfileForm};
+use crate::pages::forms::read_form;
 use crate::pages::signup::SignupPage;
 use crate::pages::{html, see_other, PageError};
 use crate::services::registration::register;
 use crate::startup::AppState;
 
 #[post("/signup")]
-#[tracing::instrument(name = "signup", skip(form, state))]
+#[tracing::instrument(name = "signup", skip(body, state))]
 pub async fn signup(
-    form: web::Form<ProfileForm>,
+    body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.into_inner();
-    let profile = match form.validate(FormKind::Signup) {
-        Ok(profile) => profile,
+    let form: ProfileForm = read_form(&body);
+    let signup = match form.validate(FormKind::Signup) {
+        Ok(profile) => (profile, form.availability().unwrap_or_default()),
         Err(errors) => {
             tracing::info!(fields = ?errors.iter().map(|(f, _)| f).collect::<Vec<_>>(), "signup form has errors");
             return Ok(html(StatusCode::OK, &SignupPage::new(&form, errors)));
@@ -33,7 +34,7 @@ pub async fn signup(
     let now = state.clock.now();
     let repeat_email_after = repeat_email_after(&state.settings.signup);
     db::run(&state.pool, move |conn| {
-        register(conn, &composer, &profile, now, repeat_email_after)
+        register(conn, &composer, (&signup.0, signup.1), now, repeat_email_after)
     })
     .await?;
     state.wake_mailer();

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::outbox::NewEmail;
 use crate::db::participants::{Participant, Status};
 use crate::db::{outbox, participants, pending_signups, tokens, Conn};
-use crate::domain::{TokenPurpose, ValidProfile};
+use crate::domain::{Availability, TokenPurpose, ValidProfile};
 use crate::email::Composer;
 
 /// Stores the signup and queues the right email, in one transaction:
@@ -17,10 +17,11 @@ use crate::email::Composer;
 ///
 /// Whatever the case, the signup form emails an address at most once per
 /// `repeat_email_after`: a repeat sooner than that stores and sends nothing.
+/// `availability` waits with the other details, like them.
 pub fn register(
     conn: &mut Conn,
     composer: &Composer,
-    profile: &ValidProfile,
+    (profile, availability): (&ValidProfile, Availability),
     now: NaiveDateTime,
     repeat_email_after: Duration,
 ) -> anyhow::Result<()> {
@@ -31,7 +32,7 @@ pub fn register(
         .ok_or_else(|| anyhow::anyhow!("a signup needs an email address"))?;
     conn.immediate_transaction(|conn| {
         let (participant_id, email) = match participants::find_by_email_key(conn, &key)? {
-            None => new_signup(conn, composer, profile, now)?,
+            None => new_signup(conn, composer, (profile, availability), now)?,
             Some(known) if emailed_since(conn, known.id, now - repeat_email_after)? => {
                 tracing::info!(
                     participant_id = known.id,
@@ -40,7 +41,7 @@ pub fn register(
                 return Ok(());
             }
             Some(known) if known.status == Status::Pending => {
-                repeat_pending(conn, composer, known, profile, now)?
+                repeat_pending(conn, composer, known, (profile, availability), now)?
             }
             Some(known) => repeat_confirmed(conn, composer, known, now)?,
         };
@@ -56,12 +57,13 @@ fn emailed_since(conn: &mut Conn, id: i64, since: NaiveDateTime) -> anyhow::Resu
 fn new_signup(
     conn: &mut Conn,
     composer: &Composer,
-    profile: &ValidProfile,
+    (profile, availability): (&ValidProfile, Availability),
     now: NaiveDateTime,
 ) -> anyhow::Result<(i64, NewEmail)> {
     let person = participants::insert_pending(conn, profile, now)?;
+    participants::set_availability(conn, person.id, availability.to_stored().as_deref())?;
     let token = tokens::issue(conn, person.id, TokenPurpose::Confirm, now)?;
-    pending_signups::store(conn, &token, person.id, profile, now)?;
+    pending_signups::store(conn, &token, person.id, profile, availability, now)?;
     tracing::info!(participant_id = person.id, "new signup");
     Ok((person.id, composer.confirm(&person, &token)?))
 }
@@ -73,11 +75,11 @@ fn repeat_pending(
     conn: &mut Conn,
     composer: &Composer,
     mut known: Participant,
-    profile: &ValidProfile,
+    (profile, availability): (&ValidProfile, Availability),
     now: NaiveDateTime,
 ) -> anyhow::Result<(i64, NewEmail)> {
     let token = tokens::issue(conn, known.id, TokenPurpose::Confirm, now)?;
-    pending_signups::store(conn, &token, known.id, profile, now)?;
+    pending_signups::store(conn, &token, known.id, profile, availability, now)?;
     tracing::info!(participant_id = known.id, "repeat of an unconfirmed signup");
     known.name.clone_from(&profile.name);
     Ok((known.id, composer.confirm(&known, &token)?))

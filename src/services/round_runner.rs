@@ -10,7 +10,7 @@ use rand::{RngExt, SeedableRng};
 use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
-use crate::db::{followups, outbox, participants, tokens, Conn};
+use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
 use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
@@ -269,6 +269,26 @@ fn store(
     rounds::find(conn, round_id)?.ok_or_else(|| anyhow::anyhow!("a stored round vanished"))
 }
 
+/// Each grouped person's room for the video link: group `n` of `groups` is
+/// the round's group number `n + 1`.
+fn rooms_by_participant(
+    conn: &mut Conn,
+    groups: &[Vec<Participant>],
+    round_id: i64,
+) -> anyhow::Result<HashMap<i64, Option<String>>> {
+    let rooms = meetings::rooms_of_round(conn, round_id)?;
+    Ok(groups
+        .iter()
+        .enumerate()
+        .flat_map(|(index, group)| {
+            let room = i32::try_from(index + 1)
+                .ok()
+                .and_then(|number| rooms.get(&number).cloned().flatten());
+            group.iter().map(move |p| (p.id, room.clone()))
+        })
+        .collect())
+}
+
 /// One email per member, naming the others in their group, with the member's
 /// own manage and follow-up links.
 fn queue_introductions(
@@ -291,6 +311,7 @@ fn queue_introductions(
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| anyhow::anyhow!("a group member was not stored"))?;
     let followups = tokens::issue_followups(conn, &holders, now)?;
+    let rooms = rooms_by_participant(conn, groups, round_id)?;
     let emails = members
         .iter()
         .zip(manage.iter().zip(&followups))
@@ -306,6 +327,7 @@ fn queue_introductions(
                 followup: Some(followup),
                 round_id,
                 occasion: Occasion::Round,
+                room: rooms.get(&member.id).and_then(|r| r.as_deref()),
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

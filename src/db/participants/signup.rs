@@ -167,3 +167,18 @@ pub fn confirm(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<b
     .context("could not confirm a participant")?;
     Ok(changed == 1)
 }
+
+/// Records when a person is usually free (`None`: they did not say). Kept
+/// apart from the other details: an organiser's import never carries it,
+/// so it must not clear it.
+pub fn set_availability(
+    conn: &mut Conn,
+    id: i64,
+    availability: Option<&str>,
+) -> anyhow::Result<()> {
+    diesel::update(participants::table.find(id))
+        .set(participants::availability.eq(availability))
+        .execute(conn)
+        .context("could not store when a participant is usually free")?;
+    Ok(())
+}

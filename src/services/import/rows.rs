@@ -181,6 +181,7 @@ impl<R: Read> Rows<R> {
                 topics: cell("topics"),
                 cadence: cell("cadence"),
                 consent: String::new(),
+                availability: Vec::new(),
             },
             broken,
         }
