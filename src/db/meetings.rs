@@ -172,13 +172,17 @@ pub fn arrange(
     starts_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> anyhow::Result<Arranged> {
-    diesel::update(meetings::table.find(meeting.id).filter(meetings::arranged_at.is_null()))
-        .set((
-            meetings::arranged_at.eq(now),
-            meetings::arranged_by.eq(member_id),
-        ))
-        .execute(conn)
-        .context("could not mark a meeting arranged")?;
+    diesel::update(
+        meetings::table
+            .find(meeting.id)
+            .filter(meetings::arranged_at.is_null()),
+    )
+    .set((
+        meetings::arranged_at.eq(now),
+        meetings::arranged_by.eq(member_id),
+    ))
+    .execute(conn)
+    .context("could not mark a meeting arranged")?;
     let Some(at) = starts_at.filter(|at| meeting.starts_at != Some(*at)) else {
         return Ok(Arranged::NoNewTime);
     };
@@ -188,10 +192,7 @@ pub fn arrange(
         meeting.sequence
     };
     diesel::update(meetings::table.find(meeting.id))
-        .set((
-            meetings::starts_at.eq(at),
-            meetings::sequence.eq(sequence),
-        ))
+        .set((meetings::starts_at.eq(at), meetings::sequence.eq(sequence)))
         .execute(conn)
         .context("could not store a meeting's time")?;
     Ok(Arranged::NewTime { sequence })

@@ -70,7 +70,10 @@ fn parse_date(raw: &str) -> Option<NaiveDate> {
 
 fn parse_time(raw: &str) -> Option<NaiveTime> {
     // HH:MM, as a time input sends it; some browsers add ":00" seconds.
-    let raw = raw.strip_suffix(":00").filter(|r| r.len() == 5).unwrap_or(raw);
+    let raw = raw
+        .strip_suffix(":00")
+        .filter(|r| r.len() == 5)
+        .unwrap_or(raw);
     let shape = raw.len() == 5 && raw.as_bytes()[2] == b':';
     shape
         .then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok())
@@ -121,8 +124,14 @@ mod tests {
 
     #[test]
     fn one_without_the_other_is_an_error_on_the_missing_one() {
-        assert_eq!(fields(form("2026-12-08", "").validate(LONDON).unwrap_err()), ["time"]);
-        assert_eq!(fields(form("", "14:30").validate(LONDON).unwrap_err()), ["date"]);
+        assert_eq!(
+            fields(form("2026-12-08", "").validate(LONDON).unwrap_err()),
+            ["time"]
+        );
+        assert_eq!(
+            fields(form("", "14:30").validate(LONDON).unwrap_err()),
+            ["date"]
+        );
     }
 
     #[test]

@@ -134,10 +134,7 @@ pub fn shared_sentence(members: &[Availability]) -> Option<String> {
     if members.len() < 2 || members.iter().any(|a| a.is_empty()) {
         return None;
     }
-    let shared = members
-        .iter()
-        .copied()
-        .reduce(Availability::shared_with)?;
+    let shared = members.iter().copied().reduce(Availability::shared_with)?;
     let slots: Vec<String> = shared.slots().map(Slot::plural).collect();
     let who = if members.len() == 2 { "both" } else { "all" };
     match slots.as_slice() {
@@ -171,7 +168,11 @@ mod tests {
 
     #[test]
     fn a_form_is_read_in_any_order_and_stored_in_week_order() {
-        let form = vec!["thu_pm".to_owned(), "mon_am".to_owned(), "mon_am".to_owned()];
+        let form = vec![
+            "thu_pm".to_owned(),
+            "mon_am".to_owned(),
+            "mon_am".to_owned(),
+        ];
         let got = Availability::from_form(&form).unwrap();
         assert_eq!(got.to_stored().as_deref(), Some("mon_am thu_pm"));
         assert_eq!(Availability::from_form(&[]).unwrap().to_stored(), None);

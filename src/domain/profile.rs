@@ -4,7 +4,8 @@
 use serde::Deserialize;
 
 use super::{
-    Audience, Availability, Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText, TextField,
+    Audience, Availability, Cadence, OptionalText, ParticipantEmail, PhoneNumber, RequiredText,
+    TextField,
 };
 
 /// The form as it arrived: every field optional and untrusted, so that a

@@ -61,8 +61,7 @@ impl Invitation<'_> {
             .description(&self.description)
             .add_property("STATUS", "CONFIRMED")
             .add_property("TRANSP", "OPAQUE");
-        let mut organizer =
-            Property::new("ORGANIZER", format!("mailto:{}", self.organizer.email));
+        let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", self.organizer.email));
         if let Some(name) = &self.organizer.name {
             organizer.add_parameter("CN", &parameter_safe(name));
         }
@@ -159,6 +158,9 @@ mod tests {
             .into_iter()
             .map(|a| a.cal_address)
             .collect();
-        assert_eq!(attendees, ["mailto:ann@example.org", "mailto:bob@example.org"]);
+        assert_eq!(
+            attendees,
+            ["mailto:ann@example.org", "mailto:bob@example.org"]
+        );
     }
 }

@@ -112,7 +112,9 @@ impl Composer {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let description = match video_link {
-            Some(link) => format!("A conversation through UnMentoring with {others}.\nVideo call: {link}"),
+            Some(link) => {
+                format!("A conversation through UnMentoring with {others}.\nVideo call: {link}")
+            }
             None => format!("A conversation through UnMentoring with {others}."),
         };
         Ok(Invitation {

@@ -3,8 +3,8 @@
 //! `X-Unmentoring-Kind` header.
 
 use anyhow::Context;
-use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::header::ContentType;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use serde::{Deserialize, Serialize};
@@ -146,7 +146,10 @@ mod tests {
             .collect();
         assert_eq!(types, ["text/plain", "text/html", "text/calendar"]);
         let calendar = &parsed.subparts[2];
-        assert_eq!(calendar.ctype.params.get("method").map(String::as_str), Some("REQUEST"));
+        assert_eq!(
+            calendar.ctype.params.get("method").map(String::as_str),
+            Some("REQUEST")
+        );
         assert_eq!(calendar.ctype.charset, "utf-8");
         assert!(calendar.get_body().unwrap().contains("METHOD:REQUEST"));
     }

@@ -44,8 +44,8 @@ impl LinkPurpose for ArrangedPurpose {
         let Some(member_id) = link.group_member_id else {
             return Ok(None);
         };
-        let Some(mut membership) = followups::membership(conn, member_id)?
-            .filter(|m| m.person.status != Status::Left)
+        let Some(mut membership) =
+            followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left)
         else {
             return Ok(None);
         };
@@ -245,7 +245,9 @@ pub async fn save(
         Some(Saving::LeftGroup) => Ok(left_group_page()),
         Some(Saving::Saved) => {
             state.wake_mailer();
-            Ok(see_other(&format!("/arranged/{token}?saved=1#main-content")))
+            Ok(see_other(&format!(
+                "/arranged/{token}?saved=1#main-content"
+            )))
         }
     }
 }
@@ -280,7 +282,11 @@ fn arrange(
     };
     let at = starts_at.ok_or_else(|| anyhow::anyhow!("a new time without a time"))?;
     queue_invitations(conn, composer, &meeting, at, sequence, now)?;
-    tracing::info!(meeting_id = meeting.id, sequence, "group arranged a time; invitations queued");
+    tracing::info!(
+        meeting_id = meeting.id,
+        sequence,
+        "group arranged a time; invitations queued"
+    );
     Ok(Saving::Saved)
 }
 

@@ -34,7 +34,13 @@ pub async fn signup(
     let now = state.clock.now();
     let repeat_email_after = repeat_email_after(&state.settings.signup);
     db::run(&state.pool, move |conn| {
-        register(conn, &composer, (&signup.0, signup.1), now, repeat_email_after)
+        register(
+            conn,
+            &composer,
+            (&signup.0, signup.1),
+            now,
+            repeat_email_after,
+        )
     })
     .await?;
     state.wake_mailer();

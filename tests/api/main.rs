@@ -8,6 +8,8 @@ mod admin_auth;
 mod admin_import;
 mod admin_participants;
 mod admin_rounds;
+mod arranged;
+mod availability;
 mod bad_input;
 mod confirm;
 mod delivery;

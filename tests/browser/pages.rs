@@ -188,3 +188,57 @@ async fn the_follow_up_form_with_a_link_that_is_not_a_link() {
     browser.quit().await;
     audit.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn we_have_arranged_a_time() {
+    let app = server::spawn().await;
+    app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
+    server::run_round(&app).await;
+    let intro = email_of_kind(&app, "ann@example.org", "intro").await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit(&link(&app, &intro, "/arranged/")).await;
+    assert_eq!(browser.h1().await, "We've arranged a time");
+    audit.check(&browser, "arranged").await;
+
+    // A time without a date. (Date and time inputs are filled by script:
+    // what typing into them means depends on the browser's locale.)
+    browser
+        .script("document.getElementById('time').value = '14:30';", vec![])
+        .await;
+    browser.press("Save").await;
+    assert!(browser
+        .error_summary()
+        .await
+        .contains("Enter the date you agreed"));
+    audit.check_errors(&browser, "arranged-errors").await;
+
+    browser
+        .script(
+            "document.getElementById('date').value = '2026-12-08'; document.getElementById('time').value = '14:30';",
+            vec![],
+        )
+        .await;
+    browser.press("Save").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("calendar invitation for 8 December 2026 at 14:30"));
+    audit.check(&browser, "arranged-saved").await;
+
+    browser.visit("/arranged/not-a-real-token").await;
+    assert_eq!(browser.h1().await, "This link is not valid");
+    audit.check(&browser, "arranged-link-not-valid").await;
+
+    app.execute(
+        "UPDATE group_members SET left_at = '2026-11-30 10:00:00', left_reason = 'declined'",
+    );
+    browser.visit(&link(&app, &intro, "/arranged/")).await;
+    assert_eq!(browser.h1().await, "You are no longer in this group");
+    audit.check(&browser, "arranged-left-group").await;
+
+    browser.quit().await;
+    audit.finish();
+}

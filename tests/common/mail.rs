@@ -16,6 +16,8 @@ pub struct ReceivedEmail {
     pub content_type: String,
     pub text: String,
     pub html: String,
+    /// The `text/calendar` part of an invitation; empty without one.
+    pub calendar: String,
     /// Every header name, in order.
     pub header_names: Vec<String>,
 }
@@ -47,6 +49,7 @@ impl ReceivedEmail {
             content_type: parsed.ctype.mimetype.clone(),
             text: part_body(&parsed, "text/plain"),
             html: part_body(&parsed, "text/html"),
+            calendar: part_body(&parsed, "text/calendar"),
             header_names: parsed.headers.iter().map(|h| h.get_key()).collect(),
         }
     }

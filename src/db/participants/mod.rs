@@ -9,8 +9,8 @@ mod status;
 pub use organisations::organisation_spellings;
 pub use search::{search, Results, Search, PAGE_SIZE};
 pub use signup::{
-    confirm, insert_confirmed, insert_imported, insert_pending, note_signup_email, set_availability,
-    signup_email_at, update_details,
+    confirm, insert_confirmed, insert_imported, insert_pending, note_signup_email,
+    set_availability, signup_email_at, update_details,
 };
 pub use status::{
     change_by_organiser, delete_unconfirmed_before, erase, pause, resume, OrganiserChange, Outcome,
