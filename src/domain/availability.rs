@@ -26,7 +26,7 @@ impl Slot {
     }
 
     fn morning(self) -> bool {
-        self.0 % 2 == 0
+        self.0.is_multiple_of(2)
     }
 
     /// `mon_am` … `fri_pm`: the form value and the stored code.
