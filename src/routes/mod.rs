@@ -7,6 +7,7 @@ mod health;
 mod home;
 mod learned;
 mod manage;
+mod no_reply;
 mod pages;
 mod signup;
 
@@ -22,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::confirmed)
         .service(followup::show)
         .service(followup::save)
+        .service(no_reply::show)
+        .service(no_reply::report)
         .service(manage::show)
         .service(manage::update)
         .service(manage::pause)
