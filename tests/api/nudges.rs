@@ -85,14 +85,8 @@ async fn a_group_is_nudged_once_after_nudge_days_and_never_again() {
     assert!(ann.text.contains("bob@example.org"));
     assert!(ann.text.contains("We've arranged a time: "));
     assert!(ann.text.contains("My partner hasn't replied: "));
-    assert!(
-        ann.html.contains(">We&#39;ve arranged a time</a>")
-            || ann.html.contains(">We've arranged a time</a>")
-    );
-    assert!(
-        ann.html.contains(">My partner hasn&#39;t replied</a>")
-            || ann.html.contains(">My partner hasn't replied</a>")
-    );
+    assert!(ann.html.contains(">We've arranged a time</a>"));
+    assert!(ann.html.contains(">My partner hasn't replied</a>"));
     assert_eq!(ann.reply_to, None, "Reply-To is for introductions only");
     let bob = sent.iter().find(|e| e.is_for("bob@example.org")).unwrap();
     assert!(bob.text.contains("we introduced you to Ann Able"));
