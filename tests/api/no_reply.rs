@@ -207,3 +207,40 @@ async fn the_ghost_rule_pauses_the_silent_partner_but_not_the_reporter() {
     );
     app.assert_all_email_sent().await;
 }
+
+/// A no-reply link opens like the follow-up link it is: unknown, expired or
+/// held by someone who left UnMentoring, it gets the follow-up advice, and a
+/// POST through it changes nothing.
+#[tokio::test]
+async fn a_no_reply_link_that_does_not_open_changes_nothing() {
+    let app = spawn_app().await;
+    ann_and_bob(&app).await;
+    nudge_day(&app).await;
+    let link = no_reply_link(&app, "ann@example.org");
+    let unknown = format!("/no-reply/{}", "A".repeat(43));
+    let bob = app.id_of("bob@example.org");
+    let bob_link = no_reply_link(&app, "bob@example.org");
+    app.erase(bob);
+
+    let mut refused = vec![
+        ("unknown", app.get(&unknown).await),
+        ("unknown", app.post_form(&unknown, &[("", "")]).await),
+        ("left", app.get(&bob_link).await),
+        ("left", app.post_form(&bob_link, &[("", "")]).await),
+    ];
+    app.clock.advance(Duration::days(91));
+    refused.push(("expired", app.post_form(&link, &[("", "")]).await));
+    for (what, page) in refused {
+        assert_eq!(page.status, 404, "{what}");
+        assert_eq!(page.header("cache-control"), "no-store", "{what}");
+        assert_eq!(page.header("x-robots-tag"), "noindex, nofollow", "{what}");
+        assert!(
+            page.body.contains("the reminder has a fresh link"),
+            "{what}: {}",
+            page.body
+        );
+    }
+    assert_eq!(app.count("rematch_requests"), 0);
+    assert_eq!(app.count("group_members WHERE left_at IS NOT NULL"), 0);
+    app.assert_all_email_sent().await;
+}
