@@ -100,6 +100,7 @@ impl Application {
             pool: pool.clone(),
             composer: composer.clone(),
             followup_after_days: settings.followup.after_days,
+            followup_nudge_days: settings.followup.nudge_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),
         };

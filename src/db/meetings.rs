@@ -197,3 +197,53 @@ pub fn arrange(
         .context("could not store a meeting's time")?;
     Ok(Arranged::NewTime { sequence })
 }
+
+/// Records that a member said their group has arranged a time.
+pub fn mark_arranged(
+    conn: &mut Conn,
+    meeting_id: i64,
+    member_id: i64,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    diesel::update(meetings::table.find(meeting_id))
+        .set((
+            meetings::arranged_at.eq(now),
+            meetings::arranged_by.eq(member_id),
+        ))
+        .execute(conn)
+        .context("could not record that a group arranged a time")?;
+    Ok(())
+}
+
+/// Groups introduced between `earliest` and `latest` (inclusive) that have
+/// neither arranged a time nor been nudged, oldest first.
+pub fn awaiting_nudge(
+    conn: &mut Conn,
+    earliest: NaiveDateTime,
+    latest: NaiveDateTime,
+) -> anyhow::Result<Vec<Meeting>> {
+    meetings::table
+        .filter(meetings::created_at.ge(earliest))
+        .filter(meetings::created_at.le(latest))
+        .filter(meetings::arranged_at.is_null())
+        .filter(meetings::nudged_at.is_null())
+        .order(meetings::id)
+        .select(Meeting::as_select())
+        .load(conn)
+        .context("could not find groups to nudge")
+}
+
+/// Records the nudge. Returns false if the group was nudged already, or has
+/// arranged a time since it was read: then nothing may be sent.
+pub fn mark_nudged(conn: &mut Conn, meeting_id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let changed = diesel::update(
+        meetings::table
+            .find(meeting_id)
+            .filter(meetings::nudged_at.is_null())
+            .filter(meetings::arranged_at.is_null()),
+    )
+    .set(meetings::nudged_at.eq(now))
+    .execute(conn)
+    .context("could not record a nudge")?;
+    Ok(changed == 1)
+}

@@ -5,14 +5,31 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::compose::Composer;
+use super::nudge::partner_names;
 use super::EmailKind;
 use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
 use crate::domain::Token;
 
+/// One open round in a reminder: when, with whom, and that membership's link.
+struct ReminderItem {
+    round_date: String,
+    partners: String,
+    followup_link: String,
+}
+
 email_parts!(ReminderText = "email/followup.txt", ReminderHtml = "email/followup.html", 'a {
-    name: &'a str, round_date: &'a str, followup_link: &'a str, manage_link: &'a str,
+    name: &'a str, rounds: &'a [ReminderItem], manage_link: &'a str,
 });
+
+/// One membership a reminder asks about.
+pub struct OpenRound<'a> {
+    pub round_started_at: NaiveDateTime,
+    /// The others still in the group.
+    pub partners: &'a [Participant],
+    /// A fresh follow-up token of this membership.
+    pub followup: &'a Token,
+}
 
 email_parts!(PausedText = "email/paused.txt", PausedHtml = "email/paused.html", 'a {
     name: &'a str, resume_link: &'a str,
@@ -23,37 +40,51 @@ email_parts!(SatOutText = "email/sat_out.txt", SatOutHtml = "email/sat_out.html"
 });
 
 impl Composer {
-    /// "Did you meet? Share what you learned", with the member's own links.
-    /// The round's date is the day it started in `schedule.timezone`.
+    /// "Did you meet? Share what you learned": one email for all of a
+    /// person's open rounds, each with its partners, its date (the day the
+    /// round started in `schedule.timezone`) and its own follow-up link.
     pub fn followup_reminder(
         &self,
         person: &Participant,
-        round_started_at: NaiveDateTime,
-        followup: &Token,
+        rounds: &[OpenRound<'_>],
         manage: &Token,
     ) -> anyhow::Result<NewEmail> {
-        let followup_link = self
-            .base_url()
-            .join(&format!("/followup/{}", followup.as_str()));
+        let items: Vec<ReminderItem> = rounds
+            .iter()
+            .map(|round| ReminderItem {
+                round_date: self.people_time().date(round.round_started_at),
+                partners: partner_names(round.partners),
+                followup_link: self
+                    .base_url()
+                    .join(&format!("/followup/{}", round.followup.as_str())),
+            })
+            .collect();
+        let subject = match items.as_slice() {
+            [one] => format!(
+                "UnMentoring: did you meet {}? Tell us what you learned",
+                one.partners
+            ),
+            several => format!(
+                "UnMentoring: did you meet your partners from {} rounds? Tell us what you learned",
+                several.len()
+            ),
+        };
         let manage_link = self.base_url().join(&format!("/me/{}", manage.as_str()));
-        let round_date = self.people_time().date(round_started_at);
-        let (name, round_date) = (person.name.as_str(), round_date.as_str());
-        let (followup_link, manage_link) = (followup_link.as_str(), manage_link.as_str());
+        let (name, rounds, manage_link) =
+            (person.name.as_str(), items.as_slice(), manage_link.as_str());
         self.to_person(
             EmailKind::Followup,
             person,
-            "UnMentoring: did you meet, and what did you learn?",
+            &subject,
             ReminderText {
                 name,
-                round_date,
-                followup_link,
+                rounds,
                 manage_link,
             }
             .render()?,
             ReminderHtml {
                 name,
-                round_date,
-                followup_link,
+                rounds,
                 manage_link,
             }
             .render()?,

@@ -25,6 +25,7 @@ pub mod followup;
 pub mod intro;
 pub mod invite;
 pub mod message;
+pub mod nudge;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

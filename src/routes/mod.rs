@@ -8,6 +8,7 @@ mod health;
 mod home;
 mod learned;
 mod manage;
+mod no_reply;
 mod pages;
 mod signup;
 
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(followup::save)
         .service(arranged::show)
         .service(arranged::save)
+        .service(no_reply::show)
+        .service(no_reply::report)
         .service(manage::show)
         .service(manage::update)
         .service(manage::pause)

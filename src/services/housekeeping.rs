@@ -8,10 +8,14 @@ use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
+use crate::db::followups::in_group;
+use crate::db::participants::Participant;
 use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
 use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
-use crate::domain::TokenPurpose;
+use crate::domain::{Token, TokenPurpose};
+use crate::email::followup::OpenRound;
 use crate::email::Composer;
+use crate::services::nudges;
 
 /// Unconfirmed signups are deleted after this many days.
 pub const UNCONFIRMED_DAYS: i64 = 30;
@@ -27,6 +31,8 @@ pub struct Jobs {
     pub pool: Pool,
     pub composer: Composer,
     pub followup_after_days: u32,
+    /// `followup.nudge_days`: see [`crate::services::nudges`].
+    pub followup_nudge_days: u32,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
 }
@@ -43,8 +49,38 @@ impl Jobs {
                 Ok(_) => self.outbox_wake.notify_one(),
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "follow-up reminders failed"),
             }
+            self.nudge().await;
             tokio::time::sleep(EVERY).await;
         }
+    }
+
+    /// Sends the nudges that are due; a failure is logged and tried again
+    /// next hour.
+    async fn nudge(&self) {
+        match self.send_nudges().await {
+            Ok(0) => {}
+            Ok(_) => self.outbox_wake.notify_one(),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "nudges failed"),
+        }
+    }
+
+    /// Queues "Have you found a time?" for the groups due one (see
+    /// [`nudges::queue_nudges`]); returns the number of emails.
+    #[tracing::instrument(name = "nudges", skip(self))]
+    pub async fn send_nudges(&self) -> anyhow::Result<usize> {
+        let composer = self.composer.clone();
+        let nudge_days = self.followup_nudge_days;
+        let now = self.clock.now();
+        let sent = db::run(&self.pool, move |conn| {
+            conn.immediate_transaction(|conn| {
+                nudges::queue_nudges(conn, &composer, now, nudge_days)
+            })
+        })
+        .await?;
+        if sent > 0 {
+            tracing::info!(nudges = sent, "nudges queued");
+        }
+        Ok(sent)
     }
 
     /// Queues a reminder for every member of a round at least
@@ -65,6 +101,9 @@ impl Jobs {
     }
 }
 
+/// Queues one reminder per person for all their memberships in rounds at
+/// least `followup.after_days` old that are unanswered: a person in two open
+/// rounds gets one email listing both. Returns the number of emails.
 fn queue_reminders(
     conn: &mut db::Conn,
     composer: &Composer,
@@ -73,20 +112,41 @@ fn queue_reminders(
 ) -> anyhow::Result<usize> {
     let due = followups::due_reminders(conn, now - chrono::Duration::days(after_days))?;
     let holders: Vec<(i64, i64)> = due.iter().map(|(member, p)| (p.id, *member)).collect();
-    let participant_ids: Vec<i64> = holders.iter().map(|(p, _)| *p).collect();
     let followup_tokens = tokens::issue_followups(conn, &holders, now)?;
+    // `due` lists each person's memberships in a row.
+    let mut people: Vec<(&Participant, Vec<(i64, &Token)>)> = Vec::new();
+    for ((member, person), token) in due.iter().zip(&followup_tokens) {
+        match people.last_mut() {
+            Some((last, memberships)) if last.id == person.id => memberships.push((*member, token)),
+            _ => people.push((person, vec![(*member, token)])),
+        }
+    }
+    let participant_ids: Vec<i64> = people.iter().map(|(p, _)| p.id).collect();
     let manage_tokens = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
-    let mut emails = Vec::with_capacity(due.len());
-    for (((member, person), followup), manage) in
-        due.iter().zip(&followup_tokens).zip(&manage_tokens)
-    {
-        let round_started_at = followups::round_start_of(conn, *member)?;
-        emails.push(composer.followup_reminder(person, round_started_at, followup, manage)?);
+    let mut emails = Vec::with_capacity(people.len());
+    for ((person, memberships), manage) in people.iter().zip(&manage_tokens) {
+        let mut partners = Vec::with_capacity(memberships.len());
+        for (member, _) in memberships {
+            partners.push((
+                followups::round_start_of(conn, *member)?,
+                in_group::partners_of(conn, *member)?,
+            ));
+        }
+        let rounds: Vec<OpenRound<'_>> = memberships
+            .iter()
+            .zip(&partners)
+            .map(|((_, followup), (round_started_at, partners))| OpenRound {
+                round_started_at: *round_started_at,
+                partners,
+                followup,
+            })
+            .collect();
+        emails.push(composer.followup_reminder(person, &rounds, manage)?);
     }
     outbox::enqueue_all(conn, &emails, now)?;
     let members: Vec<i64> = due.iter().map(|(m, _)| *m).collect();
     followups::mark_reminded(conn, &members, now)?;
-    Ok(due.len())
+    Ok(emails.len())
 }
 
 /// What one clean-up deleted.

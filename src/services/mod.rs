@@ -5,6 +5,7 @@
 pub mod export;
 pub mod housekeeping;
 pub mod import;
+pub mod nudges;
 pub mod registration;
 pub mod round_runner;
 pub mod scheduler;

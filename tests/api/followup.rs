@@ -11,6 +11,7 @@ fn jobs(app: &TestApp) -> Jobs {
         pool: app.pool.clone(),
         composer: Composer::new(&app.settings),
         followup_after_days: 14,
+        followup_nudge_days: 5,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         clock: app.clock.clone(),
     }

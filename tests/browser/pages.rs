@@ -242,3 +242,47 @@ async fn we_have_arranged_a_time() {
     browser.quit().await;
     audit.finish();
 }
+
+/// "My partner hasn't replied", reached from the nudge: the question, the
+/// page once it is done, and the page for a second report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_no_reply_pages() {
+    let app = server::spawn().await;
+    app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
+    server::run_round(&app).await;
+    app.clock.advance(chrono::Duration::days(i64::from(
+        app.settings.followup.nudge_days,
+    )));
+    let jobs = unmentoring::services::housekeeping::Jobs {
+        pool: app.pool.clone(),
+        composer: unmentoring::email::Composer::new(&app.settings),
+        followup_after_days: app.settings.followup.after_days,
+        followup_nudge_days: app.settings.followup.nudge_days,
+        outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        clock: app.clock.clone(),
+    };
+    assert_eq!(jobs.send_nudges().await.unwrap(), 2);
+    let nudge = email_of_kind(&app, "ann@example.org", "nudge").await;
+    let no_reply = link(&app, &nudge, "/no-reply/");
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit(&no_reply).await;
+    assert_eq!(browser.h1().await, "Has Bob Baker not replied?");
+    audit.check(&browser, "no-reply").await;
+    browser.press("Find me someone new").await;
+    assert_eq!(browser.h1().await, "We will look for someone new for you");
+    audit.check(&browser, "no-reply-done").await;
+    assert_eq!(app.count("rematch_requests"), 1);
+
+    browser.visit(&no_reply).await;
+    assert_eq!(
+        browser.h1().await,
+        "You are already waiting for someone new"
+    );
+    audit.check(&browser, "no-reply-already").await;
+
+    browser.quit().await;
+    audit.finish();
+}

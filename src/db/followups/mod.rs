@@ -1,6 +1,7 @@
 //! Follow-up answers and shared links, one per member of a group, and what
 //! may be shown of them in public (`published`).
 
+pub mod in_group;
 pub mod published;
 
 use anyhow::Context;
@@ -152,7 +153,9 @@ pub fn save(
 }
 
 /// Members of rounds that started before `cutoff` who have not answered and
-/// have not been reminded, and are still taking part: (member id, person).
+/// have not been reminded, and are still taking part and still in their
+/// group: (member id, person). A person in several such rounds is listed
+/// once for each, in a row (ordered by person).
 pub fn due_reminders(
     conn: &mut Conn,
     cutoff: NaiveDateTime,
@@ -163,9 +166,14 @@ pub fn due_reminders(
         .left_join(followup_answers::table)
         .filter(rounds::started_at.le(cutoff))
         .filter(group_members::reminded_at.is_null())
+        .filter(group_members::left_at.is_null())
         .filter(followup_answers::group_member_id.is_null())
         .filter(participants::status.eq_any([Status::Active, Status::Paused]))
-        .order(group_members::id)
+        .order((
+            group_members::participant_id,
+            rounds::started_at,
+            group_members::id,
+        ))
         .select((group_members::id, Participant::as_select()))
         .load(conn)
         .context("could not find who needs a reminder")
@@ -187,7 +195,10 @@ pub fn mark_reminded(
 
 /// For each person taking part: their rounds since they last resumed (all
 /// of them if they never paused), newest first, as (round start, answered?).
-/// The ghost rule reads this.
+/// The ghost rule reads this. A membership the person left (they declined,
+/// or reported a silent partner and went to the rematch pool) is not theirs
+/// to answer, so it does not count; a rematched member counts in their new
+/// group, where their row moved.
 pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime, bool)>> {
     type Row = (i64, NaiveDateTime, Option<i64>, Option<NaiveDateTime>);
     let rows: Vec<Row> = group_members::table
@@ -195,6 +206,7 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
         .inner_join(participants::table)
         .left_join(followup_answers::table)
         .filter(participants::status.eq(Status::Active))
+        .filter(group_members::left_at.is_null())
         .order((group_members::participant_id, rounds::started_at.desc()))
         .select((
             group_members::participant_id,
