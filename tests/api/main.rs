@@ -10,6 +10,9 @@ mod admin_participants;
 mod admin_rounds;
 mod bad_input;
 mod confirm;
+#[path = "../common/conversation_figures.rs"]
+mod conversation_figures;
+mod dashboard_figures;
 mod delivery;
 mod delivery_timeouts;
 mod fixtures;

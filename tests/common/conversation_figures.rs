@@ -35,6 +35,8 @@
 //!   4.5, pairs 7, same 2, cross-org 5/7 = 71.4%, arranged 3 (60.0%),
 //!   declined 1, rematched 2, bounced 1, nudged 2, medians 1.5 and 2.5.
 
+#![allow(dead_code)]
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use unmentoring::db::participants::{self, Source};
