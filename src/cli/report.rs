@@ -252,7 +252,7 @@ Cross-org: pairs whose two people work for different organisations, as a % of pa
   when the round's groups changed (someone who left and was erased then counts as an organisation of their own).
 Arranged: groups that said \"we've arranged a time\" (% of groups). Nudged: groups sent a nudge.
 Declined / Bounced: members who left their group because they declined, or because email to them bounced.
-Rematched: people whose partner went who were given a new group.
+Rematched: rematches made: someone whose partner went was given a new group (twice counts twice).
 Days to arranged / to met: the median, over groups, of the days from the introduction to \"arranged\",
   and to the answer of the first member who said they met (an even count takes the mean of the two middle values).
 Total: counts added up over all rounds; its percentages and mean are worked out from those sums,

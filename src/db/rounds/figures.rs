@@ -33,8 +33,8 @@
 //! - declined / bounced: members who left their group because they declined,
 //!   or because email to them bounced (`group_members.left_reason`). The total
 //!   adds the rounds up: group members who bounced, not every bounced email.
-//! - rematched: people of the round's rematch pool given a new group
-//!   (`rematch_requests.matched_at`).
+//! - rematched: rematches made from the round's pool: requests given a new
+//!   group (`rematch_requests.matched_at`); someone rematched twice counts twice.
 //! - days to arranged / to met: the median, over groups, of the days (with
 //!   fractions) from the introduction (`meetings.created_at`; a rematch's own
 //!   introduction for a group it made) to "arranged", and to the follow-up
