@@ -61,7 +61,7 @@ fn fixture_sql() -> String {
            (11, 2, 1, 1), (12, 2, 1, 3), (13, 2, 2, 2), (14, 2, 2, 8), (15, 2, 3, 4), (16, 2, 3, 9),
            (17, 2, 4, 5), (18, 2, 4, 6);
          INSERT INTO followup_answers (group_member_id, met, challenged, answered_at, updated_at)
-           SELECT column1, column2, column3, '2026-10-20', '2026-10-20' FROM (VALUES
+           SELECT column1, column2, column3, '2026-10-20 00:00:00', '2026-10-20 00:00:00' FROM (VALUES
            (1, 'yes', 4), (2, 'yes', 5), (3, 'no', NULL), (5, 'not_yet', NULL), (6, 'yes', 2),
            (11, 'yes', 3), (12, 'yes', NULL), (13, 'not_yet', NULL), (14, 'not_yet', 1));
          INSERT INTO shared_links (group_member_id, url, created_at)
@@ -162,8 +162,14 @@ fn csv_row(e: &Expected) -> Vec<String> {
         e.same_org.to_string(),
     ]);
     row.push(e.cross_org.to_owned());
+    // This fixture has no meetings rows and nobody left a group: the
+    // figures from introduction to conversation (tests/cli_report_steps.rs) are empty.
+    row.extend(NOTHING_HAPPENED.map(str::to_owned));
     row
 }
+
+/// arranged, arranged_pct, declined, rematched, bounced, nudged, and the two medians.
+const NOTHING_HAPPENED: [&str; 8] = ["0", "0.0", "0", "0", "0", "0", "", ""];
 
 fn num(s: &str) -> Value {
     if s.is_empty() {
@@ -184,6 +190,8 @@ fn json_figures(e: &Expected) -> Value {
         "outputs_shared": e.outputs, "mean_challenged": num(e.challenged),
         "pairs": e.pairs, "same_organisation_pairs": e.same_org,
         "cross_organisation_pct": num(e.cross_org),
+        "arranged": 0, "arranged_pct": 0.0, "declined": 0, "rematched": 0, "bounced": 0,
+        "nudged": 0, "median_days_to_arranged": null, "median_days_to_met": null,
     })
 }
 
@@ -283,7 +291,7 @@ fn the_report_matches_the_hand_built_fixture_in_every_format() {
 
     let (header, rows) = parse_csv(&report(&mut site, &["--format", "csv"]));
     assert_eq!(&header[..3], ["round", "started_at", "groups"]);
-    assert_eq!(header.len(), 19);
+    assert_eq!(header.len(), 27);
     assert_eq!(
         rows,
         vec![csv_row(&ROUND_1), csv_row(&ROUND_2), csv_row(&TOTAL)]

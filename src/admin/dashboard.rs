@@ -8,6 +8,7 @@ use askama::Template;
 use super::chart::{self, Point};
 use super::{AdminError, Chrome, SignedIn};
 use crate::db::participants::{self, Status};
+use crate::db::rounds::days::Days;
 use crate::db::{self, rounds::figures};
 use crate::pages::private_html;
 use crate::services::scheduler::next_slot;
@@ -24,6 +25,37 @@ struct RoundRow {
     shared: u64,
 }
 
+/// One row of the "from introduction to conversation" table.
+struct StepsRow {
+    /// "Round 3", or "All 12 rounds".
+    label: String,
+    /// The round's page, for a round's row.
+    link: Option<i64>,
+    arranged: String,
+    declined: u64,
+    rematched: u64,
+    bounced: u64,
+    nudged: u64,
+    days_to_arranged: String,
+    days_to_met: String,
+}
+
+impl StepsRow {
+    fn new(label: String, link: Option<i64>, f: &figures::Figures, d: &Days) -> Self {
+        Self {
+            label,
+            link,
+            arranged: format!("{} ({})", f.arranged, percent(f.arranged_pct())),
+            declined: f.declined,
+            rematched: f.rematched,
+            bounced: f.bounced,
+            nudged: f.nudged,
+            days_to_arranged: days(d.median_to_arranged()),
+            days_to_met: days(d.median_to_met()),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin/dashboard.html")]
 struct DashboardPage {
@@ -34,6 +66,7 @@ struct DashboardPage {
     left: i64,
     next_round: String,
     rounds: Vec<RoundRow>,
+    steps: Vec<StepsRow>,
     chart: String,
     chart_text: String,
     chart_legend: &'static str,
@@ -41,6 +74,28 @@ struct DashboardPage {
 
 fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format!("{v:.0}%"))
+}
+
+/// A median number of days, to one decimal.
+fn days(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+}
+
+/// The recent rounds' steps from introduction to conversation, newest
+/// first, and then every round together.
+fn steps(recent: &[&figures::RoundReport], all: &[figures::RoundReport]) -> Vec<StepsRow> {
+    let mut rows: Vec<StepsRow> = recent
+        .iter()
+        .map(|r| StepsRow::new(format!("Round {}", r.id), Some(r.id), &r.figures, &r.days))
+        .collect();
+    let total = figures::total(all);
+    let days = figures::total_days(all);
+    let label = match all.len() {
+        1 => "The 1 round".to_owned(),
+        n => format!("All {n} rounds"),
+    };
+    rows.push(StepsRow::new(label, None, &total, &days));
+    rows
 }
 
 /// How many recent rounds the dashboard shows.
@@ -79,6 +134,7 @@ pub async fn dashboard(
             shared: r.figures.outputs_shared,
         })
         .collect();
+    let steps = steps(&recent, &reports);
     let points: Vec<Point> = recent
         .iter()
         .rev()
@@ -106,6 +162,7 @@ pub async fn dashboard(
         left: count(Status::Left),
         next_round,
         rounds,
+        steps,
         chart: chart::render(&points),
         chart_text: chart::description(&points),
         chart_legend: chart::legend(&points),

@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::configuration::Settings;
 use crate::db::open_database;
+use crate::db::rounds::days::Days;
 use crate::db::rounds::figures::{self, Figures, RoundReport};
 use crate::db::{self};
 
@@ -42,16 +43,19 @@ pub async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<ExitCod
         return Ok(ExitCode::from(2));
     }
     // One round asked for: no total row (it would repeat the round).
-    let total = only.is_none().then(|| figures::total(&rounds));
+    let total = only
+        .is_none()
+        .then(|| (figures::total(&rounds), figures::total_days(&rounds)));
+    let total = total.as_ref().map(|(f, d)| (f, d));
     if rounds.is_empty() && args.format != Format::Text {
         eprintln!("{NO_ROUNDS}");
     }
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => text(&mut out, &rounds, total.as_ref())?,
-        Format::Csv => csv(&mut out, &rounds, total.as_ref())?,
+        Format::Text => text(&mut out, &rounds, total)?,
+        Format::Csv => csv(&mut out, &rounds, total)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &to_json(&rounds, total.as_ref()))?;
+            serde_json::to_writer_pretty(&mut out, &to_json(&rounds, total))?;
             writeln!(out)?;
         }
     }
@@ -69,8 +73,12 @@ enum Cell {
     Decimal(Option<f64>),
 }
 
-/// The columns of csv and the fields of json, in order.
-fn cells(f: &Figures) -> [(&'static str, Cell); 17] {
+/// The whole report's figures: none when one round was asked for.
+type Total<'a> = Option<(&'a Figures, &'a Days)>;
+
+/// The columns of csv and the fields of json, in order. New ones go at the
+/// end: scripts read these by name and position.
+fn cells(f: &Figures, d: &Days) -> [(&'static str, Cell); 25] {
     use Cell::{Count, Decimal};
     [
         ("groups", Count(f.groups)),
@@ -93,6 +101,14 @@ fn cells(f: &Figures) -> [(&'static str, Cell); 17] {
             "cross_organisation_pct",
             Decimal(f.cross_organisation_pct()),
         ),
+        ("arranged", Count(f.arranged)),
+        ("arranged_pct", Decimal(f.arranged_pct())),
+        ("declined", Count(f.declined)),
+        ("rematched", Count(f.rematched)),
+        ("bounced", Count(f.bounced)),
+        ("nudged", Count(f.nudged)),
+        ("median_days_to_arranged", Decimal(d.median_to_arranged())),
+        ("median_days_to_met", Decimal(d.median_to_met())),
     ]
 }
 
@@ -100,35 +116,31 @@ fn started(r: &RoundReport) -> String {
     r.started_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn csv(
-    out: &mut impl Write,
-    rounds: &[RoundReport],
-    total: Option<&Figures>,
-) -> anyhow::Result<()> {
+fn csv(out: &mut impl Write, rounds: &[RoundReport], total: Total<'_>) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["round", "started_at"];
-    header.extend(cells(&Figures::default()).map(|(name, _)| name));
+    header.extend(cells(&Figures::default(), &Days::default()).map(|(name, _)| name));
     writer.write_record(&header)?;
-    let row = |first: String, second: String, f: &Figures| {
+    let row = |first: String, second: String, f: &Figures, d: &Days| {
         let mut record = vec![first, second];
-        record.extend(cells(f).map(|(_, cell)| match cell {
+        record.extend(cells(f, d).map(|(_, cell)| match cell {
             Cell::Count(n) => n.to_string(),
             Cell::Decimal(v) => v.map(|v| format!("{v:.1}")).unwrap_or_default(),
         }));
         record
     };
     for r in rounds {
-        writer.write_record(row(r.id.to_string(), started(r), &r.figures))?;
+        writer.write_record(row(r.id.to_string(), started(r), &r.figures, &r.days))?;
     }
-    if let Some(f) = total {
-        writer.write_record(row("total".to_owned(), String::new(), f))?;
+    if let Some((f, d)) = total {
+        writer.write_record(row("total".to_owned(), String::new(), f, d))?;
     }
     writer.flush()?;
     Ok(())
 }
 
-fn figures_json(f: &Figures) -> Map<String, Value> {
-    cells(f)
+fn figures_json(f: &Figures, d: &Days) -> Map<String, Value> {
+    cells(f, d)
         .into_iter()
         .map(|(name, cell)| {
             let value = match cell {
@@ -140,21 +152,21 @@ fn figures_json(f: &Figures) -> Map<String, Value> {
         .collect()
 }
 
-fn to_json(rounds: &[RoundReport], total: Option<&Figures>) -> Value {
+fn to_json(rounds: &[RoundReport], total: Total<'_>) -> Value {
     let rounds: Vec<Value> = rounds
         .iter()
         .map(|r| {
             let mut fields = Map::new();
             fields.insert("round".to_owned(), json!(r.id));
             fields.insert("started_at".to_owned(), json!(started(r)));
-            fields.extend(figures_json(&r.figures));
+            fields.extend(figures_json(&r.figures, &r.days));
             Value::Object(fields)
         })
         .collect();
-    let total = total.map(|f| {
+    let total = total.map(|(f, d)| {
         let mut fields = Map::new();
         fields.insert("rounds".to_owned(), json!(rounds.len()));
-        fields.extend(figures_json(f));
+        fields.extend(figures_json(f, d));
         Value::Object(fields)
     });
     json!({ "rounds": rounds, "total": total })
@@ -188,8 +200,47 @@ fn text_row(out: &mut impl Write, round: &str, started: &str, f: &Figures) -> io
     )
 }
 
+/// The second table: from introduction to conversation.
+fn steps_row(out: &mut impl Write, round: &str, f: &Figures, d: &Days) -> io::Result<()> {
+    writeln!(
+        out,
+        "{round:>5}  {:<14}  {:>8}  {:>9}  {:>7}  {:>6}  {:>16}  {:>11}",
+        with_pct(f.arranged, f.arranged_pct()),
+        f.declined,
+        f.rematched,
+        f.bounced,
+        f.nudged,
+        decimal(d.median_to_arranged(), ""),
+        decimal(d.median_to_met(), ""),
+    )
+}
+
+fn steps_table(out: &mut impl Write, rounds: &[RoundReport], total: Total<'_>) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:>5}  {:<14}  {:>8}  {:>9}  {:>7}  {:>6}  {:>16}  {:>11}",
+        "ROUND",
+        "ARRANGED",
+        "DECLINED",
+        "REMATCHED",
+        "BOUNCED",
+        "NUDGED",
+        "DAYS TO ARRANGED",
+        "DAYS TO MET"
+    )?;
+    for r in rounds {
+        steps_row(out, &r.id.to_string(), &r.figures, &r.days)?;
+    }
+    if let Some((f, d)) = total {
+        steps_row(out, "TOTAL", f, d)?;
+    }
+    Ok(())
+}
+
 const FOOTER: &str = "\
-Groups: the round's pairs and trios. Members: the people in them.
+Groups: the round's pairs and trios as they are now. Members: the people in them. A rematched person
+  counts once, in their final group; a member who left their group (declined, bounced, or still
+  waiting for a new partner) counts in no group.
 Answered: members who sent the follow-up (% of members).
 Met / Not yet / Didn't meet: their answers, as a % of the members who answered (not of all members).
 Conversations: groups in which at least one member answered that they met (% of groups);
@@ -197,11 +248,18 @@ Conversations: groups in which at least one member answered that they met (% of 
 Outputs: links the round's members shared, published or not.
 Challenged: mean answer to \"Did it challenge your thinking?\" (1 to 5), of the answers that gave one.
 Cross-org: pairs whose two people work for different organisations, as a % of pairs (a trio is 3 pairs),
-  from the same-organisation count stored when the round ran.
-Total: counts added up over all rounds; its percentages and mean are worked out from those sums.
-\u{2013} : nothing to work it out from (nobody answered, or no score given).";
+  from the same-organisation count stored when the round ran; worked out again from the final groups
+  when the round's groups changed (someone who left and was erased then counts as an organisation of their own).
+Arranged: groups that said \"we've arranged a time\" (% of groups). Nudged: groups sent a nudge.
+Declined / Bounced: members who left their group because they declined, or because email to them bounced.
+Rematched: rematches made: someone whose partner went was given a new group (twice counts twice).
+Days to arranged / to met: the median, over groups, of the days from the introduction to \"arranged\",
+  and to the answer of the first member who said they met (an even count takes the mean of the two middle values).
+Total: counts added up over all rounds; its percentages and mean are worked out from those sums,
+  and its medians from every group of every round.
+\u{2013} : nothing to work it out from (nobody answered, no score given, no group arranged or met).";
 
-fn text(out: &mut impl Write, rounds: &[RoundReport], total: Option<&Figures>) -> io::Result<()> {
+fn text(out: &mut impl Write, rounds: &[RoundReport], total: Total<'_>) -> io::Result<()> {
     if rounds.is_empty() {
         return writeln!(out, "{NO_ROUNDS}");
     }
@@ -225,8 +283,10 @@ fn text(out: &mut impl Write, rounds: &[RoundReport], total: Option<&Figures>) -
         let started = r.started_at.format("%Y-%m-%d %H:%M").to_string();
         text_row(out, &r.id.to_string(), &started, &r.figures)?;
     }
-    if let Some(f) = total {
+    if let Some((f, _)) = total {
         text_row(out, "TOTAL", "", f)?;
     }
+    writeln!(out)?;
+    steps_table(out, rounds, total)?;
     writeln!(out, "\n{FOOTER}")
 }

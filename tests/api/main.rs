@@ -12,6 +12,9 @@ mod arranged;
 mod availability;
 mod bad_input;
 mod confirm;
+#[path = "../common/conversation_figures.rs"]
+mod conversation_figures;
+mod dashboard_figures;
 mod delivery;
 mod delivery_timeouts;
 mod fixtures;

@@ -88,7 +88,7 @@ pub fn summary(conn: &mut Conn) -> anyhow::Result<Summary> {
              SELECT DISTINCT gm.round_id, gm.group_number
              FROM group_members gm
              JOIN followup_answers fa ON fa.group_member_id = gm.id
-             WHERE fa.met = ?
+             WHERE fa.met = ? AND gm.left_at IS NULL
          )",
     )
     .bind::<diesel::sql_types::Text, _>(Met::Yes)

@@ -3,23 +3,44 @@
 //! rounds or members.
 //!
 //! What each figure means:
-//! - groups: the round's pairs and trios (counted from `group_members`; the
-//!   person who sat out is in no group).
+//! - groups: the round's pairs and trios as they are now (counted from
+//!   `group_members`; the person who sat out is in no group). Only members
+//!   still in their group count (see [`super::figure_groups`]): a group
+//!   everyone left is no group; a group made by a rematch is one.
 //! - members: the people in those groups; answered: members who sent the
-//!   follow-up (a `followup_answers` row), also as a % of members.
+//!   follow-up (a `followup_answers` row), also as a % of members. A
+//!   rematched person counts once, in their final group.
 //! - met yes / not yet / no: how many answered each, and as a % of the members
 //!   who *answered* (not of all members). With no answers there is no %.
 //! - conversations: groups in which at least one member answered that they
 //!   met (a group where nobody answered counts as not having met), also as a %
 //!   of groups.
 //! - outputs shared: links members of the round shared (`shared_links` rows),
-//!   published or not.
+//!   published or not; not those of members who left their group.
 //! - mean challenged: mean answer to "Did it challenge your thinking?" (1–5)
 //!   over the answers that gave one, to one decimal; none when nobody did.
 //! - pairs: a group of k people makes k×(k−1)/2 pairs (a trio is 3 pairs);
 //!   cross-organisation share = (pairs − same-organisation pairs) / pairs,
 //!   with the same-organisation count stored when the round ran (people who
 //!   leave have their organisation erased, so it cannot be worked out again).
+//!   In a round whose groups changed since (someone left a group or was
+//!   rematched) the stored count no longer fits, so it is worked out again
+//!   from the final groups; a person whose details were erased then counts as
+//!   working for an organisation of their own.
+//! - arranged: groups that said "we've arranged a time" (`meetings.arranged_at`),
+//!   also as a % of groups. nudged: groups sent a nudge (`meetings.nudged_at`),
+//!   whoever is in them now.
+//! - declined / bounced: members who left their group because they declined,
+//!   or because email to them bounced (`group_members.left_reason`). The total
+//!   adds the rounds up: group members who bounced, not every bounced email.
+//! - rematched: rematches made from the round's pool: requests given a new
+//!   group (`rematch_requests.matched_at`); someone rematched twice counts twice.
+//! - days to arranged / to met: the median, over groups, of the days (with
+//!   fractions) from the introduction (`meetings.created_at`; a rematch's own
+//!   introduction for a group it made) to "arranged", and to the follow-up
+//!   answer of the first member still in the group who said they met. With an
+//!   even number of groups, the mean of the two middle values; none of no groups.
+//!   The total's medians are of all groups of all rounds, not of the rounds' medians.
 //! - total: the counts added up over all rounds; its percentages and mean are
 //!   worked out again from those sums, not averaged over rounds.
 //!
@@ -29,13 +50,13 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::db::schema::{followup_answers, group_members, rounds, shared_links};
+use super::days::Days;
+use super::figure_groups::{self, Rounds};
+use crate::db::schema::{group_members, rounds, shared_links};
 use crate::db::Conn;
-use crate::domain::Met;
 
 /// Counts for one round, or for several added together.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +73,11 @@ pub struct Figures {
     pub challenged_answers: u64,
     pub pairs: u64,
     pub same_organisation_pairs: u64,
+    pub arranged: u64,
+    pub declined: u64,
+    pub rematched: u64,
+    pub bounced: u64,
+    pub nudged: u64,
 }
 
 impl Figures {
@@ -68,6 +94,16 @@ impl Figures {
         self.challenged_answers += other.challenged_answers;
         self.pairs += other.pairs;
         self.same_organisation_pairs += other.same_organisation_pairs;
+        self.arranged += other.arranged;
+        self.declined += other.declined;
+        self.rematched += other.rematched;
+        self.bounced += other.bounced;
+        self.nudged += other.nudged;
+    }
+
+    /// Groups that arranged a time, as a % of groups.
+    pub fn arranged_pct(&self) -> Option<f64> {
+        percent(self.arranged, self.groups)
     }
 
     /// Members who answered, as a % of members.
@@ -116,6 +152,15 @@ pub struct RoundReport {
     pub id: i64,
     pub started_at: NaiveDateTime,
     pub figures: Figures,
+    pub days: Days,
+}
+
+/// The waits of every round's groups together (for the total's medians).
+pub fn total_days(reports: &[RoundReport]) -> Days {
+    reports.iter().fold(Days::default(), |mut all, r| {
+        all.add(&r.days);
+        all
+    })
 }
 
 /// The figures of every round added together.
@@ -126,7 +171,7 @@ pub fn total(reports: &[RoundReport]) -> Figures {
     })
 }
 
-fn count(n: i64) -> u64 {
+pub(super) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
@@ -154,99 +199,26 @@ pub fn load(conn: &mut Conn, only: Option<i64>) -> anyhow::Result<Vec<RoundRepor
                 same_organisation_pairs: count(same.into()),
                 ..Figures::default()
             },
+            days: Days::default(),
         })
         .collect();
     let index: HashMap<i64, usize> = reports.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    add_members(conn, only, &mut reports, &index)?;
     add_outputs(conn, only, &mut reports, &index)?;
+    let changed = vec![false; reports.len()];
+    let mut rounds = Rounds {
+        reports: &mut reports,
+        index,
+        changed,
+    };
+    // Who left and who was rematched first: they say which rounds changed.
+    figure_groups::add_left(conn, only, &mut rounds)?;
+    figure_groups::add_rematched(conn, only, &mut rounds)?;
+    figure_groups::add_nudged(conn, only, &mut rounds)?;
+    figure_groups::add_groups(conn, only, &mut rounds)?;
     Ok(reports)
 }
 
-/// The group being read: its round and number, size, and whether anyone met.
-struct OpenGroup {
-    key: (i64, i32),
-    size: u64,
-    met: bool,
-}
-
-impl OpenGroup {
-    fn close(self, reports: &mut [RoundReport], index: &HashMap<i64, usize>) {
-        if let Some(&i) = index.get(&self.key.0) {
-            let f = &mut reports[i].figures;
-            f.groups += 1;
-            f.pairs += self.size * self.size.saturating_sub(1) / 2;
-            f.conversations += u64::from(self.met);
-        }
-    }
-}
-
-type MemberRow = (i64, i32, Option<Met>, Option<i32>);
-
-/// One streamed pass over the groups' members and their answers, in group order.
-fn add_members(
-    conn: &mut Conn,
-    only: Option<i64>,
-    reports: &mut [RoundReport],
-    index: &HashMap<i64, usize>,
-) -> anyhow::Result<()> {
-    let mut query = group_members::table
-        .left_join(followup_answers::table)
-        .order((group_members::round_id, group_members::group_number))
-        .select((
-            group_members::round_id,
-            group_members::group_number,
-            followup_answers::met.nullable(),
-            followup_answers::challenged.nullable(),
-        ))
-        .into_boxed();
-    if let Some(id) = only {
-        query = query.filter(group_members::round_id.eq(id));
-    }
-    let rows = query
-        .load_iter::<MemberRow, DefaultLoadingMode>(conn)
-        .context("could not read the groups")?;
-    let mut open: Option<OpenGroup> = None;
-    for row in rows {
-        let (round_id, number, met, challenged) = row.context("could not read a group member")?;
-        if open.as_ref().is_none_or(|g| g.key != (round_id, number)) {
-            if let Some(done) = open.take() {
-                done.close(reports, index);
-            }
-            open = Some(OpenGroup {
-                key: (round_id, number),
-                size: 0,
-                met: false,
-            });
-        }
-        let group = open.as_mut().expect("a group is open");
-        group.size += 1;
-        group.met |= met == Some(Met::Yes);
-        let Some(&i) = index.get(&round_id) else {
-            continue;
-        };
-        let f = &mut reports[i].figures;
-        f.members += 1;
-        let Some(met) = met else {
-            continue;
-        };
-        f.answered += 1;
-        match met {
-            Met::Yes => f.met_yes += 1,
-            Met::NotYet => f.met_not_yet += 1,
-            Met::No => f.met_no += 1,
-        }
-        if let Some(score) = challenged {
-            f.challenged_sum += count(score.into());
-            f.challenged_answers += 1;
-        }
-    }
-    if let Some(done) = open {
-        done.close(reports, index);
-    }
-    Ok(())
-}
-
-/// Shared links, counted per round by the database.
+/// Shared links of members still in their group, counted per round by the database.
 fn add_outputs(
     conn: &mut Conn,
     only: Option<i64>,
@@ -255,6 +227,7 @@ fn add_outputs(
 ) -> anyhow::Result<()> {
     let mut query = shared_links::table
         .inner_join(group_members::table)
+        .filter(group_members::left_at.is_null())
         .group_by(group_members::round_id)
         .select((group_members::round_id, count_star()))
         .into_boxed();

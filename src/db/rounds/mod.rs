@@ -1,6 +1,8 @@
 //! Rounds, their groups (`group_members`, read in `members`), the history
 //! the pairing engine learns from, and the experiment's figures (`figures`).
 
+pub mod days;
+mod figure_groups;
 pub mod figures;
 mod members;
 
