@@ -1,5 +1,5 @@
 //! Background jobs that run inside `serve`, beside the delivery worker and the
-//! scheduler: hourly clean-up and follow-up reminders.
+//! scheduler: hourly clean-up, follow-up reminders and nudges.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,7 +84,8 @@ impl Jobs {
     }
 
     /// Queues a reminder for every member of a round at least
-    /// `followup.after_days` old who has not answered; once each.
+    /// `followup.after_days` old who has not answered, once each: one email
+    /// per person, listing all their open rounds. Returns the emails queued.
     #[tracing::instrument(name = "followup_reminders", skip(self))]
     pub async fn send_reminders(&self) -> anyhow::Result<usize> {
         let composer = self.composer.clone();
@@ -113,40 +114,60 @@ fn queue_reminders(
     let due = followups::due_reminders(conn, now - chrono::Duration::days(after_days))?;
     let holders: Vec<(i64, i64)> = due.iter().map(|(member, p)| (p.id, *member)).collect();
     let followup_tokens = tokens::issue_followups(conn, &holders, now)?;
-    // `due` lists each person's memberships in a row.
-    let mut people: Vec<(&Participant, Vec<(i64, &Token)>)> = Vec::new();
-    for ((member, person), token) in due.iter().zip(&followup_tokens) {
-        match people.last_mut() {
-            Some((last, memberships)) if last.id == person.id => memberships.push((*member, token)),
-            _ => people.push((person, vec![(*member, token)])),
-        }
-    }
+    let people = by_person(&due, &followup_tokens);
     let participant_ids: Vec<i64> = people.iter().map(|(p, _)| p.id).collect();
     let manage_tokens = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
     let mut emails = Vec::with_capacity(people.len());
     for ((person, memberships), manage) in people.iter().zip(&manage_tokens) {
-        let mut partners = Vec::with_capacity(memberships.len());
-        for (member, _) in memberships {
-            partners.push((
-                followups::round_start_of(conn, *member)?,
-                in_group::partners_of(conn, *member)?,
-            ));
-        }
-        let rounds: Vec<OpenRound<'_>> = memberships
-            .iter()
-            .zip(&partners)
-            .map(|((_, followup), (round_started_at, partners))| OpenRound {
-                round_started_at: *round_started_at,
-                partners,
-                followup,
-            })
-            .collect();
-        emails.push(composer.followup_reminder(person, &rounds, manage)?);
+        emails.push(reminder(conn, composer, person, memberships, manage)?);
     }
     outbox::enqueue_all(conn, &emails, now)?;
     let members: Vec<i64> = due.iter().map(|(m, _)| *m).collect();
     followups::mark_reminded(conn, &members, now)?;
     Ok(emails.len())
+}
+
+/// Each person with their memberships (member id, new follow-up token);
+/// `due` lists each person's memberships in a row.
+fn by_person<'a>(
+    due: &'a [(i64, Participant)],
+    followup_tokens: &'a [Token],
+) -> Vec<(&'a Participant, Vec<(i64, &'a Token)>)> {
+    let mut people: Vec<(&Participant, Vec<(i64, &Token)>)> = Vec::new();
+    for ((member, person), token) in due.iter().zip(followup_tokens) {
+        match people.last_mut() {
+            Some((last, memberships)) if last.id == person.id => memberships.push((*member, token)),
+            _ => people.push((person, vec![(*member, token)])),
+        }
+    }
+    people
+}
+
+/// One person's reminder: each open round with its date and partners.
+fn reminder(
+    conn: &mut db::Conn,
+    composer: &Composer,
+    person: &Participant,
+    memberships: &[(i64, &Token)],
+    manage: &Token,
+) -> anyhow::Result<outbox::NewEmail> {
+    let mut about = Vec::with_capacity(memberships.len());
+    for (member, _) in memberships {
+        about.push((
+            followups::round_start_of(conn, *member)?,
+            in_group::partners_of(conn, *member)?,
+        ));
+    }
+    let rounds: Vec<OpenRound<'_>> = memberships
+        .iter()
+        .zip(&about)
+        .map(|((_, followup), (round_started_at, partners))| OpenRound {
+            round_started_at: *round_started_at,
+            partners,
+            followup,
+        })
+        .collect();
+    composer.followup_reminder(person, &rounds, manage)
 }
 
 /// What one clean-up deleted.
