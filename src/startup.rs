@@ -102,6 +102,7 @@ impl Application {
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),
+            settings: settings.clone(),
         };
         let state = web::Data::new(AppState {
             pool: pool.clone(),

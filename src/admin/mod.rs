@@ -11,6 +11,7 @@ mod import;
 mod outbox;
 mod participants;
 pub mod password;
+mod round_changes;
 mod round_pages;
 mod session;
 

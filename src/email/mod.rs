@@ -23,6 +23,7 @@ pub mod compose;
 pub mod followup;
 pub mod intro;
 pub mod message;
+pub mod rematch;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

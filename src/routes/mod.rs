@@ -2,6 +2,7 @@
 //! share lives in `crate::pages`.
 
 mod confirm;
+mod decline;
 mod followup;
 mod health;
 mod home;
@@ -20,6 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::show)
         .service(confirm::confirm)
         .service(confirm::confirmed)
+        .service(decline::show)
+        .service(decline::decline)
         .service(followup::show)
         .service(followup::save)
         .service(manage::show)

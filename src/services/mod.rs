@@ -6,6 +6,7 @@ pub mod export;
 pub mod housekeeping;
 pub mod import;
 pub mod registration;
+pub mod rematch;
 pub mod round_runner;
 pub mod scheduler;
 pub mod supervisor;

@@ -13,6 +13,7 @@ fn jobs(app: &TestApp) -> Jobs {
         followup_after_days: 14,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         clock: app.clock.clone(),
+        settings: app.settings.clone(),
     }
 }
 

@@ -172,6 +172,7 @@ async fn only_the_newest_manage_link_works_whoever_sent_it() {
         followup_after_days: 14,
         outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
         clock: app.clock.clone(),
+        settings: app.settings.clone(),
     };
     assert_eq!(jobs.send_reminders().await.unwrap(), 4);
     app.wait_for_emails(10).await;
