@@ -136,6 +136,27 @@ proptest! {
         check_structure(&request, &arrangement)?;
     }
 
+    /// First in line after a failed rematch, and last round's sitter: with
+    /// several people who must not sit out, the sitter is someone else.
+    #[test]
+    fn nobody_who_must_not_sit_out_sits_out_while_someone_else_can(
+        half in 1usize..25, orgs in 1usize..5, density in 0.0f64..0.6, seed in any::<u64>(),
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = 2 * half + 1;
+        let people = candidates(n, orgs, &mut rng);
+        let history = random_history(&people, density, 30, &mut rng);
+        let barred = rng.random_range(0..n);
+        let mut order: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+        order.shuffle(&mut rng);
+        let must_not_sit_out = order[..barred].iter().copied().collect();
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: OddOneOut::SitOut, must_not_sit_out };
+        let arrangement = arrange(&request, &mut rng);
+        check_structure(&request, &arrangement)?;
+        let sitter = arrangement.sat_out.expect("an odd pool with sit_out has a sitter");
+        prop_assert!(!request.must_not_sit_out.contains(&sitter), "{sitter} must not sit out");
+    }
+
     #[test]
     fn same_seed_same_arrangement(n in 0usize..60, orgs in 1usize..5, sit_out in any::<bool>(), seed in any::<u64>()) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);

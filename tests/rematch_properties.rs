@@ -77,7 +77,7 @@ fn best_matching(ids: &[PersonId], orgs: &HashMap<PersonId, String>, h: &History
 fn best_possible(request: &PoolRequest<'_>, orgs: &HashMap<PersonId, String>) -> Cost {
     let waiting: Vec<PersonId> = request.waiting.iter().map(|c| c.id).collect();
     let h = request.history;
-    if waiting.len() % 2 == 0 {
+    if waiting.len().is_multiple_of(2) {
         return best_matching(&waiting, orgs, h);
     }
     if request.newcomers.is_empty() {
@@ -120,7 +120,7 @@ fn check(request: &PoolRequest<'_>, result: &PoolArrangement) -> Result<(), Test
         prop_assert!(newcomers.contains(&n), "{n} is not a newcomer");
     }
     prop_assert!(waiting.is_subset(&seen), "someone waiting was dropped");
-    let odd = waiting.len() % 2 == 1;
+    let odd = !waiting.len().is_multiple_of(2);
     prop_assert_eq!(result.still_waiting.is_some(), odd && newcomers.is_empty());
     prop_assert_eq!(result.newcomer.is_some(), odd && !newcomers.is_empty());
     let orgs: HashMap<PersonId, String> = request

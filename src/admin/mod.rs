@@ -11,7 +11,6 @@ mod import;
 mod outbox;
 mod participants;
 pub mod password;
-mod round_changes;
 mod round_pages;
 mod session;
 

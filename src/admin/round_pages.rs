@@ -8,7 +8,6 @@ use askama::Template;
 use std::collections::HashSet;
 
 use super::outbox::{when, EmailView};
-use super::round_changes::{self, ChangeRow};
 use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db::participants::{self, Participant};
 use crate::db::rounds::{self, MemberRow, Round};
@@ -17,6 +16,7 @@ use crate::domain::pairing::{OddOneOut, PairingStats};
 use crate::domain::Met;
 use crate::domain::OrganisationNames;
 use crate::pages::{private_html, see_other, MessagePage};
+use crate::services::round_changes::{self, ChangeRow};
 use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
 use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
 use crate::startup::AppState;

@@ -7,6 +7,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod registration;
 pub mod rematch;
+pub mod round_changes;
 pub mod round_runner;
 pub mod scheduler;
 pub mod supervisor;

@@ -136,23 +136,17 @@ impl Pass<'_> {
                 }
             }
         }
-        let newcomers = if waiting.len() % 2 == 1 {
+        let newcomers = if !waiting.len().is_multiple_of(2) {
             rematches::newcomers(conn, round)?
         } else {
             Vec::new()
         };
         // Computed after the drops above; a round's own pairs are in it.
         let history: History = rounds::history(conn)?;
-        let candidates = |people: &mut dyn Iterator<Item = &Participant>| -> Vec<Candidate> {
-            people
-                .map(|p| Candidate {
-                    id: p.id,
-                    organisation: self.names.shown(&p.organisation),
-                })
-                .collect()
-        };
-        let waiting_candidates = candidates(&mut waiting.iter().map(|s| &s.person));
-        let newcomer_candidates = candidates(&mut newcomers.iter());
+        let waiting_candidates: Vec<Candidate> =
+            waiting.iter().map(|s| self.candidate(&s.person)).collect();
+        let newcomer_candidates: Vec<Candidate> =
+            newcomers.iter().map(|p| self.candidate(p)).collect();
         let arrangement = arrange_pool(
             &PoolRequest {
                 waiting: &waiting_candidates,
@@ -183,6 +177,14 @@ impl Pass<'_> {
             self.wait_or_give_up(conn, round, seat, report)?;
         }
         Ok(())
+    }
+
+    /// A person as the pairing sees them: their organisation as most spell it.
+    fn candidate(&self, person: &Participant) -> Candidate {
+        Candidate {
+            id: person.id,
+            organisation: self.names.shown(&person.organisation),
+        }
     }
 
     /// The person, if they can still be rematched: active or paused with the
@@ -220,14 +222,13 @@ impl Pass<'_> {
                 }
                 None => {
                     report.newcomers += 1;
-                    let id = rematches::add_member(
+                    rematches::add_member(
                         conn,
                         round.id,
                         group_number,
                         seat.person.id,
                         round.started_at,
-                    )?;
-                    id
+                    )?
                 }
             };
         }

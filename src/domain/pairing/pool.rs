@@ -47,7 +47,7 @@ pub fn arrange_pool<R: Rng + ?Sized>(request: &PoolRequest<'_>, rng: &mut R) -> 
         .iter()
         .filter(|n| waiting.iter().all(|w| w.id != n.id))
         .collect();
-    if waiting.len() % 2 == 0 || newcomers.is_empty() {
+    if waiting.len().is_multiple_of(2) || newcomers.is_empty() {
         return pool_only(request, rng);
     }
     // Try each newcomer as the odd one's partner, in random order: the first

@@ -1,7 +1,8 @@
 //! Every change to a round's groups since it ran, for its console page: who
 //! declined or bounced, who waited for a new partner, who was rematched into
 //! which group and when, who joined the round to partner them, and who was
-//! told that nobody could be found.
+//! told that nobody could be found. For the console's round page and
+//! `unmentoring round show`.
 
 use std::collections::{HashMap, HashSet};
 
