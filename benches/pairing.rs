@@ -41,7 +41,7 @@ fn bench_arrange(c: &mut Criterion) {
             candidates: &people,
             history: &history,
             odd_one_out: OddOneOut::Trio,
-            sat_out_last_round: None,
+            must_not_sit_out: Default::default(),
         };
         group.sample_size(samples);
         group.measurement_time(Duration::from_secs(seconds));

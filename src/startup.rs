@@ -103,6 +103,7 @@ impl Application {
             followup_nudge_days: settings.followup.nudge_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),
+            settings: settings.clone(),
         };
         let state = web::Data::new(AppState {
             pool: pool.clone(),

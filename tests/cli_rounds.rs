@@ -216,3 +216,38 @@ fn with_all_too_few_people_is_said_as_taking_part_not_due() {
     );
     assert!(!refused.stderr.contains("Use --all"), "it was used");
 }
+
+#[test]
+fn show_lists_every_change_to_the_groups_and_who_is_in_them_now() {
+    use unmentoring::db::rematches;
+    use unmentoring::domain::{LeftReason, RematchReason};
+
+    let mut site = Site::new();
+    add_people(&mut site);
+    assert!(site.run(&["round", "run", "--all"]).ok);
+    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let places = rematches::places_of_round(&mut conn, 1).unwrap();
+    let ((decliner, decliner_name), (partner, _)) = (&places[0], &places[1]);
+    let now = Clock::system().now();
+    rematches::leave_group(&mut conn, decliner.id, LeftReason::Declined, now).unwrap();
+    rematches::enter_pool(&mut conn, partner.id, RematchReason::PartnerDeclined, now).unwrap();
+
+    let show = site.run(&["round", "show", "1"]);
+    assert!(show.ok, "{}", show.all());
+    assert!(show
+        .stdout
+        .contains("Changes to the groups since the round ran"));
+    assert!(show.stdout.contains(&format!(
+        "{decliner_name}: Left group 1: said they can’t take part"
+    )));
+    assert!(show
+        .stdout
+        .contains("Waited for a new partner, from group 1"));
+    assert_eq!(
+        show.stdout.matches(decliner_name.as_str()).count(),
+        1,
+        "only in the changes, no longer in a group: {}",
+        show.stdout
+    );
+}

@@ -66,7 +66,7 @@ fn large_pools_reach_the_lower_bound() {
                 candidates: &people,
                 history: &history,
                 odd_one_out: odd,
-                sat_out_last_round: Some(people[0].id),
+                must_not_sit_out: [people[0].id].into(),
             };
             let arrangement = arrange(&request, &mut rng);
             let stats = &arrangement.stats;

@@ -57,7 +57,9 @@ impl<'a> Checker<'a> {
     }
 
     fn barred(&self, a: usize) -> bool {
-        Some(self.request.candidates[a].id) == self.request.sat_out_last_round
+        self.request
+            .must_not_sit_out
+            .contains(&self.request.candidates[a].id)
     }
 
     /// Cost of groups given as index lists.
@@ -221,9 +223,8 @@ fn assert_optimal(request: &PairingRequest<'_>, seed: u64, label: &str) -> Arran
     let got = checker.cost_of_arrangement(&arrangement);
     let mut got_scalar = scalar(got);
     if let Some(sitter) = arrangement.sat_out {
-        assert_ne!(
-            Some(sitter),
-            request.sat_out_last_round,
+        assert!(
+            !request.must_not_sit_out.contains(&sitter),
             "{label}: barred sitter"
         );
         got_scalar += 0;
@@ -251,7 +252,7 @@ fn simulate(pool: usize, min_due: usize, orgs: usize, odd: OddOneOut, rounds: u3
             candidates: &due,
             history: &history,
             odd_one_out: odd,
-            sat_out_last_round: last_sitter,
+            must_not_sit_out: last_sitter.into_iter().collect(),
         };
         let label = format!(
             "pool {pool} {odd:?} seed {seed} round {round} ({} due)",
@@ -293,7 +294,7 @@ fn the_checker_agrees_with_exhaustive_search() {
             candidates: &due,
             history: &history,
             odd_one_out: odd,
-            sat_out_last_round: barred,
+            must_not_sit_out: barred.into_iter().collect(),
         };
         let checker = Checker::new(&request);
         let all: Vec<usize> = (0..n).collect();
@@ -370,7 +371,7 @@ fn optimal_with_dense_random_histories() {
             candidates: &due,
             history: &history,
             odd_one_out: odd,
-            sat_out_last_round: Some(due[0].id),
+            must_not_sit_out: [due[0].id].into(),
         };
         assert_optimal(
             &request,
@@ -410,13 +411,15 @@ fn optimal_with_huge_round_numbers() {
             candidates: &due,
             history: &history,
             odd_one_out: odd,
-            sat_out_last_round: Some(due[1].id),
+            must_not_sit_out: [due[1].id].into(),
         };
         let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(trial));
         let checker = Checker::new(&request);
         let (repeats, recency, same_org) = checker.cost_of_arrangement(&arrangement);
         let barred = u64::from(
-            arrangement.sat_out.is_some() && arrangement.sat_out == request.sat_out_last_round,
+            arrangement
+                .sat_out
+                .is_some_and(|s| request.must_not_sit_out.contains(&s)),
         );
         let best = exhaustive(&checker, (0..n).collect(), n % 2 == 1).unwrap();
         assert_eq!(

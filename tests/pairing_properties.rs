@@ -86,7 +86,9 @@ fn check_structure(
         n % 2 == 1 && n > 1 && request.odd_one_out == OddOneOut::Trio
     );
     if n > 1 && arrangement.sat_out.is_some() {
-        prop_assert_ne!(arrangement.sat_out, request.sat_out_last_round);
+        prop_assert!(arrangement
+            .sat_out
+            .is_none_or(|s| !request.must_not_sit_out.contains(&s)));
     }
 
     let pairs = pairs_within(arrangement);
@@ -128,10 +130,31 @@ proptest! {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let people = candidates(n, orgs, &mut rng);
         let history = random_history(&people, density, 30, &mut rng);
-        let sat_out_last_round = if barred && n > 0 { Some(people[rng.random_range(0..n)].id) } else { None };
-        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), sat_out_last_round };
+        let must_not_sit_out = if barred && n > 0 { [people[rng.random_range(0..n)].id].into() } else { Default::default() };
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out };
         let arrangement = arrange(&request, &mut rng);
         check_structure(&request, &arrangement)?;
+    }
+
+    /// First in line after a failed rematch, and last round's sitter: with
+    /// several people who must not sit out, the sitter is someone else.
+    #[test]
+    fn nobody_who_must_not_sit_out_sits_out_while_someone_else_can(
+        half in 1usize..25, orgs in 1usize..5, density in 0.0f64..0.6, seed in any::<u64>(),
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = 2 * half + 1;
+        let people = candidates(n, orgs, &mut rng);
+        let history = random_history(&people, density, 30, &mut rng);
+        let barred = rng.random_range(0..n);
+        let mut order: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+        order.shuffle(&mut rng);
+        let must_not_sit_out = order[..barred].iter().copied().collect();
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: OddOneOut::SitOut, must_not_sit_out };
+        let arrangement = arrange(&request, &mut rng);
+        check_structure(&request, &arrangement)?;
+        let sitter = arrangement.sat_out.expect("an odd pool with sit_out has a sitter");
+        prop_assert!(!request.must_not_sit_out.contains(&sitter), "{sitter} must not sit out");
     }
 
     #[test]
@@ -139,7 +162,7 @@ proptest! {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let people = candidates(n, orgs, &mut rng);
         let history = random_history(&people, 0.3, 20, &mut rng);
-        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), sat_out_last_round: people.first().map(|c| c.id) };
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out: people.first().map(|c| c.id).into_iter().collect() };
         let first = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed ^ 1));
         let second = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed ^ 1));
         prop_assert_eq!(first, second);
@@ -173,8 +196,8 @@ proptest! {
             }
         }
         // Bar someone other than the hidden sitter (the hidden arrangement stays allowed).
-        let sat_out_last_round = if odd && sit_out && n > 1 { Some(order[1 + rng.random_range(0..n - 1)]) } else { None };
-        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), sat_out_last_round };
+        let must_not_sit_out = if odd && sit_out && n > 1 { [order[1 + rng.random_range(0..n - 1)]].into() } else { Default::default() };
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out };
         let arrangement = arrange(&request, &mut rng);
         check_structure(&request, &arrangement)?;
         prop_assert_eq!(arrangement.stats.forced_repeats, 0, "avoidable repeat in {:?}", arrangement.groups);
@@ -190,7 +213,7 @@ fn request_for<'a>(
         candidates: people,
         history,
         odd_one_out: odd,
-        sat_out_last_round: None,
+        must_not_sit_out: Default::default(),
     }
 }
 
@@ -212,7 +235,7 @@ fn a_single_person_sits_out_whatever_the_mode() {
     let history = History::new();
     for odd in [OddOneOut::Trio, OddOneOut::SitOut] {
         let mut request = request_for(&people, &history, odd);
-        request.sat_out_last_round = Some(people[0].id);
+        request.must_not_sit_out = [people[0].id].into();
         let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(3));
         assert!(arrangement.groups.is_empty());
         assert_eq!(arrangement.sat_out, Some(people[0].id));
@@ -243,10 +266,12 @@ fn the_last_sitter_never_sits_out_twice() {
     let history = History::new();
     for seed in 0..50 {
         let mut request = request_for(&people, &history, OddOneOut::SitOut);
-        request.sat_out_last_round = Some(people[seed as usize % 3].id);
+        request.must_not_sit_out = [people[seed as usize % 3].id].into();
         let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
         assert!(arrangement.sat_out.is_some());
-        assert_ne!(arrangement.sat_out, request.sat_out_last_round);
+        assert!(arrangement
+            .sat_out
+            .is_none_or(|s| !request.must_not_sit_out.contains(&s)));
     }
 }
 

@@ -100,7 +100,7 @@ fn cost(request: &PairingRequest<'_>, key: &Key) -> (u32, u32, u64, u32) {
     let mut total = (0, 0, 0, 0);
     for group in key {
         if group.len() == 1 {
-            total.0 += u32::from(Some(group[0]) == request.sat_out_last_round);
+            total.0 += u32::from(request.must_not_sit_out.contains(&group[0]));
         }
         for (i, &a) in group.iter().enumerate() {
             for &b in &group[i + 1..] {
@@ -266,7 +266,7 @@ fn request<'a>(
         candidates: people,
         history,
         odd_one_out: odd,
-        sat_out_last_round: None,
+        must_not_sit_out: Default::default(),
     }
 }
 
@@ -377,7 +377,7 @@ fn uniform_with_a_trio_or_a_sitter() {
     let p = uniformity_p_value(&trio, 12 * SAMPLES_PER_ARRANGEMENT, 5, engine);
     assert!(p > 1e-4, "trio: p = {p}");
     let mut sit_out = request(&people, &history, OddOneOut::SitOut);
-    sit_out.sat_out_last_round = Some(7);
+    sit_out.must_not_sit_out = [7].into();
     let size = optimal_set(&sit_out).len();
     let p = uniformity_p_value(&sit_out, size * SAMPLES_PER_ARRANGEMENT, 6, engine);
     assert!(p > 1e-4, "sit out: p = {p}");

@@ -5,15 +5,18 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use std::collections::HashSet;
+
 use super::outbox::{when, EmailView};
 use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db::participants::{self, Participant};
 use crate::db::rounds::{self, MemberRow, Round};
-use crate::db::{self, outbox};
+use crate::db::{self, outbox, rematches};
 use crate::domain::pairing::{OddOneOut, PairingStats};
 use crate::domain::Met;
 use crate::domain::OrganisationNames;
 use crate::pages::{private_html, see_other, MessagePage};
+use crate::services::round_changes::{self, ChangeRow};
 use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
 use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
 use crate::startup::AppState;
@@ -312,6 +315,7 @@ struct RoundPage {
     emails: Vec<EmailView>,
     answers: Vec<AnswerRow>,
     answered: usize,
+    changes: Vec<ChangeRow>,
 }
 
 #[get("/admin/rounds/{id:\\d+}")]
@@ -339,18 +343,27 @@ pub async fn show(
             m.organisation = names.shown(&m.organisation);
         }
         let emails = outbox::round_emails(conn, id)?;
-        Ok(Some((round, sat_out, members, emails)))
+        let places = rematches::places_of_round(conn, id)?;
+        let requests = rematches::of_round(conn, id)?;
+        Ok(Some((round, sat_out, members, emails, places, requests)))
     })
     .await?;
-    let Some((round, sat_out, members, emails)) = found else {
+    let Some((round, sat_out, members, emails, places, requests)) = found else {
         return Ok(message(
             StatusCode::NOT_FOUND,
             "There is no such round",
             "Check the round's number in the list of rounds.",
         ));
     };
+    let changes = round_changes::changes(&places, &requests, |t| when(&state, t));
+    // Groups as they are now: without members who left them.
+    let left: HashSet<i64> = places
+        .iter()
+        .filter(|(p, _)| p.left_at.is_some())
+        .map(|(p, _)| p.id)
+        .collect();
     let mut groups: Vec<Group> = Vec::new();
-    for m in &members {
+    for m in members.iter().filter(|m| !left.contains(&m.member_id)) {
         let number = usize::try_from(m.group_number).unwrap_or(0);
         if groups.last().is_none_or(|g| g.number != number) {
             groups.push(Group {
@@ -381,6 +394,7 @@ pub async fn show(
             .collect(),
         answers: members.into_iter().map(AnswerRow::from).collect(),
         answered,
+        changes,
         round,
     };
     Ok(private_html(StatusCode::OK, &page))

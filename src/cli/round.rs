@@ -1,5 +1,6 @@
 //! `unmentoring round run [--dry-run] [--all] [--force]`, `round list`, `round show ID`.
 
+use std::collections::HashSet;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -8,10 +9,11 @@ use crate::configuration::Settings;
 use crate::db::open_database;
 use crate::db::participants::Participant;
 use crate::db::rounds::{self, Round};
-use crate::db::{self, participants, Pool};
+use crate::db::{self, participants, rematches, Pool};
 use crate::domain::pairing::PairingStats;
 use crate::domain::OrganisationNames;
 use crate::email::Composer;
+use crate::services::round_changes;
 use crate::services::round_runner::{
     self as runner, RoundOptions, RoundOutcome, RoundPlan, Trigger,
 };
@@ -211,21 +213,38 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
         for (_, person) in &mut members {
             person.organisation = names.shown(&person.organisation);
         }
-        Ok(Some((round, members)))
+        let places = rematches::places_of_round(conn, id)?;
+        let requests = rematches::of_round(conn, id)?;
+        Ok(Some((round, members, places, requests)))
     })
     .await?;
-    let Some((round, members)) = found else {
+    let Some((round, members, places, requests)) = found else {
         eprintln!("There is no round {id}. `unmentoring round list` shows the rounds.");
         return Ok(ExitCode::from(2));
     };
     print_round_header(&round);
+    // Groups as they are now: without members who left them.
+    let left: HashSet<i64> = places
+        .iter()
+        .filter(|(p, _)| p.left_at.is_some())
+        .map(|(p, _)| p.participant_id)
+        .collect();
     let mut current = None;
-    for (number, person) in &members {
+    for (number, person) in members.iter().filter(|(_, p)| !left.contains(&p.id)) {
         if current != Some(*number) {
             println!("\nGroup {number}");
             current = Some(*number);
         }
         println!("  {}", describe(&person.name, &person.organisation));
+    }
+    let changes = round_changes::changes(&places, &requests, |t| {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    });
+    if !changes.is_empty() {
+        println!("\nChanges to the groups since the round ran");
+        for c in changes {
+            println!("  {}  {}: {}", c.when, c.person, c.what);
+        }
     }
     println!();
     print_stats(&round.stats());

@@ -90,6 +90,15 @@ pub fn revoke(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> an
     Ok(())
 }
 
+/// Removes the follow-up links of one group membership (a rematched member's
+/// old links must not open once they are in a new group).
+pub fn revoke_member_links(conn: &mut Conn, group_member_id: i64) -> anyhow::Result<()> {
+    diesel::delete(tokens::table.filter(tokens::group_member_id.eq(group_member_id)))
+        .execute(conn)
+        .context("could not remove a member's links")?;
+    Ok(())
+}
+
 /// Forgets links that expired before `before`. Expired links are kept for a
 /// while so that people who click them get "expired" rather than "not found".
 pub fn delete_expired_before(conn: &mut Conn, before: NaiveDateTime) -> anyhow::Result<usize> {

@@ -26,6 +26,7 @@ pub mod intro;
 pub mod invite;
 pub mod message;
 pub mod nudge;
+pub mod rematch;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

@@ -3,6 +3,7 @@
 
 mod arranged;
 mod confirm;
+mod decline;
 mod followup;
 mod health;
 mod home;
@@ -22,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::show)
         .service(confirm::confirm)
         .service(confirm::confirmed)
+        .service(decline::show)
+        .service(decline::decline)
         .service(followup::show)
         .service(followup::save)
         .service(arranged::show)

@@ -1,5 +1,5 @@
 //! Background jobs that run inside `serve`, beside the delivery worker and the
-//! scheduler: hourly clean-up, follow-up reminders and nudges.
+//! scheduler: hourly clean-up, follow-up reminders, nudges and the rematch pool.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +10,14 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::db::followups::in_group;
 use crate::db::participants::Participant;
+use crate::configuration::Settings;
 use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
 use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::domain::{Token, TokenPurpose};
 use crate::email::followup::OpenRound;
 use crate::email::Composer;
 use crate::services::nudges;
+use crate::services::rematch::{match_waiting, MatchReport};
 
 /// Unconfirmed signups are deleted after this many days.
 pub const UNCONFIRMED_DAYS: i64 = 30;
@@ -35,6 +37,8 @@ pub struct Jobs {
     pub followup_nudge_days: u32,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
+    /// For the rematch pool (`meetings.rematch_wait_hours`).
+    pub settings: Settings,
 }
 
 impl Jobs {
@@ -50,6 +54,7 @@ impl Jobs {
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "follow-up reminders failed"),
             }
             self.nudge().await;
+            self.match_rematches().await;
             tokio::time::sleep(EVERY).await;
         }
     }
@@ -99,6 +104,30 @@ impl Jobs {
             tracing::info!(reminders = sent, "follow-up reminders queued");
         }
         Ok(sent)
+    }
+
+    /// Pairs whoever waits in a rematch pool, and tells those who waited
+    /// too long that nobody was found (see `services::rematch`).
+    #[tracing::instrument(name = "rematch_pool", skip(self))]
+    pub async fn match_rematches(&self) -> Option<MatchReport> {
+        let (composer, settings) = (self.composer.clone(), self.settings.clone());
+        let now = self.clock.now();
+        let matched = db::run(&self.pool, move |conn| {
+            conn.immediate_transaction(|conn| match_waiting(conn, &composer, &settings, now))
+        })
+        .await;
+        match matched {
+            Ok(report) => {
+                if report.emails() > 0 {
+                    self.outbox_wake.notify_one();
+                }
+                Some(report)
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "rematching failed");
+                None
+            }
+        }
     }
 }
 

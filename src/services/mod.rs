@@ -7,6 +7,8 @@ pub mod housekeeping;
 pub mod import;
 pub mod nudges;
 pub mod registration;
+pub mod rematch;
+pub mod round_changes;
 pub mod round_runner;
 pub mod scheduler;
 pub mod supervisor;

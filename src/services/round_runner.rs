@@ -1,7 +1,7 @@
 //! Running a round: who is due, the pairing, and storing the groups with every
 //! introduction email in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
 use rand::rngs::ChaCha8Rng;
@@ -119,7 +119,9 @@ pub fn plan(
         person.organisation = names.shown(&person.organisation);
     }
     let history = rounds::history(conn)?;
-    let sat_out_last_round = rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id);
+    let mut must_not_sit_out: BTreeSet<i64> =
+        participants::first_in_line(conn)?.into_iter().collect();
+    must_not_sit_out.extend(rounds::latest(conn)?.and_then(|r| r.sat_out_participant_id));
     let candidates: Vec<Candidate> = due
         .iter()
         .map(|p| Candidate {
@@ -131,7 +133,7 @@ pub fn plan(
         candidates: &candidates,
         history: &history,
         odd_one_out: engine_odd_one_out(odd),
-        sat_out_last_round,
+        must_not_sit_out,
     };
     let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
     let mut by_id: HashMap<i64, Participant> = due.into_iter().map(|p| (p.id, p)).collect();

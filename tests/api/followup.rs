@@ -14,6 +14,7 @@ fn jobs(app: &TestApp) -> Jobs {
         followup_nudge_days: 5,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         clock: app.clock.clone(),
+        settings: app.settings.clone(),
     }
 }
 

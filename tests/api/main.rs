@@ -15,6 +15,7 @@ mod confirm;
 #[path = "../common/conversation_figures.rs"]
 mod conversation_figures;
 mod dashboard_figures;
+mod decline;
 mod delivery;
 mod delivery_timeouts;
 mod fixtures;
@@ -27,6 +28,7 @@ mod no_reply;
 mod nudges;
 mod organisation_names;
 mod reminders;
+mod rematch;
 mod robustness;
 mod rounds;
 mod secret_links;

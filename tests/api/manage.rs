@@ -173,6 +173,7 @@ async fn only_the_newest_manage_link_works_whoever_sent_it() {
         followup_nudge_days: 5,
         outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
         clock: app.clock.clone(),
+        settings: app.settings.clone(),
     };
     assert_eq!(jobs.send_reminders().await.unwrap(), 2);
     app.wait_for_emails(8).await;

@@ -286,3 +286,25 @@ async fn the_no_reply_pages() {
     browser.quit().await;
     audit.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_decline_page_and_its_done_page() {
+    let app = server::spawn().await;
+    app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
+    app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
+    server::run_round(&app).await;
+    let intro = email_of_kind(&app, "ann@example.org", "intro").await;
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    let decline = link(&app, &intro, "/followup/").replace("/followup/", "/decline/");
+    browser.visit(&decline).await;
+    assert_eq!(browser.h1().await, "Can’t take part this round?");
+    audit.check(&browser, "decline").await;
+    browser.press("I can’t take part this round").await;
+    assert_eq!(browser.h1().await, "You have left this round’s group");
+    audit.check(&browser, "decline-done").await;
+
+    browser.quit().await;
+    audit.finish();
+}

@@ -63,6 +63,8 @@ pub fn membership(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<Memb
         .filter(group_members::round_id.eq(round_id))
         .filter(group_members::group_number.eq(group_number))
         .filter(group_members::id.ne(member_id))
+        // Someone who left the group (declined, bounced) is no partner now.
+        .filter(group_members::left_at.is_null())
         .select(Participant::as_select())
         .load(conn)
         .context("could not read a group")?;
@@ -206,6 +208,8 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
         .inner_join(participants::table)
         .left_join(followup_answers::table)
         .filter(participants::status.eq(Status::Active))
+        // A membership someone left (declined, or waited for a rematch) had
+        // no conversation to answer for: it never counts as silence.
         .filter(group_members::left_at.is_null())
         .order((group_members::participant_id, rounds::started_at.desc()))
         .select((

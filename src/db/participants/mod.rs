@@ -155,6 +155,15 @@ pub fn taking_part(conn: &mut Conn) -> anyhow::Result<Vec<Participant>> {
         .context("could not load participants")
 }
 
+/// Everyone a rematch could not place, who must not sit out the next round.
+pub fn first_in_line(conn: &mut Conn) -> anyhow::Result<Vec<i64>> {
+    participants::table
+        .filter(participants::first_in_line.eq(true))
+        .select(participants::id)
+        .load(conn)
+        .context("could not read who is first in line")
+}
+
 /// One person with how they joined and when they left.
 pub fn find_person(conn: &mut Conn, id: i64) -> anyhow::Result<Option<Person>> {
     participants::table

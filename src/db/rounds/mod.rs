@@ -173,10 +173,11 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
     }
     let numbers: Vec<i32> = (1..=groups.len()).map(count).collect();
     super::meetings::create(conn, id, &numbers, round.started_at)?;
-    // Everyone grouped had a round now; a pause that has ended is over.
+    // Everyone grouped had a round now; a pause that has ended is over; and
+    // whoever was first in line after a failed rematch has had their turn.
     diesel::sql_query(
         "UPDATE participants
-         SET last_round_at = ?, status = ?, paused_until = NULL
+         SET last_round_at = ?, status = ?, paused_until = NULL, first_in_line = 0
          WHERE id IN (SELECT participant_id FROM group_members WHERE round_id = ?)",
     )
     .bind::<diesel::sql_types::Timestamp, _>(round.started_at)

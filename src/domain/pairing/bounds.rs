@@ -70,16 +70,34 @@ fn forced_with_trio(sizes: &[(u32, u32)], n: u32) -> u32 {
 }
 
 /// With someone sitting out, try each large organisation that has a member
-/// who may sit out; everyone else is paired.
+/// who may sit out; everyone else is paired. When none of them has one, the
+/// sitter comes from a smaller organisation (which leaves the largest whole)
+/// or, if nobody may sit out, from anywhere: trying every large organisation
+/// regardless is then still a lower bound.
 fn forced_with_sitter(problem: &Problem<'_>, sizes: &[(u32, u32)], n: u32) -> u32 {
-    let barred_org = problem.barred_sitter.map(|i| problem.orgs[i as usize]);
-    let mut best = u32::MAX;
+    let mut barred_in_org = vec![0u32; problem.org_sizes.len()];
+    for (i, &org) in problem.orgs.iter().enumerate() {
+        barred_in_org[org as usize] += u32::from(problem.is_barred(i as u32));
+    }
+    let with_bars = best_sitter_org(sizes, n, |org, size| size > barred_in_org[org as usize]);
+    with_bars.unwrap_or_else(|| best_sitter_org(sizes, n, |_, _| true).unwrap_or(0))
+}
+
+/// The fewest forced pairs over the large organisations the sitter may come
+/// from (`may_sit(org, size)`), if any.
+fn best_sitter_org(
+    sizes: &[(u32, u32)],
+    n: u32,
+    may_sit: impl Fn(u32, u32) -> bool,
+) -> Option<u32> {
+    let mut best = None;
     for (i, &(size, org)) in sizes.iter().enumerate().take(TOP) {
-        if size > u32::from(barred_org == Some(org)) {
+        if size > 0 && may_sit(org, size) {
             let mut rest: Vec<u32> = sizes.iter().map(|s| s.0).collect();
             rest[i] -= 1;
             let largest = rest.iter().copied().max().unwrap_or(0);
-            best = best.min(forced_pairs(largest, n - 1));
+            let forced = forced_pairs(largest, n - 1);
+            best = Some(best.map_or(forced, |b: u32| b.min(forced)));
         }
     }
     best

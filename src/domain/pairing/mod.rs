@@ -20,15 +20,19 @@ mod exact;
 mod history;
 mod local_search;
 mod mixing;
+mod pool;
 mod problem;
 mod regroup;
 mod state;
 mod trio;
 mod weights;
 
+use std::collections::BTreeSet;
+
 use rand::Rng;
 
 pub use history::History;
+pub use pool::{arrange_pool, PoolArrangement, PoolRequest};
 use problem::Problem;
 use state::State;
 
@@ -73,8 +77,10 @@ pub struct PairingRequest<'a> {
     pub candidates: &'a [Candidate],
     pub history: &'a History,
     pub odd_one_out: OddOneOut,
-    /// Who sat out in the previous round (if anyone): must not sit out again when anyone else can.
-    pub sat_out_last_round: Option<PersonId>,
+    /// Who must not sit out when anyone else can: the person who sat out in
+    /// the previous round, and everyone a rematch could not place
+    /// (`participants.first_in_line`).
+    pub must_not_sit_out: BTreeSet<PersonId>,
 }
 
 /// Figures about one arrangement.

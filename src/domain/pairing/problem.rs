@@ -20,8 +20,9 @@ pub(crate) struct Problem<'a> {
     /// Organisation number → how many candidates belong to it.
     pub org_sizes: Vec<u32>,
     pub odd_one_out: OddOneOut,
-    /// Index of the person who sat out last round, if they are due again.
-    pub barred_sitter: Option<u32>,
+    /// Index → whether that person must not sit out (see
+    /// [`PairingRequest::must_not_sit_out`]).
+    pub barred: Vec<bool>,
     history: &'a History,
     /// Row-major `n × n` copy of the history for small pools.
     dense: Option<Vec<Option<u32>>>,
@@ -31,16 +32,16 @@ impl<'a> Problem<'a> {
     pub fn new(request: &PairingRequest<'a>) -> Self {
         let ids: Vec<PersonId> = request.candidates.iter().map(|c| c.id).collect();
         let (orgs, org_sizes) = organisation_numbers(request);
-        let barred_sitter = request
-            .sat_out_last_round
-            .and_then(|id| ids.iter().position(|&x| x == id))
-            .map(|i| i as u32);
+        let barred = ids
+            .iter()
+            .map(|id| request.must_not_sit_out.contains(id))
+            .collect();
         let mut problem = Problem {
             ids,
             orgs,
             org_sizes,
             odd_one_out: request.odd_one_out,
-            barred_sitter,
+            barred,
             history: request.history,
             dense: None,
         };
@@ -48,6 +49,11 @@ impl<'a> Problem<'a> {
             problem.dense = Some(problem.history_matrix());
         }
         problem
+    }
+
+    /// Whether the person at index `i` must not sit out.
+    pub fn is_barred(&self, i: u32) -> bool {
+        self.barred[i as usize]
     }
 
     /// Number of candidates.
@@ -74,10 +80,10 @@ impl<'a> Problem<'a> {
     }
 
     /// Cost of one group: the sum over every pair inside it, or, for a lone
-    /// person sitting out, whether they are barred from doing so.
+    /// person sitting out, whether they must not sit out.
     pub fn group_cost(&self, group: &Group) -> Cost {
         match group.members() {
-            [single] => Cost::sitting_out(Some(*single) == self.barred_sitter),
+            [single] => Cost::sitting_out(self.is_barred(*single)),
             [a, b] => self.pair_cost(*a, *b),
             [a, b, c] => self.pair_cost(*a, *b) + self.pair_cost(*a, *c) + self.pair_cost(*b, *c),
             _ => unreachable!("groups have one to three members"),

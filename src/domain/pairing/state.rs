@@ -137,12 +137,20 @@ pub(crate) fn odd_group_len(problem: &Problem<'_>) -> usize {
     }
 }
 
-/// If the shuffle put last round's sitter first (the sitting-out slot), swap
-/// them with a uniformly chosen other position: every allowed person then sits
-/// out with the same probability 1/(n−1), and the rest stays uniform.
+/// If the shuffle put someone who must not sit out first (the sitting-out
+/// slot), swap them with a uniformly chosen position held by someone who may:
+/// with `b` barred of `n`, each allowed person then sits out with probability
+/// 1/n + (b/n)·1/(n−b) = 1/(n−b), the same for all, and the rest stays
+/// uniform. When everyone is barred, somebody has to sit out anyway.
 fn move_barred_sitter_away<R: Rng + ?Sized>(problem: &Problem<'_>, order: &mut [u32], rng: &mut R) {
-    if order.len() > 1 && Some(order[0]) == problem.barred_sitter {
-        let other = rng.random_range(1..order.len());
+    if order.len() < 2 || !problem.is_barred(order[0]) {
+        return;
+    }
+    let allowed: Vec<usize> = (1..order.len())
+        .filter(|&slot| !problem.is_barred(order[slot]))
+        .collect();
+    if !allowed.is_empty() {
+        let other = allowed[rng.random_range(0..allowed.len())];
         order.swap(0, other);
     }
 }
