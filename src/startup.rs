@@ -80,7 +80,7 @@ impl Application {
         let worker = DeliveryWorker::new(
             pool.clone(),
             mailer,
-            &settings.email,
+            &settings,
             wake.clone(),
             clock.clone(),
             health.delivery.clone(),

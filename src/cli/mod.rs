@@ -180,7 +180,11 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
     let message = message::build(&email, &settings.email.from)?;
-    match mailer.send(message).await {
+    // The bounce address itself, so that the test checks the server takes it.
+    match mailer
+        .send_from(message, settings.email.bounce_address.clone())
+        .await
+    {
         Ok(()) => {
             println!(
                 "Sent a test email to {address} using the {:?} transport.",

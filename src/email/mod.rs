@@ -19,7 +19,9 @@ macro_rules! email_parts {
     };
 }
 
+pub mod alert;
 pub mod compose;
+pub mod envelope;
 pub mod followup;
 pub mod intro;
 pub mod message;

@@ -43,7 +43,29 @@ impl Jobs {
                 Ok(_) => self.outbox_wake.notify_one(),
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "follow-up reminders failed"),
             }
+            self.wake_if_queued(self.send_bounce_alerts().await, "bounce alerts");
             tokio::time::sleep(EVERY).await;
+        }
+    }
+
+    /// Alerts organisers to the bounces gathered since the last alert, once
+    /// its 24-hour window has ended (noticed within the hour).
+    #[tracing::instrument(name = "bounce_alerts", skip(self))]
+    pub async fn send_bounce_alerts(&self) -> anyhow::Result<usize> {
+        let composer = self.composer.clone();
+        let now = self.clock.now();
+        db::write(&self.pool, move |conn| {
+            crate::services::bounces::alert_if_due(conn, &composer, now)
+        })
+        .await
+    }
+
+    /// Wakes the delivery worker if a job queued email; logs a job that failed.
+    fn wake_if_queued(&self, queued: anyhow::Result<usize>, job: &str) {
+        match queued {
+            Ok(0) => {}
+            Ok(_) => self.outbox_wake.notify_one(),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), job, "a job failed"),
         }
     }
 

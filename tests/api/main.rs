@@ -9,6 +9,7 @@ mod admin_import;
 mod admin_participants;
 mod admin_rounds;
 mod bad_input;
+mod bounces;
 mod confirm;
 mod delivery;
 mod delivery_timeouts;

@@ -152,3 +152,22 @@ pub fn change_by_organiser(
     }
     Ok(Outcome::Changed)
 }
+
+/// Marks an active or paused person as bouncing: their email does not arrive,
+/// so they are out of rounds until they give an address that works. Returns
+/// false for anyone else (waiting to confirm, left, bouncing already).
+pub fn mark_bouncing(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let changed = diesel::update(
+        participants::table
+            .find(id)
+            .filter(participants::status.eq_any([Status::Active, Status::Paused])),
+    )
+    .set((
+        participants::status.eq(Status::Bouncing),
+        participants::paused_until.eq(None::<NaiveDate>),
+        participants::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .context("could not mark a participant as bouncing")?;
+    Ok(changed == 1)
+}
