@@ -2,6 +2,7 @@
 //! Routes, the console and the command line call these; these call `db`,
 //! `domain` and `email`.
 
+pub mod bounce_reports;
 pub mod bounces;
 pub mod export;
 pub mod housekeeping;
