@@ -4,6 +4,7 @@
 //! message's id for late bounces.
 
 mod alerts;
+mod console;
 mod envelope;
 mod refused;
 
