@@ -15,6 +15,7 @@
 //! many functions it calls, and a function is never half a change.
 
 pub mod bounces;
+pub mod email_changes;
 pub mod followups;
 pub mod meetings;
 pub mod organisers;

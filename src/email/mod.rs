@@ -22,6 +22,7 @@ macro_rules! email_parts {
 pub mod alert;
 pub mod compose;
 pub mod dsn;
+pub mod email_change;
 pub mod envelope;
 pub mod followup;
 pub mod intro;

@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::show)
         .service(confirm::confirm)
         .service(confirm::confirmed)
+        .service(confirm::email_confirmed)
         .service(followup::show)
         .service(followup::save)
         .service(manage::show)

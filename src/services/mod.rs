@@ -4,6 +4,7 @@
 
 pub mod bounce_reports;
 pub mod bounces;
+pub mod email_change;
 pub mod export;
 pub mod housekeeping;
 pub mod import;

@@ -5,6 +5,7 @@
 
 mod alerts;
 mod console;
+mod email_change;
 mod envelope;
 mod refused;
 
