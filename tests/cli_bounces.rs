@@ -226,3 +226,24 @@ fn input_that_is_no_report_gets_exit_2_and_changes_nothing() {
         assert_eq!(state(&site), before);
     }
 }
+
+#[test]
+fn a_database_that_cannot_be_used_asks_the_mta_to_try_again() {
+    let mut site = Site::new();
+    std::fs::create_dir_all(site.path("a-folder")).unwrap();
+    site.set("DATABASE__URL", "a-folder");
+    let report = POSTFIX
+        .replace("{ID}", "00112233445566778899aabbccddeeff")
+        .replace("{TO}", "bob@example.org")
+        .replace("{MESSAGE_ID}", "<x@example.org>")
+        .replace("{ACTION}", "failed")
+        .replace("{STATUS}", "5.1.1")
+        .replace("{CODE}", "550 5.1.1");
+    let ran = site.run_with_input(&["bounces", "ingest"], Some(report.as_bytes()));
+    assert_eq!(ran.code, Some(75), "EX_TEMPFAIL: {}", ran.all());
+    assert!(
+        ran.stderr.contains("could not open the database"),
+        "{}",
+        ran.stderr
+    );
+}

@@ -12,6 +12,9 @@ use crate::db::{self, open_database};
 use crate::email::{dsn, Composer};
 use crate::services::bounce_reports::{self, Ingested};
 
+/// sysexits.h's "temporary failure": what an MTA's pipe transport retries.
+const EX_TEMPFAIL: u8 = 75;
+
 /// The most a notification may be: it holds at most the returned message.
 const MAX_INPUT: u64 = 10 * 1024 * 1024;
 
@@ -41,13 +44,14 @@ async fn ingest(settings: Settings) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let pool = open_database(&settings).await?;
-    let composer = Composer::new(&settings);
-    let now = Clock::system().now();
-    let done = db::write(&pool, move |conn| {
-        bounce_reports::ingest(conn, &composer, &report, now)
-    })
-    .await?;
+    let done = match record(&settings, report).await {
+        Ok(done) => done,
+        Err(e) => {
+            // EX_TEMPFAIL: the MTA keeps the notification and tries again later.
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(EX_TEMPFAIL));
+        }
+    };
     match done {
         Ingested::Bounced {
             participant_id,
@@ -61,4 +65,14 @@ async fn ingest(settings: Settings) -> anyhow::Result<ExitCode> {
         Ingested::Ignored(why) => println!("Ignored: {why}."),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn record(settings: &Settings, report: dsn::Report) -> anyhow::Result<Ingested> {
+    let pool = open_database(settings).await?;
+    let composer = Composer::new(settings);
+    let now = Clock::system().now();
+    db::write(&pool, move |conn| {
+        bounce_reports::ingest(conn, &composer, &report, now)
+    })
+    .await
 }

@@ -188,3 +188,39 @@ async fn the_follow_up_form_with_a_link_that_is_not_a_link() {
     browser.quit().await;
     audit.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bouncing_person_gives_a_new_email_address() {
+    let app = server::spawn().await;
+    let manage = confirmed_participant(&app, "pat@example.org").await;
+    let id = app.id_of("pat@example.org");
+    let now = app.clock.now();
+    // As the delivery worker does when their email is refused.
+    app.db(|c| unmentoring::db::participants::mark_bouncing(c, id, now));
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit(&manage).await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("Our emails are not reaching you"));
+    audit.check(&browser, "manage-bouncing").await;
+    browser.fill("Email address", "not an address").await;
+    browser.press("Save my details").await;
+    audit.check_errors(&browser, "manage-email-errors").await;
+    browser.fill("Email address", "pat@new.example.org").await;
+    browser.press("Save my details").await;
+    assert!(browser.main_text().await.contains("We have emailed a link"));
+
+    let confirm = email_of_kind(&app, "pat@new.example.org", "confirm").await;
+    browser.visit(&link(&app, &confirm, "/confirm/")).await;
+    assert_eq!(browser.h1().await, "Confirm your new email address");
+    audit.check(&browser, "confirm-new-email").await;
+    browser.press("Confirm my new email address").await;
+    assert_eq!(browser.h1().await, "Your email address is changed");
+    audit.check(&browser, "email-confirmed").await;
+
+    browser.quit().await;
+    audit.finish();
+}
