@@ -80,7 +80,7 @@ impl Application {
         let worker = DeliveryWorker::new(
             pool.clone(),
             mailer,
-            &settings.email,
+            &settings,
             wake.clone(),
             clock.clone(),
             health.delivery.clone(),
@@ -96,15 +96,7 @@ impl Application {
             clock: clock.clone(),
             heartbeat: health.scheduler.clone(),
         };
-        let jobs = Jobs {
-            pool: pool.clone(),
-            composer: composer.clone(),
-            followup_after_days: settings.followup.after_days,
-            followup_nudge_days: settings.followup.nudge_days,
-            outbox_wake: wake.clone(),
-            clock: clock.clone(),
-            settings: settings.clone(),
-        };
+        let jobs = Jobs::new(pool.clone(), settings.clone(), wake.clone(), clock.clone());
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             composer,

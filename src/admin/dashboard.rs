@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
+use super::bouncing::Bouncing;
 use super::chart::{self, Point};
 use super::{AdminError, Chrome, SignedIn};
 use crate::db::participants::{self, Status};
@@ -70,6 +71,7 @@ struct DashboardPage {
     chart: String,
     chart_text: String,
     chart_legend: &'static str,
+    bouncing: Bouncing,
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -107,10 +109,12 @@ pub async fn dashboard(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let (counts, reports) = db::run(&state.pool, |conn| {
+    let time = state.settings.people_time();
+    let (counts, reports, bouncing) = db::run(&state.pool, move |conn| {
         Ok((
             participants::count_by_status(conn)?,
             figures::load(conn, None)?,
+            Bouncing::load(conn, time)?,
         ))
     })
     .await?;
@@ -120,7 +124,6 @@ pub async fn dashboard(
             .find(|(s, _)| *s == status)
             .map_or(0, |(_, n)| *n)
     };
-    let time = state.settings.people_time();
     let recent: Vec<&figures::RoundReport> = reports.iter().rev().take(RECENT).collect();
     let rounds: Vec<RoundRow> = recent
         .iter()
@@ -166,6 +169,7 @@ pub async fn dashboard(
         chart: chart::render(&points),
         chart_text: chart::description(&points),
         chart_legend: chart::legend(&points),
+        bouncing,
     };
     Ok(private_html(StatusCode::OK, &page))
 }

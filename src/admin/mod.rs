@@ -3,6 +3,7 @@
 //! is a POST carrying the session's form token from this site.
 
 mod auth;
+mod bouncing;
 mod chart;
 mod dashboard;
 mod export;

@@ -216,6 +216,7 @@ struct PersonPage {
     can_pause: bool,
     can_resume: bool,
     history: Vec<HistoryRow>,
+    bounces: Vec<super::bouncing::BounceRow>,
 }
 
 fn details(time: PeopleTime, person: &Person, state: &str) -> Vec<(&'static str, String)> {
@@ -266,17 +267,18 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
+    let time = state.settings.people_time();
     let found = db::run(&state.pool, move |conn| {
         let Some(person) = participants::find_person(conn, id)? else {
             return Ok(None);
         };
-        Ok(Some((person, rounds::rounds_of(conn, id)?)))
+        let bounces = super::bouncing::of_person(conn, id, time)?;
+        Ok(Some((person, rounds::rounds_of(conn, id)?, bounces)))
     })
     .await?;
-    let Some((person, history)) = found else {
+    let Some((person, history, bounces)) = found else {
         return Ok(not_found());
     };
-    let time = state.settings.people_time();
     let status = person.participant.status;
     let (label, tag) = status_tag(status);
     let state_text = match (status, person.participant.paused_until) {
@@ -313,6 +315,7 @@ pub async fn show(
                 note: r.note.unwrap_or_default(),
             })
             .collect(),
+        bounces,
     };
     Ok(private_html(StatusCode::OK, &page))
 }

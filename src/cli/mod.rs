@@ -1,6 +1,7 @@
 //! The `unmentoring` command: `serve` (the default), `migrate`, `outbox`,
 //! `send-test-email`, `round`.
 
+mod bounces;
 mod organiser;
 mod participants;
 mod report;
@@ -61,6 +62,9 @@ enum Command {
     /// Import participants from a CSV file, or export participants, rounds and outputs as CSV.
     #[command(subcommand)]
     Participants(participants::ParticipantsCommand),
+    /// Record bounces reported by delivery-status notifications.
+    #[command(subcommand)]
+    Bounces(bounces::BouncesCommand),
 }
 
 pub async fn main() -> ExitCode {
@@ -103,6 +107,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args, settings).await,
         Command::Organiser(command) => organiser::run(command, settings).await,
         Command::Participants(command) => participants::run(command, settings).await,
+        Command::Bounces(command) => bounces::run(command, settings).await,
     }
 }
 
@@ -180,7 +185,11 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
     let message = message::build(&email, &settings.email.from)?;
-    match mailer.send(message).await {
+    // The bounce address itself, so that the test checks the server takes it.
+    match mailer
+        .send_from(message, settings.email.bounce_address.clone())
+        .await
+    {
         Ok(()) => {
             println!(
                 "Sent a test email to {address} using the {:?} transport.",

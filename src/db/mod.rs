@@ -14,6 +14,8 @@
 //! `conn.immediate_transaction`. So one change is one transaction, however
 //! many functions it calls, and a function is never half a change.
 
+pub mod bounces;
+pub mod email_changes;
 pub mod followups;
 pub mod meetings;
 pub mod organisers;

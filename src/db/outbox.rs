@@ -277,3 +277,47 @@ pub fn counts(conn: &mut Conn) -> anyhow::Result<HashMap<OutboxStatus, i64>> {
         .context("could not count the outbox")?;
     Ok(rows.into_iter().collect())
 }
+
+/// The email whose envelope sender carried `envelope_id` (`bounces+{id}@…`).
+pub fn find_by_envelope_id(
+    conn: &mut Conn,
+    envelope_id: &str,
+) -> anyhow::Result<Option<QueuedEmail>> {
+    outbox::table
+        .filter(outbox::envelope_id.eq(envelope_id))
+        .select(QueuedEmail::as_select())
+        .first(conn)
+        .optional()
+        .context("could not find an email by its envelope id")
+}
+
+/// The email with this Message-ID (with its angle brackets).
+pub fn find_by_message_id(
+    conn: &mut Conn,
+    message_id: &str,
+) -> anyhow::Result<Option<QueuedEmail>> {
+    outbox::table
+        .filter(outbox::message_id.eq(message_id))
+        .select(QueuedEmail::as_select())
+        .first(conn)
+        .optional()
+        .context("could not find an email by its Message-ID")
+}
+
+/// A bounce reported after the email left: it failed after all. Returns
+/// false if it was marked failed already.
+pub fn mark_reported_failed(conn: &mut Conn, id: i64, error: &str) -> anyhow::Result<bool> {
+    let changed = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.ne(OutboxStatus::Failed)),
+    )
+    .set((
+        outbox::status.eq(OutboxStatus::Failed),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::last_error.eq(error),
+    ))
+    .execute(conn)
+    .context("could not mark an email failed")?;
+    Ok(changed == 1)
+}

@@ -205,6 +205,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_changes (token_hash) {
+        token_hash -> Text,
+        participant_id -> BigInt,
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
@@ -219,6 +228,8 @@ diesel::joinable!(rematch_requests -> group_members (member_id));
 diesel::joinable!(rematch_requests -> participants (participant_id));
 diesel::joinable!(bounces -> participants (participant_id));
 diesel::joinable!(bounces -> outbox (outbox_id));
+diesel::joinable!(email_changes -> participants (participant_id));
+diesel::joinable!(email_changes -> tokens (token_hash));
 diesel::allow_tables_to_appear_in_same_query!(
     participants,
     tokens,
@@ -233,5 +244,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     meetings,
     rematch_requests,
-    bounces
+    bounces,
+    email_changes
 );

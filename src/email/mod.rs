@@ -19,8 +19,12 @@ macro_rules! email_parts {
     };
 }
 
+pub mod alert;
 pub mod calendar;
 pub mod compose;
+pub mod dsn;
+pub mod email_change;
+pub mod envelope;
 pub mod followup;
 pub mod intro;
 pub mod invite;

@@ -1,7 +1,8 @@
 //! Where emails go: an SMTP server, or `.eml` files in a folder.
 
 use anyhow::Context;
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::address::Envelope;
+use lettre::{Address, AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::smtp::SmtpSender;
 use crate::configuration::{EmailSettings, TransportKind};
@@ -40,10 +41,26 @@ impl Mailer {
     }
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        self.send_from(message, None).await
+    }
+
+    /// Sends `message` with `sender` as its envelope sender (`MAIL FROM`),
+    /// or, without one, the message's From address.
+    pub async fn send_from(
+        &self,
+        message: Message,
+        sender: Option<Address>,
+    ) -> Result<(), SendError> {
+        let envelope = match sender {
+            Some(sender) => Envelope::new(Some(sender), message.envelope().to().to_vec())
+                .map_err(|e| SendError::Permanent(format!("no envelope for the email: {e}")))?,
+            None => message.envelope().clone(),
+        };
+        let raw = message.formatted();
         match self {
-            Self::Smtp(smtp) => smtp.send(message.envelope(), &message.formatted()).await,
+            Self::Smtp(smtp) => smtp.send(&envelope, &raw).await,
             Self::File(file) => file
-                .send(message)
+                .send_raw(&envelope, &raw)
                 .await
                 .map(drop)
                 .map_err(|e| SendError::Transient(e.to_string())),

@@ -12,11 +12,15 @@ use chrono::NaiveDateTime;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
-use super::{message, Mailer, SendError};
+use lettre::Address;
+
+use super::{envelope, message, Composer, Mailer, SendError};
 use crate::clock::Clock;
-use crate::configuration::EmailSettings;
+use crate::configuration::Settings;
 use crate::db::{self, outbox, Pool};
+use crate::domain::BounceSource;
 use crate::health::Heartbeat;
+use crate::services::bounces::{self, Failure, Outcome};
 use crate::telemetry::redact;
 
 /// How many emails one pass takes from the outbox.
@@ -36,6 +40,14 @@ pub struct DeliveryWorker {
     clock: Clock,
     /// Beaten at each pass and after each email, for `/healthz`.
     heartbeat: Heartbeat,
+    /// Writes the alert to organisers when a participant's email bounces.
+    composer: Composer,
+    /// A message still failing temporarily this long after it was queued is given up.
+    give_up_after: chrono::Duration,
+    /// `email.bounce_address`: makes each message's envelope sender.
+    bounce_address: Option<Address>,
+    /// For rematching the partner of someone whose introduction bounced.
+    settings: Settings,
 }
 
 /// What one pass over the outbox did.
@@ -50,11 +62,12 @@ impl DeliveryWorker {
     pub fn new(
         pool: Pool,
         mailer: Mailer,
-        settings: &EmailSettings,
+        all_settings: &Settings,
         wake: Arc<Notify>,
         clock: Clock,
         heartbeat: Heartbeat,
     ) -> Self {
+        let settings = &all_settings.email;
         Self {
             pool,
             mailer,
@@ -66,6 +79,10 @@ impl DeliveryWorker {
             wake,
             clock,
             heartbeat,
+            composer: Composer::new(all_settings),
+            give_up_after: chrono::Duration::hours(i64::from(settings.give_up_after_hours)),
+            bounce_address: settings.bounce_address.clone(),
+            settings: all_settings.clone(),
         }
     }
 
@@ -111,16 +128,18 @@ impl DeliveryWorker {
         report: &mut PassReport,
     ) -> anyhow::Result<()> {
         let id = email.id;
-        let attempts = email.attempts;
-        let outcome = match message::build(&email.content, &self.from) {
-            Ok(message) => self.mailer.send(message).await,
+        let outcome = match self.envelope_sender(&email) {
+            Ok(sender) => match message::build(&email.content, &self.from) {
+                Ok(message) => self.mailer.send_from(message, sender).await,
+                Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
+            },
             Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
         };
         self.heartbeat.beat();
+        let now = self.clock.now();
         match outcome {
             Ok(()) => {
-                let sent_at = self.clock.now();
-                db::run(&self.pool, move |c| outbox::mark_sent(c, id, sent_at)).await?;
+                db::run(&self.pool, move |c| outbox::mark_sent(c, id, now)).await?;
                 tracing::info!(
                     outbox_id = id,
                     kind = email.content.kind.as_str(),
@@ -128,22 +147,61 @@ impl DeliveryWorker {
                 );
                 report.sent += 1;
             }
+            Err(SendError::Transient(error)) if now - email.created_at >= self.give_up_after => {
+                let error = format!(
+                    "still failing {} hours after it was queued (email.give_up_after_hours): {error}",
+                    self.give_up_after.num_hours()
+                );
+                self.fail(email, BounceSource::GaveUp, error).await?;
+                report.failed += 1;
+            }
             Err(SendError::Transient(error)) => {
-                let retry_at = self.retry_time(attempts, self.clock.now());
+                let retry_at = self.retry_time(email.attempts, now);
                 let logged = redact(&error);
                 db::run(&self.pool, move |c| {
                     outbox::mark_retry(c, id, &error, retry_at)
                 })
                 .await?;
-                tracing::warn!(outbox_id = id, attempts = attempts + 1, error = %logged, "email not sent yet; will retry");
+                tracing::warn!(outbox_id = id, attempts = email.attempts + 1, error = %logged, "email not sent yet; will retry");
                 report.retrying += 1;
             }
             Err(SendError::Permanent(error)) => {
-                let logged = redact(&error);
-                db::run(&self.pool, move |c| outbox::mark_failed(c, id, &error)).await?;
-                tracing::error!(outbox_id = id, error = %logged, "email refused for good");
+                self.fail(email, BounceSource::Refused, error).await?;
                 report.failed += 1;
             }
+        }
+        Ok(())
+    }
+
+    /// `bounces+{envelope_id}@…` when `email.bounce_address` is set; else
+    /// `None`, for the From address.
+    fn envelope_sender(&self, email: &outbox::QueuedEmail) -> anyhow::Result<Option<Address>> {
+        match (&self.bounce_address, &email.envelope_id) {
+            (Some(bounce), Some(id)) => envelope::sender_for(bounce, id).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The message failed for good: if it was to a participant, their email
+    /// bounces (see `services::bounces`), all in one transaction.
+    async fn fail(
+        &self,
+        email: outbox::QueuedEmail,
+        source: BounceSource,
+        error: String,
+    ) -> anyhow::Result<()> {
+        let (id, logged) = (email.id, redact(&error));
+        let (composer, settings) = (self.composer.clone(), self.settings.clone());
+        let now = self.clock.now();
+        let failure = Failure { source, error };
+        let outcome = db::write(&self.pool, move |c| {
+            bounces::attempt_failed(c, &composer, &settings, &email, &failure, now)
+        })
+        .await?;
+        tracing::error!(outbox_id = id, error = %logged, source = source.as_str(), "email failed for good");
+        if let Outcome::Bounced { participant_id } = outcome {
+            // Any alert it queued goes in this same pass.
+            tracing::warn!(participant_id, "a participant's email bounces");
         }
         Ok(())
     }

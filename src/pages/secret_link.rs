@@ -135,10 +135,11 @@ impl LinkPurpose for Manage {
     const PURPOSE: TokenPurpose = TokenPurpose::Manage;
     type Holder = Participant;
 
-    /// People who left have no page: their details are gone.
+    /// People who left have no page: their details are gone. A bouncing
+    /// person's page is where they give an address that works.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Participant>> {
         Ok(participants::find(conn, link.participant_id)?
-            .filter(|p| matches!(p.status, Status::Active | Status::Paused)))
+            .filter(|p| matches!(p.status, Status::Active | Status::Paused | Status::Bouncing)))
     }
 
     /// Signing up again with a known address sends a fresh manage link.

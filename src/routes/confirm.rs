@@ -8,15 +8,27 @@ use askama::Template;
 
 use crate::db::participants::{Participant, Status};
 use crate::db::pending_signups::{self, Submission};
-use crate::db::{self, outbox, participants, tokens, Conn};
+use crate::db::{self, email_changes, outbox, participants, tokens, Conn};
 use crate::domain::{TokenPurpose, ValidProfile};
 use crate::pages::secret_link::{ConfirmLink, LinkProblem};
-use crate::pages::{html, private_html, see_other, PageError};
+use crate::pages::{html, private_html, see_other, MessagePage, PageError};
+use crate::services::email_change::{self, Confirmed};
 use crate::startup::AppState;
 
 /// Where a confirmation ends: a page that needs no link, so that reloading
 /// it shows it again. Anyone can open it, so it says nothing personal.
 pub const CONFIRMED: &str = "/confirmed";
+
+/// Where confirming a new email address ends, for the same reasons.
+pub const EMAIL_CONFIRMED: &str = "/confirmed/email";
+
+/// "Confirm your new email address": for a link sent from the manage page.
+#[derive(Template)]
+#[template(path = "confirm_email.html")]
+struct ConfirmEmailPage {
+    email: String,
+    token: String,
+}
 
 #[derive(Template)]
 #[template(path = "confirm.html")]
@@ -70,10 +82,19 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let (token, person) = link.into_parts();
     let raw = token.clone();
-    let submission = db::run(&state.pool, move |conn| {
-        pending_signups::for_link(conn, &raw)
+    let (submission, new_email) = db::run(&state.pool, move |conn| {
+        Ok((
+            pending_signups::for_link(conn, &raw)?,
+            email_changes::for_link(conn, &raw)?,
+        ))
     })
     .await?;
+    if let Some(email) = new_email {
+        return Ok(private_html(
+            StatusCode::OK,
+            &ConfirmEmailPage { email, token },
+        ));
+    }
     let profile = details_for(&person, submission);
     let details = summary(person.email.as_deref().unwrap_or_default(), &profile);
     Ok(private_html(
@@ -88,6 +109,11 @@ pub async fn confirm(
     link: ConfirmLink,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
+    let raw = link.token().to_owned();
+    let new_email = db::run(&state.pool, move |conn| email_changes::for_link(conn, &raw)).await?;
+    if let Some(email) = new_email {
+        return confirm_new_email(link, email, state).await;
+    }
     let composer = state.composer.clone();
     let now = state.clock.now();
     let participant_id = link.holder.id;
@@ -114,6 +140,56 @@ pub async fn confirm(
     }
     state.wake_mailer();
     Ok(see_other(CONFIRMED))
+}
+
+/// The link sent to a new address was followed: the address is stored, and
+/// a bouncing person takes part again.
+async fn confirm_new_email(
+    link: ConfirmLink,
+    email: String,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let participant_id = link.holder.id;
+    let done = db::write(&state.pool, move |conn| {
+        if !link.still_opens(conn, now)? {
+            return Ok(None);
+        }
+        email_change::confirm(conn, participant_id, &email, now).map(Some)
+    })
+    .await?;
+    Ok(match done {
+        None => ConfirmLink::refused(LinkProblem::NotValid),
+        Some(Confirmed::Taken) => {
+            let page = MessagePage::new(
+                "This email address is already in use",
+                &[
+                    "Someone else in UnMentoring has started using this email address since we sent you the link, so we have not changed yours.",
+                    "Open the link to your details in an earlier email from us and give a different email address.",
+                ],
+            );
+            private_html(StatusCode::CONFLICT, &page)
+        }
+        Some(Confirmed::Changed) => {
+            tracing::info!(participant_id, "new email address confirmed");
+            see_other(EMAIL_CONFIRMED)
+        }
+    })
+}
+
+/// "Your email address is changed": the same for everyone, so it needs no link.
+#[get("/confirmed/email")]
+#[tracing::instrument(name = "email_confirmed")]
+pub async fn email_confirmed() -> HttpResponse {
+    let page = MessagePage::new(
+        "Your email address is changed",
+        &[
+            "We will send your UnMentoring emails to your new address from now on.",
+            "If our emails were not reaching you before, you are taking part again and will be paired in the next round.",
+        ],
+    )
+    .with_link("/", "Go to the UnMentoring home page");
+    html(StatusCode::OK, &page)
 }
 
 #[derive(Template)]

@@ -7,15 +7,20 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::db::participants::Participant;
+use crate::db::participants::{Participant, Status};
 use crate::db::{self, participants};
 use crate::domain::{
-    parse_pause_until, Availability, FieldErrors, FormKind, PeopleTime, ProfileForm,
+    parse_pause_until, Audience, Availability, FieldErrors, FormKind, ParticipantEmail, PeopleTime,
+    ProfileForm,
 };
 use crate::pages::forms::{profile_fields, read_form, ProfileFields};
 use crate::pages::secret_link::ManageLink;
 use crate::pages::{private_html, see_other, MessagePage, PageError};
+use crate::services::email_change::{self, Change};
 use crate::startup::AppState;
+
+/// Refused when the new address is someone else's.
+const TAKEN: &str = "This email address is already used by someone else in UnMentoring. Enter a different email address";
 
 #[derive(Template)]
 #[template(path = "manage.html")]
@@ -24,6 +29,11 @@ struct ManagePage {
     errors: FieldErrors,
     notice: Option<&'static str>,
     email: String,
+    /// Email to them bounces: the page says so, and asks for a new address.
+    bouncing: bool,
+    /// The `email` field: the current address, or what they typed.
+    email_value: String,
+    email_error: Option<String>,
     cadence_label: &'static str,
     /// Some("") when paused until resumed, Some(date) when paused until a date.
     paused_until: Option<String>,
@@ -74,9 +84,12 @@ impl ManagePage {
         Self {
             token,
             profile: profile_fields(form, &errors, FormKind::Update),
+            email_error: errors.get("email").map(str::to_owned),
             errors,
             notice: None,
             email: person.email.clone().unwrap_or_default(),
+            bouncing: person.status == Status::Bouncing,
+            email_value: form.email.clone(),
             cadence_label: match person.cadence.as_str() {
                 "quarterly" => "every three months",
                 "every_two_months" => "every two months",
@@ -115,6 +128,9 @@ pub async fn show(
         "details" => Some("Your details have been saved"),
         "paused" => Some("You are paused"),
         "resumed" => Some("You are taking part again"),
+        "email" => Some(
+            "We have emailed a link to your new address. Follow it to start using that address",
+        ),
         _ => None,
     };
     private_html(StatusCode::OK, &page)
@@ -129,23 +145,77 @@ pub async fn update(
 ) -> Result<HttpResponse, PageError> {
     let (token, person) = link.into_parts();
     let form: ProfileForm = read_form(&body);
-    let profile = match form.validate(FormKind::Update) {
-        Ok(profile) => profile,
-        Err(errors) => {
-            let page = ManagePage::new(token, &person, &form, errors, state.clock.today());
+    let today = state.clock.today();
+    let (profile, new_email) = match (form.validate(FormKind::Update), new_address(&form, &person))
+    {
+        (Ok(profile), Ok(new_email)) => (profile, new_email),
+        (profile, new_email) => {
+            let errors = email_first(new_email.err(), profile.err().unwrap_or_default());
+            let page = ManagePage::new(token, &person, &form, errors, today);
             return Ok(private_html(StatusCode::OK, &page));
         }
     };
-    let id = person.id;
-    let now = state.clock.now();
+    let (id, now, composer) = (person.id, state.clock.now(), state.composer.clone());
+    let asked = person.clone();
     let availability = form.availability().unwrap_or_default().to_stored();
-    db::write(&state.pool, move |conn| {
-        participants::update_details(conn, id, &profile, now)?;
-        participants::set_availability(conn, id, availability.as_deref())
+    let change = db::write(&state.pool, move |conn| {
+        // The address first: if it is taken, nothing is saved.
+        let change = match &new_email {
+            Some(new) => Some(email_change::request(conn, &composer, &asked, new, now)?),
+            None => None,
+        };
+        if change != Some(Change::Taken) {
+            participants::update_details(conn, id, &profile, now)?;
+            participants::set_availability(conn, id, availability.as_deref())?;
+        }
+        Ok(change)
     })
     .await?;
+    let done = match change {
+        Some(Change::Taken) => {
+            let errors = email_first(Some(TAKEN), FieldErrors::default());
+            let page = ManagePage::new(token, &person, &form, errors, today);
+            return Ok(private_html(StatusCode::OK, &page));
+        }
+        Some(Change::LinkSent) => {
+            state.wake_mailer();
+            tracing::info!(participant_id = id, "new email address to confirm");
+            "email"
+        }
+        None => "details",
+    };
     tracing::info!(participant_id = id, "details changed");
-    Ok(see_other(&format!("/me/{token}?done=details#main-content")))
+    Ok(see_other(&format!("/me/{token}?done={done}#main-content")))
+}
+
+/// The address typed in the `email` field, if it is a new one (or, for a
+/// bouncing person, any address: one that bounced may work again, and the
+/// link sent to it checks that). Left empty (or out of the form), it keeps
+/// the current address.
+fn new_address(
+    form: &ProfileForm,
+    person: &Participant,
+) -> Result<Option<ParticipantEmail>, &'static str> {
+    let typed = form.email.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let new = ParticipantEmail::parse(typed).map_err(|p| p.message(Audience::Person))?;
+    let current = person.email.as_deref().map(ParticipantEmail::lookup_key);
+    let unchanged = current.as_deref() == Some(new.key().as_str());
+    Ok((!unchanged || person.status == Status::Bouncing).then_some(new))
+}
+
+/// The email field comes first on the form, so its error comes first too.
+fn email_first(email: Option<&str>, others: FieldErrors) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    if let Some(message) = email {
+        errors.add("email", message);
+    }
+    for (field, message) in others.iter() {
+        errors.add(field, message);
+    }
+    errors
 }
 
 #[post("/me/{token}/pause")]

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(confirm::confirmed)
         .service(decline::show)
         .service(decline::decline)
+        .service(confirm::email_confirmed)
         .service(followup::show)
         .service(followup::save)
         .service(arranged::show)

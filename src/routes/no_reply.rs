@@ -17,6 +17,7 @@ use crate::domain::{LeftReason, RematchReason, TokenPurpose};
 use crate::email::nudge::partner_names;
 use crate::pages::secret_link::{Followup, LinkProblem, LinkPurpose, LiveLink, SecretLink};
 use crate::pages::{private_html, see_other, MessagePage, PageError};
+use crate::services::rematch;
 use crate::startup::AppState;
 
 /// `/no-reply/{token}`: a follow-up token, with what the page needs.
@@ -170,10 +171,13 @@ pub async fn report(
     let (token, reporter) = link.into_parts();
     let member_id = reporter.membership.member_id;
     let now = state.clock.now();
-    // Leaving the group and joining the pool happen together or not at all;
-    // a member who already left (a second press) is not moved again.
+    let (composer, settings) = (state.composer.clone(), state.settings.clone());
+    // Leaving the group, joining the pool and, if someone is free, the new
+    // introduction happen together or not at all; a member who already left
+    // (a second press) is not moved again.
     let refused = db::write(&state.pool, move |conn| {
         if rematches::enter_pool(conn, member_id, RematchReason::PartnerSilent, now)? {
+            rematch::match_waiting(conn, &composer, &settings, now)?;
             return Ok(None);
         }
         Ok(Some(standing_of(conn, member_id)?))
@@ -183,6 +187,7 @@ pub async fn report(
         let page = not_in_group(standing, false);
         return Ok(private_html(StatusCode::OK, &page));
     }
+    state.wake_mailer();
     tracing::info!(member_id, "a member reported a silent partner");
     Ok(see_other(&format!("/no-reply/{token}?done=1#main-content")))
 }

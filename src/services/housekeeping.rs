@@ -8,9 +8,9 @@ use chrono::NaiveDateTime;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
+use crate::configuration::Settings;
 use crate::db::followups::in_group;
 use crate::db::participants::Participant;
-use crate::configuration::Settings;
 use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
 use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::domain::{Token, TokenPurpose};
@@ -32,16 +32,23 @@ const EVERY: Duration = Duration::from_secs(3600);
 pub struct Jobs {
     pub pool: Pool,
     pub composer: Composer,
-    pub followup_after_days: u32,
-    /// `followup.nudge_days`: see [`crate::services::nudges`].
-    pub followup_nudge_days: u32,
+    /// `followup.*` for reminders and nudges, `meetings.*` for the rematch pool.
+    pub settings: Settings,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
-    /// For the rematch pool (`meetings.rematch_wait_hours`).
-    pub settings: Settings,
 }
 
 impl Jobs {
+    pub fn new(pool: Pool, settings: Settings, outbox_wake: Arc<Notify>, clock: Clock) -> Self {
+        Self {
+            pool,
+            composer: Composer::new(&settings),
+            settings,
+            outbox_wake,
+            clock,
+        }
+    }
+
     /// Every hour: clean up, and send the follow-up reminders that are due.
     pub async fn run_until_stopped(self) {
         loop {
@@ -55,6 +62,7 @@ impl Jobs {
             }
             self.nudge().await;
             self.match_rematches().await;
+            self.wake_if_queued(self.send_bounce_alerts().await, "bounce alerts");
             tokio::time::sleep(EVERY).await;
         }
     }
@@ -74,7 +82,7 @@ impl Jobs {
     #[tracing::instrument(name = "nudges", skip(self))]
     pub async fn send_nudges(&self) -> anyhow::Result<usize> {
         let composer = self.composer.clone();
-        let nudge_days = self.followup_nudge_days;
+        let nudge_days = self.settings.followup.nudge_days;
         let now = self.clock.now();
         let sent = db::run(&self.pool, move |conn| {
             conn.immediate_transaction(|conn| {
@@ -88,13 +96,34 @@ impl Jobs {
         Ok(sent)
     }
 
+    /// Alerts organisers to the bounces gathered since the last alert, once
+    /// its 24-hour window has ended (noticed within the hour).
+    #[tracing::instrument(name = "bounce_alerts", skip(self))]
+    pub async fn send_bounce_alerts(&self) -> anyhow::Result<usize> {
+        let composer = self.composer.clone();
+        let now = self.clock.now();
+        db::write(&self.pool, move |conn| {
+            crate::services::bounces::alert_if_due(conn, &composer, now)
+        })
+        .await
+    }
+
+    /// Wakes the delivery worker if a job queued email; logs a job that failed.
+    fn wake_if_queued(&self, queued: anyhow::Result<usize>, job: &str) {
+        match queued {
+            Ok(0) => {}
+            Ok(_) => self.outbox_wake.notify_one(),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), job, "a job failed"),
+        }
+    }
+
     /// Queues a reminder for every member of a round at least
     /// `followup.after_days` old who has not answered, once each: one email
     /// per person, listing all their open rounds. Returns the emails queued.
     #[tracing::instrument(name = "followup_reminders", skip(self))]
     pub async fn send_reminders(&self) -> anyhow::Result<usize> {
         let composer = self.composer.clone();
-        let after_days = i64::from(self.followup_after_days);
+        let after_days = i64::from(self.settings.followup.after_days);
         let now = self.clock.now();
         let sent = db::run(&self.pool, move |conn| {
             conn.immediate_transaction(|conn| queue_reminders(conn, &composer, now, after_days))

@@ -2,6 +2,9 @@
 //! Routes, the console and the command line call these; these call `db`,
 //! `domain` and `email`.
 
+pub mod bounce_reports;
+pub mod bounces;
+pub mod email_change;
 pub mod export;
 pub mod housekeeping;
 pub mod import;

@@ -1,21 +1,10 @@
-use std::sync::Arc;
-
-use unmentoring::email::Composer;
 use unmentoring::services::housekeeping::Jobs;
 
 use crate::common::mail::ReceivedEmail;
 use crate::helpers::{spawn_app, TestApp};
 
 fn jobs(app: &TestApp) -> Jobs {
-    Jobs {
-        pool: app.pool.clone(),
-        composer: Composer::new(&app.settings),
-        followup_after_days: 14,
-        followup_nudge_days: 5,
-        outbox_wake: Arc::new(tokio::sync::Notify::new()),
-        clock: app.clock.clone(),
-        settings: app.settings.clone(),
-    }
+    app.jobs()
 }
 
 /// Two people, one round: their two introductions.

@@ -138,6 +138,17 @@ impl Page {
 }
 
 impl TestApp {
+    /// The hourly jobs (reminders, nudges, rematches, alerts), with this
+    /// app's settings and clock, to run by hand.
+    pub fn jobs(&self) -> unmentoring::services::housekeeping::Jobs {
+        unmentoring::services::housekeeping::Jobs::new(
+            self.pool.clone(),
+            self.settings.clone(),
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+            self.clock.clone(),
+        )
+    }
+
     /// The base URL that links in emails start with: `server.base_url` as configured.
     pub fn link_base(&self) -> &'static str {
         LINK_BASE

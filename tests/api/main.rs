@@ -11,6 +11,7 @@ mod admin_rounds;
 mod arranged;
 mod availability;
 mod bad_input;
+mod bounces;
 mod confirm;
 #[path = "../common/conversation_figures.rs"]
 mod conversation_figures;
@@ -27,8 +28,8 @@ mod manage;
 mod no_reply;
 mod nudges;
 mod organisation_names;
-mod reminders;
 mod rematch;
+mod reminders;
 mod robustness;
 mod rounds;
 mod secret_links;

@@ -166,15 +166,7 @@ async fn only_the_newest_manage_link_works_whoever_sent_it() {
     app.wait_for_emails(6).await;
     assert_eq!(app.count(&ann_manage), 1, "after the introductions");
     app.clock.advance(chrono::Duration::days(15));
-    let jobs = unmentoring::services::housekeeping::Jobs {
-        pool: app.pool.clone(),
-        composer: unmentoring::email::Composer::new(&app.settings),
-        followup_after_days: 14,
-        followup_nudge_days: 5,
-        outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
-        clock: app.clock.clone(),
-        settings: app.settings.clone(),
-    };
+    let jobs = app.jobs();
     assert_eq!(jobs.send_reminders().await.unwrap(), 2);
     app.wait_for_emails(8).await;
     assert_eq!(app.count(&ann_manage), 1, "after the reminder");

@@ -2,12 +2,9 @@
 //! after the introduction, only to groups that have neither arranged a time
 //! nor answered, each email with its recipient's own links only.
 
-use std::sync::Arc;
-
 use chrono::Duration;
 use unmentoring::db::meetings;
 use unmentoring::domain::Met;
-use unmentoring::email::Composer;
 use unmentoring::services::housekeeping::Jobs;
 
 use crate::common::mail::ReceivedEmail;
@@ -16,14 +13,7 @@ use crate::helpers::{spawn_app, TestApp};
 
 /// The hourly jobs, with the app's settings (`followup.nudge_days` = 5).
 pub fn jobs(app: &TestApp) -> Jobs {
-    Jobs {
-        pool: app.pool.clone(),
-        composer: Composer::new(&app.settings),
-        followup_after_days: app.settings.followup.after_days,
-        followup_nudge_days: app.settings.followup.nudge_days,
-        outbox_wake: Arc::new(tokio::sync::Notify::new()),
-        clock: app.clock.clone(),
-    }
+    app.jobs()
 }
 
 /// Ann and Bob, introduced by a round now; returns the round's id.

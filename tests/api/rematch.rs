@@ -2,11 +2,8 @@
 //! the pool, or someone new to the round), or an honest email after
 //! `meetings.rematch_wait_hours`, and then does not sit out the next round.
 
-use std::sync::Arc;
-
 use unmentoring::configuration::OddOneOutSetting;
 use unmentoring::db::{participants::Participant, rounds};
-use unmentoring::email::Composer;
 use unmentoring::services::housekeeping::Jobs;
 use unmentoring::services::rematch::MatchReport;
 use unmentoring::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
@@ -16,14 +13,7 @@ use crate::common::smtp::TestSmtp;
 use crate::helpers::{spawn_app, spawn_app_in, Page, TestApp};
 
 pub fn jobs(app: &TestApp) -> Jobs {
-    Jobs {
-        pool: app.pool.clone(),
-        composer: Composer::new(&app.settings),
-        followup_after_days: 14,
-        outbox_wake: Arc::new(tokio::sync::Notify::new()),
-        clock: app.clock.clone(),
-        settings: app.settings.clone(),
-    }
+    app.jobs()
 }
 
 /// The decline link for the member an introduction was sent to: it takes
@@ -232,7 +222,7 @@ async fn with_nobody_free_the_honest_email_comes_after_the_wait_and_they_do_not_
         odd_one_out: OddOneOutSetting::SitOut,
         followup_after_days: 14,
     };
-    let composer = Composer::new(&app.settings);
+    let composer = unmentoring::email::Composer::new(&app.settings);
     let outcome = app.db(|c| runner::run(c, &composer, &options, now));
     let RoundOutcome::Ran { plan, .. } = outcome else {
         panic!("no round: {outcome:?}");

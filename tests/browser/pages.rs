@@ -254,14 +254,12 @@ async fn the_no_reply_pages() {
     app.clock.advance(chrono::Duration::days(i64::from(
         app.settings.followup.nudge_days,
     )));
-    let jobs = unmentoring::services::housekeeping::Jobs {
-        pool: app.pool.clone(),
-        composer: unmentoring::email::Composer::new(&app.settings),
-        followup_after_days: app.settings.followup.after_days,
-        followup_nudge_days: app.settings.followup.nudge_days,
-        outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
-        clock: app.clock.clone(),
-    };
+    let jobs = unmentoring::services::housekeeping::Jobs::new(
+        app.pool.clone(),
+        app.settings.clone(),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+        app.clock.clone(),
+    );
     assert_eq!(jobs.send_nudges().await.unwrap(), 2);
     let nudge = email_of_kind(&app, "ann@example.org", "nudge").await;
     let no_reply = link(&app, &nudge, "/no-reply/");
@@ -304,6 +302,42 @@ async fn the_decline_page_and_its_done_page() {
     browser.press("I can’t take part this round").await;
     assert_eq!(browser.h1().await, "You have left this round’s group");
     audit.check(&browser, "decline-done").await;
+
+    browser.quit().await;
+    audit.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bouncing_person_gives_a_new_email_address() {
+    let app = server::spawn().await;
+    let manage = confirmed_participant(&app, "pat@example.org").await;
+    let id = app.id_of("pat@example.org");
+    let now = app.clock.now();
+    // As the delivery worker does when their email is refused.
+    app.db(|c| unmentoring::db::participants::mark_bouncing(c, id, now));
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+
+    browser.visit(&manage).await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("Our emails are not reaching you"));
+    audit.check(&browser, "manage-bouncing").await;
+    browser.fill("Email address", "not an address").await;
+    browser.press("Save my details").await;
+    audit.check_errors(&browser, "manage-email-errors").await;
+    browser.fill("Email address", "pat@new.example.org").await;
+    browser.press("Save my details").await;
+    assert!(browser.main_text().await.contains("We have emailed a link"));
+
+    let confirm = email_of_kind(&app, "pat@new.example.org", "confirm").await;
+    browser.visit(&link(&app, &confirm, "/confirm/")).await;
+    assert_eq!(browser.h1().await, "Confirm your new email address");
+    audit.check(&browser, "confirm-new-email").await;
+    browser.press("Confirm my new email address").await;
+    assert_eq!(browser.h1().await, "Your email address is changed");
+    audit.check(&browser, "email-confirmed").await;
 
     browser.quit().await;
     audit.finish();

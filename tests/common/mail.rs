@@ -7,6 +7,8 @@ pub struct ReceivedEmail {
     pub raw: String,
     /// Envelope recipients (RCPT TO).
     pub envelope_to: Vec<String>,
+    /// The envelope sender (MAIL FROM), when the server recorded it.
+    pub envelope_from: String,
     pub to: String,
     pub from: String,
     pub subject: String,
@@ -40,6 +42,7 @@ impl ReceivedEmail {
         Self {
             raw: String::from_utf8_lossy(raw).into_owned(),
             envelope_to,
+            envelope_from: String::new(),
             to: header("To"),
             from: header("From"),
             subject: header("Subject"),

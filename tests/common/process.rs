@@ -119,8 +119,22 @@ impl Site {
 
     /// Runs a command to the end (at most 60 s).
     pub fn run(&mut self, args: &[&str]) -> Ran {
+        self.run_with_input(args, None)
+    }
+
+    /// Runs a command to the end (at most 60 s), with `input` (if any) on
+    /// its standard input.
+    pub fn run_with_input(&mut self, args: &[&str], input: Option<&[u8]>) -> Ran {
         let (mut cmd, out, err) = self.command(args, "run");
+        if input.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
         let mut child = Guard(cmd.spawn().expect("the binary starts"));
+        if let Some(input) = input {
+            use std::io::Write;
+            let mut stdin = child.0.stdin.take().expect("a pipe to standard input");
+            stdin.write_all(input).expect("the input is written");
+        }
         let status = poll(60, &format!("unmentoring {args:?} to exit"), || {
             child.0.try_wait().unwrap()
         });

@@ -3,11 +3,12 @@
 //! permanent (5xx) error, and it can be started late, on a port chosen in
 //! advance, to play a server that was down.
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mailin_embedded::response::{INTERNAL_ERROR, OK, TRANSACTION_FAILED};
+use mailin_embedded::response::{INTERNAL_ERROR, NO_MAILBOX, OK, TRANSACTION_FAILED};
 use mailin_embedded::{Handler, Response, Server};
 
 use super::mail::ReceivedEmail;
@@ -20,34 +21,54 @@ pub enum Answer {
     Temporary,
     /// 554: refused for good.
     Permanent,
+    /// 550: no such mailbox (a recipient's answer, see [`TestSmtp::answer_for`]).
+    NoMailbox,
+}
+
+fn response(answer: Answer) -> Option<Response> {
+    match answer {
+        Answer::Accept => None,
+        Answer::Temporary => Some(INTERNAL_ERROR),
+        Answer::Permanent => Some(TRANSACTION_FAILED),
+        Answer::NoMailbox => Some(NO_MAILBOX),
+    }
 }
 
 #[derive(Clone)]
 struct Recorder {
     received: Arc<Mutex<Vec<ReceivedEmail>>>,
     answer: Arc<Mutex<Answer>>,
+    /// Answers for single recipients (by lower-case address), at RCPT TO.
+    recipient_answers: Arc<Mutex<HashMap<String, Answer>>>,
     current: Vec<u8>,
     recipients: Vec<String>,
+    /// The envelope sender (MAIL FROM) of the message being received.
+    sender: String,
 }
 
 impl Recorder {
     fn refusal(&self) -> Option<Response> {
-        match *self.answer.lock().unwrap() {
-            Answer::Accept => None,
-            Answer::Temporary => Some(INTERNAL_ERROR),
-            Answer::Permanent => Some(TRANSACTION_FAILED),
-        }
+        response(*self.answer.lock().unwrap())
     }
 }
 
 impl Handler for Recorder {
-    fn rcpt(&mut self, _to: &str) -> Response {
-        self.refusal().unwrap_or(OK)
+    fn rcpt(&mut self, to: &str) -> Response {
+        let own = self
+            .recipient_answers
+            .lock()
+            .unwrap()
+            .get(&to.to_lowercase())
+            .copied();
+        own.and_then(response)
+            .or_else(|| self.refusal())
+            .unwrap_or(OK)
     }
 
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.current.clear();
         self.recipients = to.to_vec();
+        self.sender = from.to_owned();
         OK
     }
 
@@ -60,7 +81,8 @@ impl Handler for Recorder {
         if let Some(refusal) = self.refusal() {
             return refusal;
         }
-        let email = ReceivedEmail::parse(&self.current, self.recipients.clone());
+        let mut email = ReceivedEmail::parse(&self.current, self.recipients.clone());
+        email.envelope_from = self.sender.clone();
         self.received.lock().unwrap().push(email);
         OK
     }
@@ -72,6 +94,7 @@ pub struct TestSmtp {
     pub port: u16,
     received: Arc<Mutex<Vec<ReceivedEmail>>>,
     answer: Arc<Mutex<Answer>>,
+    recipient_answers: Arc<Mutex<HashMap<String, Answer>>>,
 }
 
 impl TestSmtp {
@@ -94,6 +117,7 @@ impl TestSmtp {
             port,
             received: Arc::default(),
             answer: Arc::new(Mutex::new(Answer::Accept)),
+            recipient_answers: Arc::default(),
         }
     }
 
@@ -103,8 +127,10 @@ impl TestSmtp {
         let mut server = Server::new(Recorder {
             received: self.received.clone(),
             answer: self.answer.clone(),
+            recipient_answers: self.recipient_answers.clone(),
             current: Vec::new(),
             recipients: Vec::new(),
+            sender: String::new(),
         });
         server
             .with_name("smtp.test")
@@ -117,6 +143,12 @@ impl TestSmtp {
 
     pub fn answer_with(&self, answer: Answer) {
         *self.answer.lock().unwrap() = answer;
+    }
+
+    /// How the server answers one recipient, whatever it answers others.
+    pub fn answer_for(&self, address: &str, answer: Answer) {
+        let mut answers = self.recipient_answers.lock().unwrap();
+        answers.insert(address.to_lowercase(), answer);
     }
 
     pub fn received(&self) -> Vec<ReceivedEmail> {

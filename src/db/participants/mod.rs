@@ -13,7 +13,8 @@ pub use signup::{
     set_availability, signup_email_at, update_details,
 };
 pub use status::{
-    change_by_organiser, delete_unconfirmed_before, erase, pause, resume, OrganiserChange, Outcome,
+    change_by_organiser, delete_unconfirmed_before, end_bouncing, erase, mark_bouncing, pause,
+    resume, OrganiserChange, Outcome,
 };
 
 use anyhow::Context;

@@ -152,3 +152,40 @@ pub fn change_by_organiser(
     }
     Ok(Outcome::Changed)
 }
+
+/// Marks an active or paused person as bouncing: their email does not arrive,
+/// so they are out of rounds until they give an address that works. Returns
+/// false for anyone else (waiting to confirm, left, bouncing already).
+pub fn mark_bouncing(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let changed = diesel::update(
+        participants::table
+            .find(id)
+            .filter(participants::status.eq_any([Status::Active, Status::Paused])),
+    )
+    .set((
+        participants::status.eq(Status::Bouncing),
+        participants::paused_until.eq(None::<NaiveDate>),
+        participants::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .context("could not mark a participant as bouncing")?;
+    Ok(changed == 1)
+}
+
+/// A bouncing person gave an address that works: they take part again, and
+/// the ghost rule counts only rounds from now.
+pub fn end_bouncing(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let changed = diesel::update(
+        participants::table
+            .find(id)
+            .filter(participants::status.eq(Status::Bouncing)),
+    )
+    .set((
+        participants::status.eq(Status::Active),
+        participants::resumed_at.eq(now),
+        participants::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .context("could not end a participant's bouncing")?;
+    Ok(changed == 1)
+}
