@@ -64,7 +64,7 @@ async fn logs_never_hold_addresses_phones_or_tokens() {
         "requests are logged by route"
     );
     assert!(text.contains("signup confirmed"));
-    assert!(text.contains("email refused for good"));
+    assert!(text.contains("email failed for good"));
     assert!(text.contains("repeat signup soon after the last email: nothing sent"));
     assert!(text.contains("failed organiser sign-in") && text.contains("organiser signed in"));
     for secret in [

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 use super::participants::{Participant, Status};
 use super::rounds::Round;
-use super::schema::{group_members, participants, rematch_requests};
+use super::schema::{followup_answers, group_members, participants, rematch_requests};
 use super::Conn;
 use crate::domain::{LeftReason, RematchReason};
 
@@ -114,6 +114,11 @@ pub fn of_round(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<RematchReq
 /// group again (`left_at`, `left_reason` cleared) and, since this is a new
 /// introduction, their follow-up reminder is due afresh.
 pub fn move_member(conn: &mut Conn, member_id: i64, group_number: i32) -> anyhow::Result<()> {
+    // An answer given in the old group ("we did not meet: no reply") is about
+    // a conversation that never happened; the new group starts unanswered.
+    diesel::delete(followup_answers::table.find(member_id))
+        .execute(conn)
+        .context("could not clear an answer from the old group")?;
     diesel::update(group_members::table.find(member_id))
         .set((
             group_members::group_number.eq(group_number),

@@ -122,6 +122,7 @@ diesel::table! {
         challenged -> Nullable<Integer>,
         answered_at -> Timestamp,
         updated_at -> Timestamp,
+        met_at -> Nullable<Timestamp>,
     }
 }
 

@@ -130,3 +130,24 @@ async fn the_public_summary_counts_no_conversation_of_someone_who_left_their_gro
         page.body
     );
 }
+
+#[tokio::test]
+async fn days_to_met_count_from_the_yes_not_from_an_earlier_not_yet() {
+    let app = spawn_app().await;
+    let ann = app.add_participant("Ann Able", "ann@example.org", "Hackney Council");
+    let bob = app.add_participant("Bob Baker", "bob@example.org", "Essex County Council");
+    let round = app.add_round(at("2026-10-01 09:00"), &[&[ann, bob]]);
+    let member = app.member_of(round, ann);
+    app.answer(member, &followup(Met::NotYet), at("2026-10-02 09:00"));
+    app.answer(member, &followup(Met::Yes), at("2026-10-05 09:00"));
+    // Editing the answer later (a link, a note) does not move the date.
+    app.answer(member, &followup(Met::Yes), at("2026-10-09 09:00"));
+
+    let reports = app.db(|c| unmentoring::db::rounds::figures::load(c, Some(round)));
+    assert_eq!(reports[0].days.to_met, vec![4.0]);
+
+    // Changing the answer away from "yes" forgets the date.
+    app.answer(member, &followup(Met::No), at("2026-10-10 09:00"));
+    let reports = app.db(|c| unmentoring::db::rounds::figures::load(c, Some(round)));
+    assert!(reports[0].days.to_met.is_empty());
+}

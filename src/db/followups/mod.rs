@@ -95,7 +95,19 @@ pub fn links(conn: &mut Conn, member_id: i64) -> anyhow::Result<Vec<SharedLink>>
         .context("could not read shared links")
 }
 
-/// Records an answer. Fields the form left out keep their stored values; new
+/// When the member said they met, if their stored answer says so.
+fn met_since(conn: &mut Conn, member_id: i64) -> anyhow::Result<Option<NaiveDateTime>> {
+    Ok(followup_answers::table
+        .find(member_id)
+        .select(followup_answers::met_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .context("could not read a follow-up answer")?
+        .flatten())
+}
+
+/// Records an answer (`met_at` is when they first said they met, kept while
+/// the answer stays "yes"). Fields the form left out keep their stored values; new
 /// links are added; links are removed only when asked, and only this member's.
 pub fn save(
     conn: &mut Conn,
@@ -115,7 +127,12 @@ pub fn save(
         Some(c) => c.map(i32::from),
         None => before.as_ref().and_then(|b| b.challenged),
     };
+    let met_at = match answer.met {
+        Met::Yes => Some(met_since(conn, member_id)?.unwrap_or(now)),
+        _ => None,
+    };
     let values = (
+        followup_answers::met_at.eq(met_at),
         followup_answers::met.eq(answer.met),
         followup_answers::no_reason.eq(answer.no_reason),
         followup_answers::note.eq(note),

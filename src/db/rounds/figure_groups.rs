@@ -147,7 +147,10 @@ fn meeting_times(conn: &mut Conn, only: Option<i64>) -> anyhow::Result<Vec<Meeti
 struct OpenGroup {
     key: (i64, i32),
     size: u64,
-    /// The first answer saying they met.
+    /// Someone in it said they met.
+    met: bool,
+    /// When the first of them said so (unknown for answers stored before
+    /// `met_at` existed without a time).
     met_at: Option<NaiveDateTime>,
     /// Organisation keys of its members, kept only for rounds that changed
     /// (their same-organisation pairs are counted again); "" once erased.
@@ -159,6 +162,7 @@ impl OpenGroup {
         Self {
             key,
             size: 0,
+            met: false,
             met_at: None,
             organisations: Vec::new(),
         }
@@ -186,7 +190,7 @@ impl OpenGroup {
         let f = &mut report.figures;
         f.groups += 1;
         f.pairs += self.size * self.size.saturating_sub(1) / 2;
-        f.conversations += u64::from(self.met_at.is_some());
+        f.conversations += u64::from(self.met);
         if changed {
             f.same_organisation_pairs += self.same_organisation_pairs();
         }
@@ -262,7 +266,7 @@ pub fn add_groups(
             participants::organisation,
             followup_answers::met.nullable(),
             followup_answers::challenged.nullable(),
-            followup_answers::answered_at.nullable(),
+            followup_answers::met_at.nullable(),
         ))
         .into_boxed();
     if let Some(id) = only {
@@ -273,7 +277,7 @@ pub fn add_groups(
         .context("could not read the groups")?;
     let mut open: Option<OpenGroup> = None;
     for row in rows {
-        let (round_id, number, organisation, met, challenged, answered_at) =
+        let (round_id, number, organisation, met, challenged, met_at) =
             row.context("could not read a group member")?;
         if open.as_ref().is_none_or(|g| g.key != (round_id, number)) {
             if let Some(done) = open.take() {
@@ -283,8 +287,11 @@ pub fn add_groups(
         }
         let group = open.as_mut().expect("a group is open");
         group.size += 1;
-        if let (Some(Met::Yes), Some(at)) = (met, answered_at) {
-            group.met_at = Some(group.met_at.map_or(at, |first| first.min(at)));
+        if met == Some(Met::Yes) {
+            group.met = true;
+            if let Some(at) = met_at {
+                group.met_at = Some(group.met_at.map_or(at, |first| first.min(at)));
+            }
         }
         let Some((report, changed)) = rounds.at(round_id) else {
             continue;

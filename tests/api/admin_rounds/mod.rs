@@ -322,7 +322,7 @@ pub(super) async fn the_round_page_lists_groups_emails_and_answers() {
     let page = organiser.get(&format!("/admin/rounds/{id}")).await;
     assert_eq!(page.status, 200);
     assert_eq!(page.header("cache-control"), "no-store");
-    assert!(page.body.contains(">Groups</caption>"));
+    assert!(page.body.contains(">Groups (who is in them now)</caption>"));
     assert!(page.body.contains("Ann Able (Leeds City Council)"));
     assert!(page.body.contains("(left)"), "Dan left");
     assert!(page.body.contains(">Emails for this round</caption>"));

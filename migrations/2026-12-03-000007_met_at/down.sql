@@ -1,0 +1,1 @@
+ALTER TABLE followup_answers DROP COLUMN met_at;
