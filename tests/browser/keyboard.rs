@@ -61,6 +61,16 @@ async fn signing_up_with_the_keyboard_alone() {
     assert_eq!(browser.focused().await, "cadence");
     browser.keys(Key::Down).await;
     assert_eq!(browser.focused().await, "cadence-every_two_months");
+    // Each availability checkbox is a stop of its own; space ticks one.
+    browser.keys(Key::Tab).await;
+    assert_eq!(browser.focused().await, "availability");
+    browser.keys(Key::Space).await;
+    for slot in [
+        "mon_pm", "tue_am", "tue_pm", "wed_am", "wed_pm", "thu_am", "thu_pm", "fri_am", "fri_pm",
+    ] {
+        browser.keys(Key::Tab).await;
+        assert_eq!(browser.focused().await, format!("availability-{slot}"));
+    }
     browser.keys(Key::Tab).await;
     assert_eq!(browser.focused().await, "consent");
     browser.keys(Key::Space).await;
