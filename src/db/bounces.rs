@@ -141,18 +141,3 @@ pub fn place_in_round(
         .optional()
         .context("could not find a person's group in a round")
 }
-
-/// The members still in a group (not left), by member id.
-pub fn still_in_group(
-    conn: &mut Conn,
-    round_id: i64,
-    group_number: i32,
-) -> anyhow::Result<Vec<i64>> {
-    group_members::table
-        .filter(group_members::round_id.eq(round_id))
-        .filter(group_members::group_number.eq(group_number))
-        .filter(group_members::left_at.is_null())
-        .select(group_members::id)
-        .load(conn)
-        .context("could not read who is still in a group")
-}

@@ -171,10 +171,7 @@ impl LinkPurpose for Followup {
 
     /// People who left have no follow-up page.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Membership>> {
-        let Some(member_id) = link.group_member_id else {
-            return Ok(None);
-        };
-        Ok(followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left))
+        membership_of(conn, link)
     }
 
     /// Signing up again sends no follow-up link: the reminder has a fresh one.
@@ -195,6 +192,16 @@ impl LinkPurpose for Followup {
         }
         .with_link("/", "Go to the UnMentoring home page")
     }
+}
+
+/// The group membership a member's link (`/followup/`, `/arranged/`,
+/// `/decline/`, `/no-reply/`) belongs to; none for people who left
+/// UnMentoring: they have no such pages.
+pub fn membership_of(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Membership>> {
+    let Some(member_id) = link.group_member_id else {
+        return Ok(None);
+    };
+    Ok(followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left))
 }
 
 /// Why a secret-link page was not shown.

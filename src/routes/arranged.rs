@@ -10,15 +10,15 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::db::followups::{self, Membership};
+use crate::db::followups::Membership;
 use crate::db::meetings::{self, Arranged, Meeting};
-use crate::db::participants::{Participant, Status};
+use crate::db::participants::Participant;
 use crate::db::{self, outbox, tokens, Conn};
 use crate::domain::{ArrangeForm, FieldErrors, PeopleTime, TokenPurpose};
 use crate::email::invite::Invite;
 use crate::email::Composer;
 use crate::pages::forms::{read_form, TextField};
-use crate::pages::secret_link::{LinkProblem, LinkPurpose, LiveLink, SecretLink};
+use crate::pages::secret_link::{membership_of, LinkProblem, LinkPurpose, LiveLink, SecretLink};
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::startup::AppState;
 
@@ -41,14 +41,10 @@ impl LinkPurpose for ArrangedPurpose {
     /// People who left UnMentoring have no page; people who left only the
     /// group are told so by the route.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<ArrangeHolder>> {
-        let Some(member_id) = link.group_member_id else {
+        let Some(mut membership) = membership_of(conn, link)? else {
             return Ok(None);
         };
-        let Some(mut membership) =
-            followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left)
-        else {
-            return Ok(None);
-        };
+        let member_id = membership.member_id;
         let Some(meeting) = meetings::of_member(conn, member_id)? else {
             return Ok(None);
         };

@@ -9,13 +9,12 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::db::followups::{self, Membership};
-use crate::db::participants::Status;
+use crate::db::followups::Membership;
 use crate::db::rematches::{self, Place};
 use crate::db::{self, Conn};
 use crate::domain::{LeftReason, RematchReason, TokenPurpose};
 use crate::email::Composer;
-use crate::pages::secret_link::{LinkProblem, LinkPurpose, LiveLink, SecretLink};
+use crate::pages::secret_link::{membership_of, LinkProblem, LinkPurpose, LiveLink, SecretLink};
 use crate::pages::{private_html, MessagePage, PageError};
 use crate::services::rematch;
 use crate::startup::AppState;
@@ -35,14 +34,10 @@ impl LinkPurpose for Decline {
 
     /// People who left UnMentoring have no page.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Declining>> {
-        let Some(member_id) = link.group_member_id else {
+        let Some(membership) = membership_of(conn, link)? else {
             return Ok(None);
         };
-        let Some(membership) =
-            followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left)
-        else {
-            return Ok(None);
-        };
+        let member_id = membership.member_id;
         Ok(rematches::place(conn, member_id)?.map(|place| Declining { membership, place }))
     }
 

@@ -10,12 +10,14 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::followups::{self, in_group, Membership};
-use crate::db::participants::{Participant, Status};
+use crate::db::followups::{in_group, Membership};
+use crate::db::participants::Participant;
 use crate::db::{self, meetings, rematches, Conn};
 use crate::domain::{LeftReason, RematchReason, TokenPurpose};
 use crate::email::nudge::partner_names;
-use crate::pages::secret_link::{Followup, LinkProblem, LinkPurpose, LiveLink, SecretLink};
+use crate::pages::secret_link::{
+    membership_of, Followup, LinkProblem, LinkPurpose, LiveLink, SecretLink,
+};
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::services::rematch;
 use crate::startup::AppState;
@@ -49,14 +51,10 @@ impl LinkPurpose for NoReply {
 
     /// People who left UnMentoring have no page, as for the follow-up form.
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Reporter>> {
-        let Some(member_id) = link.group_member_id else {
+        let Some(membership) = membership_of(conn, link)? else {
             return Ok(None);
         };
-        let Some(membership) =
-            followups::membership(conn, member_id)?.filter(|m| m.person.status != Status::Left)
-        else {
-            return Ok(None);
-        };
+        let member_id = membership.member_id;
         let standing = standing_of(conn, member_id)?;
         let introduced_at = meetings::of_member(conn, member_id)?
             .map_or(membership.round_started_at, |m| m.created_at);

@@ -124,7 +124,7 @@ fn leave_group(
     if !rematches::leave_group(conn, member_id, LeftReason::Bounced, now)? {
         return Ok(());
     }
-    if let [partner] = bounces::still_in_group(conn, round_id, group_number)?[..] {
+    if let [partner] = rematches::still_in_group(conn, round_id, group_number)?[..] {
         if rematches::enter_pool(conn, partner, RematchReason::PartnerBounced, now)? {
             rematch::match_waiting(conn, composer, settings, now)?;
         }
