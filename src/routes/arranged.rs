@@ -16,6 +16,7 @@ use crate::db::participants::Participant;
 use crate::db::{self, outbox, tokens, Conn};
 use crate::domain::{ArrangeForm, FieldErrors, PeopleTime, TokenPurpose};
 use crate::email::invite::Invite;
+use crate::email::nudge::partner_names;
 use crate::email::Composer;
 use crate::pages::forms::{read_form, TextField};
 use crate::pages::secret_link::{membership_of, LinkProblem, LinkPurpose, LiveLink, SecretLink};
@@ -114,15 +115,6 @@ fn field(id: &'static str, label: &'static str, hint: &'static str) -> TextField
     }
 }
 
-fn names(partners: &[Participant]) -> String {
-    let names: Vec<&str> = partners.iter().map(|p| p.name.as_str()).collect();
-    match names.as_slice() {
-        [] => "your partner".to_owned(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 impl ArrangedPage {
     fn new(token: String, holder: &ArrangeHolder, state: &AppState, form: &ArrangeForm) -> Self {
         let time = state.settings.people_time();
@@ -134,7 +126,7 @@ impl ArrangedPage {
             token,
             errors: FieldErrors::default(),
             saved: false,
-            partners: names(&holder.membership.partners),
+            partners: partner_names(&holder.membership.partners),
             everyone: if holder.membership.partners.len() > 1 {
                 "all of you"
             } else {

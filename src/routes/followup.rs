@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::db::followups::{self, Answer, Membership, SharedLink};
 use crate::db::{self};
 use crate::domain::{FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, PeopleTime, URL_SLOTS};
+use crate::email::nudge::partner_names;
 use crate::pages::forms::RadioOption;
 use crate::pages::secret_link::FollowupLink;
 use crate::pages::{private_html, see_other, PageError};
@@ -84,19 +85,6 @@ fn radios(options: &[(&'static str, &'static str)], chosen: Option<&str>) -> Vec
         .collect()
 }
 
-fn names(partners: &[crate::db::participants::Participant]) -> String {
-    let names: Vec<&str> = partners
-        .iter()
-        .map(|p| p.name.as_str())
-        .filter(|n| !n.is_empty())
-        .collect();
-    match names.as_slice() {
-        [] => "your partner".to_owned(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
-    }
-}
-
 impl FollowupPage {
     /// The page for `form` (what was sent, or what was stored) and `errors`;
     /// the round's date is the day it started in `schedule.timezone`.
@@ -128,7 +116,7 @@ impl FollowupPage {
         Self {
             token,
             saved: false,
-            partners: names(&membership.partners),
+            partners: partner_names(&membership.partners),
             round_date: time.date(membership.round_started_at),
             met: radios(&met_options, form.met.as_deref()),
             met_error: errors.get("met").map(str::to_owned),
