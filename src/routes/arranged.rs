@@ -19,7 +19,9 @@ use crate::email::invite::Invite;
 use crate::email::nudge::partner_names;
 use crate::email::Composer;
 use crate::pages::forms::{read_form, TextField};
-use crate::pages::secret_link::{membership_of, LinkProblem, LinkPurpose, LiveLink, SecretLink};
+use crate::pages::secret_link::{
+    membership_of, Followup, LinkProblem, LinkPurpose, LiveLink, SecretLink,
+};
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::startup::AppState;
 
@@ -63,22 +65,9 @@ impl LinkPurpose for ArrangedPurpose {
         }))
     }
 
+    /// The same advice as the follow-up form's: it is the same link.
     fn advice(problem: LinkProblem) -> MessagePage {
-        let newest = format!(
-            "Use the link in the most recent email we sent you about this introduction. These links work for {} days.",
-            Self::PURPOSE.lifetime().num_days()
-        );
-        match problem {
-            LinkProblem::Expired => MessagePage::new("This link has expired", &[&newest]),
-            LinkProblem::NotValid => MessagePage::new(
-                "This link is not valid",
-                &[
-                    "It may not have been copied in full, or you may have left UnMentoring.",
-                    &newest,
-                ],
-            ),
-        }
-        .with_link("/", "Go to the UnMentoring home page")
+        Followup::advice(problem)
     }
 }
 
