@@ -87,7 +87,7 @@ pub struct ServerSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    pub url: PathBuf,
+    pub url: crate::db::DatabaseUrl,
     #[serde(deserialize_with = "positive_u32")]
     pub pool_size: u32,
 }

@@ -23,7 +23,7 @@ type Row = (i32, NaiveDateTime, Option<NaiveDateTime>, String);
 
 fn outbox_rows(db: &Path) -> Vec<Row> {
     use unmentoring::db::schema::outbox::dsl::*;
-    let mut conn = SqliteConnection::establish(&db.to_string_lossy()).unwrap();
+    let mut conn = unmentoring::db::connection(&db.to_string_lossy()).unwrap();
     conn.batch_execute("PRAGMA busy_timeout = 10000;").unwrap();
     let columns = (attempts, next_attempt_at, locked_until, status);
     outbox.select(columns).load(&mut conn).unwrap()

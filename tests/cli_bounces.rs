@@ -25,8 +25,8 @@ fn person(name: &str, email: &str) -> ValidProfile {
     }
 }
 
-fn conn(site: &Site) -> SqliteConnection {
-    SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap()
+fn conn(site: &Site) -> unmentoring::db::Conn {
+    unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap()
 }
 
 /// Ann and Bob were introduced in a round, and both introductions went out.

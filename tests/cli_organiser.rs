@@ -30,7 +30,7 @@ fn add(site: &mut Site, email: &str, input: &str) -> (bool, String) {
 }
 
 fn stored_hash(site: &Site, email: &str) -> Option<String> {
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
         "SELECT password_hash FROM organisers WHERE email_key = '{email}'"
     ))

@@ -54,7 +54,7 @@ fn answered_round(site: &Site) {
 }
 
 fn count(site: &Site, table: &str) -> i64 {
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
         .get_result(&mut conn)
         .unwrap()

@@ -27,14 +27,13 @@ mod common;
 
 use common::process::{poll, Guard, Site, DB};
 use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
-fn migrated() -> (Site, SqliteConnection) {
+fn migrated() -> (Site, unmentoring::db::Conn) {
     let mut site = Site::new();
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
     (site, conn)
 }
 

@@ -8,14 +8,13 @@ mod conversation_figures;
 
 use common::process::{Site, DB};
 use conversation_figures::{self as fixture, COLUMNS, ROUND_1, ROUND_2, TOTAL};
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
 fn built() -> Site {
     let mut site = Site::new();
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
     let built = fixture::build(&mut conn);
     assert_eq!((built.round_1, built.round_2), (1, 2));
     site

@@ -32,7 +32,7 @@ fn add_people(site: &mut Site) {
 }
 
 fn count(site: &Site, table: &str) -> i64 {
-    let mut conn = SqliteConnection::establish(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
         .get_result(&mut conn)
         .unwrap()
@@ -131,7 +131,7 @@ fn an_empty_list_says_how_to_start() {
 }
 
 /// Stores a past round with one group, as the round runner stores one.
-fn past_round(conn: &mut SqliteConnection, days_ago: i64, group: Vec<i64>) {
+fn past_round(conn: &mut unmentoring::db::Conn, days_ago: i64, group: Vec<i64>) {
     use unmentoring::db::rounds::{self, NewRound};
     use unmentoring::domain::pairing::{OddOneOut, PairingStats};
     use unmentoring::domain::Trigger;

@@ -202,8 +202,8 @@ async fn attempt(
     let session_hash = session.hash();
     db::write(&state.pool, move |conn| match (matches, organiser_id) {
         (true, Some(id)) => {
-            if let Some(old) = old_session {
-                organisers::end_session(conn, &old)?;
+            if let Some(old) = &old_session {
+                organisers::end_session(conn, old)?;
             }
             organisers::clear_failures(conn, &key)?;
             organisers::create_session(conn, &session_hash, id, csrf.as_str(), now)

@@ -92,10 +92,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let (path, size) = (settings.database.url.clone(), settings.database.pool_size);
             let applied =
                 tokio::task::spawn_blocking(move || db::migrate(&db::open(&path, size)?)).await??;
-            println!(
-                "The database {} is up to date.",
-                settings.database.url.display()
-            );
+            println!("The database {} is up to date.", settings.database.url);
             if applied > 0 {
                 println!("{applied} migration(s) applied.");
             }
@@ -117,7 +114,7 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     tracing::info!(
         port = app.port(),
         base_url = settings.server.base_url.as_str(),
-        database = %settings.database.url.display(),
+        database = %settings.database.url,
         email_transport = ?settings.email.transport,
         "UnMentoring is running"
     );

@@ -24,7 +24,7 @@ pub struct NewBounce<'a> {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bounces)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Bounce {
     pub id: i64,
     pub participant_id: i64,

@@ -12,7 +12,7 @@ use super::Conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = meetings)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Meeting {
     pub id: i64,
     pub round_id: i64,
@@ -56,9 +56,8 @@ pub fn create(
         })
         .collect();
     for chunk in rows.chunks(5000) {
-        diesel::insert_into(meetings::table)
-            .values(chunk)
-            .execute(conn)
+        let insert = diesel::insert_into(meetings::table).values(chunk);
+        crate::db::per_engine!(&mut *conn, c => insert.execute(c))
             .context("could not store a round's meetings")?;
     }
     Ok(())

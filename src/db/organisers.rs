@@ -9,7 +9,7 @@ use super::Conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisers)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Organiser {
     pub id: i64,
     pub email: String,
@@ -34,14 +34,15 @@ pub fn add(
     password_hash: &str,
     now: NaiveDateTime,
 ) -> anyhow::Result<bool> {
-    let added = diesel::insert_or_ignore_into(organisers::table)
+    let insert = diesel::insert_into(organisers::table)
         .values((
             organisers::email.eq(email),
             organisers::email_key.eq(key),
             organisers::password_hash.eq(password_hash),
             organisers::created_at.eq(now),
         ))
-        .execute(conn)
+        .on_conflict_do_nothing();
+    let added = crate::db::per_engine!(conn, c => insert.execute(c))
         .context("could not add an organiser")?;
     Ok(added == 1)
 }

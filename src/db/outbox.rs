@@ -38,7 +38,7 @@ impl OutboxStatus {
 /// An email's content, as queued.
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct NewEmail {
     pub kind: EmailKind,
     pub participant_id: Option<i64>,
@@ -59,7 +59,7 @@ pub struct NewEmail {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct QueuedEmail {
     pub id: i64,
     #[diesel(embed)]
@@ -223,9 +223,8 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
                 )
             })
             .collect();
-        diesel::insert_into(outbox::table)
-            .values(rows)
-            .execute(conn)
+        let insert = diesel::insert_into(outbox::table).values(rows);
+        crate::db::per_engine!(&mut *conn, c => insert.execute(c))
             .context("could not queue emails")?;
     }
     Ok(())
@@ -234,7 +233,7 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
 /// An email as the organiser sees it: never its address or its body.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct EmailRow {
     pub id: i64,
     pub kind: EmailKind,

@@ -14,7 +14,7 @@ use crate::domain::{Availability, Cadence, Token, ValidProfile};
 /// One signup's details, as submitted.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pending_signups)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Submission {
     pub name: String,
     pub phone: String,

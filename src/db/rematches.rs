@@ -18,7 +18,7 @@ use crate::domain::{LeftReason, RematchReason};
 /// One person's place in the pool.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rematch_requests)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct RematchRequest {
     pub id: i64,
     pub round_id: i64,
@@ -227,7 +227,7 @@ pub fn newcomers(conn: &mut Conn, round: &Round) -> anyhow::Result<Vec<Participa
 /// Where a group member is now.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = group_members)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Place {
     pub id: i64,
     pub round_id: i64,

@@ -145,13 +145,22 @@ fn make_room(conn: &mut Conn, participant_id: i64, purpose: TokenPurpose) -> any
     let held = tokens::table
         .filter(tokens::participant_id.eq(participant_id))
         .filter(tokens::purpose.eq(purpose));
-    // Newest first; rowid orders links made in the same second.
-    let keep: Vec<String> = held
-        .order((tokens::created_at.desc(), sql::<BigInt>("rowid").desc()))
+    // Newest first. Links made at the same moment are told apart by the
+    // order they were stored in: SQLite's rowid; on PostgreSQL, the id of
+    // the transaction that stored them.
+    let newest_first = held
+        .order(tokens::created_at.desc())
         .select(tokens::token_hash)
-        .limit(i64::try_from(most.saturating_sub(1))?)
-        .load(conn)
-        .context("could not read a person's links")?;
+        .limit(i64::try_from(most.saturating_sub(1))?);
+    let keep: Vec<String> = match conn {
+        Conn::Sqlite(c) => newest_first
+            .then_order_by(sql::<BigInt>("rowid").desc())
+            .load(c),
+        Conn::Postgres(c) => newest_first
+            .then_order_by(sql::<BigInt>("xmin::text::bigint").desc())
+            .load(c),
+    }
+    .context("could not read a person's links")?;
     diesel::delete(held.filter(tokens::token_hash.ne_all(keep)))
         .execute(conn)
         .context("could not drop older links")?;
@@ -218,9 +227,8 @@ fn insert_many(
         })
         .collect();
     for chunk in rows.chunks(1000) {
-        diesel::insert_into(tokens::table)
-            .values(chunk)
-            .execute(conn)
+        let insert = diesel::insert_into(tokens::table).values(chunk);
+        crate::db::per_engine!(&mut *conn, c => insert.execute(c))
             .context("could not store links")?;
     }
     Ok(tokens)

@@ -165,7 +165,7 @@ pub async fn decline(
     let composer = state.composer.clone();
     let settings = state.settings.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        db::transaction(conn, |conn| {
             // Two presses of the button may both have been let in.
             if !link.still_opens(conn, now)? {
                 return Ok(Outcome::Changed);

@@ -85,7 +85,7 @@ impl Jobs {
         let nudge_days = self.settings.followup.nudge_days;
         let now = self.clock.now();
         let sent = db::run(&self.pool, move |conn| {
-            conn.immediate_transaction(|conn| {
+            db::transaction(conn, |conn| {
                 nudges::queue_nudges(conn, &composer, now, nudge_days)
             })
         })
@@ -126,7 +126,9 @@ impl Jobs {
         let after_days = i64::from(self.settings.followup.after_days);
         let now = self.clock.now();
         let sent = db::run(&self.pool, move |conn| {
-            conn.immediate_transaction(|conn| queue_reminders(conn, &composer, now, after_days))
+            db::transaction(conn, |conn| {
+                queue_reminders(conn, &composer, now, after_days)
+            })
         })
         .await?;
         if sent > 0 {
@@ -142,7 +144,7 @@ impl Jobs {
         let (composer, settings) = (self.composer.clone(), self.settings.clone());
         let now = self.clock.now();
         let matched = db::run(&self.pool, move |conn| {
-            conn.immediate_transaction(|conn| match_waiting(conn, &composer, &settings, now))
+            db::transaction(conn, |conn| match_waiting(conn, &composer, &settings, now))
         })
         .await;
         match matched {

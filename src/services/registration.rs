@@ -30,7 +30,7 @@ pub fn register(
         .as_ref()
         .map(|e| e.key())
         .ok_or_else(|| anyhow::anyhow!("a signup needs an email address"))?;
-    conn.immediate_transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (participant_id, email) = match participants::find_by_email_key(conn, &key)? {
             None => new_signup(conn, composer, (profile, availability), now)?,
             Some(known) if emailed_since(conn, known.id, now - repeat_email_after)? => {

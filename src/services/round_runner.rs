@@ -175,7 +175,7 @@ pub fn run(
     options: &RoundOptions,
     now: NaiveDateTime,
 ) -> anyhow::Result<RoundOutcome> {
-    conn.immediate_transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if let Some(existing) = rounds::find_by_key(conn, &options.key)? {
             return Ok(RoundOutcome::AlreadyRan(existing));
         }

@@ -88,9 +88,9 @@ async fn a_message_held_by_a_crashed_worker_is_sent_once_the_hold_runs_out() {
     let mut conn = app.pool.get().unwrap();
     let hold_until = app.clock.now() + chrono::Duration::minutes(2);
     let now = app.clock.now();
-    let held = conn
-        .immediate_transaction(|c| outbox::claim_due(c, now, hold_until, 10))
-        .unwrap();
+    let held =
+        unmentoring::db::transaction(&mut conn, |c| outbox::claim_due(c, now, hold_until, 10))
+            .unwrap();
     assert_eq!(held.len(), 1);
     drop(conn);
     assert_eq!(app.deliver().await.sent, 0, "a held message is left alone");

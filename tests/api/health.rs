@@ -42,7 +42,7 @@ async fn spawn_app_with_background_worker(adjust: impl FnOnce(&mut Settings)) ->
     tokio::spawn(app.run_until_stopped());
     LiveApp {
         address,
-        database: settings.database.url,
+        database: settings.database.url.sqlite_path().unwrap().to_owned(),
         client: reqwest::Client::new(),
         _dir: dir,
         _smtp: smtp,

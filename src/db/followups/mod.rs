@@ -25,7 +25,7 @@ pub struct Membership {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = followup_answers)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Answer {
     pub met: Met,
     pub no_reason: Option<NoReason>,
@@ -140,7 +140,7 @@ pub fn save(
         followup_answers::challenged.eq(challenged),
         followup_answers::updated_at.eq(now),
     );
-    diesel::insert_into(followup_answers::table)
+    let upsert = diesel::insert_into(followup_answers::table)
         .values((
             followup_answers::group_member_id.eq(member_id),
             followup_answers::answered_at.eq(now),
@@ -148,8 +148,8 @@ pub fn save(
         ))
         .on_conflict(followup_answers::group_member_id)
         .do_update()
-        .set(values)
-        .execute(conn)
+        .set(values);
+    crate::db::per_engine!(conn, c => upsert.execute(c))
         .context("could not store a follow-up answer")?;
     diesel::delete(
         shared_links::table
@@ -159,13 +159,14 @@ pub fn save(
     .execute(conn)
     .context("could not remove shared links")?;
     for url in &answer.urls {
-        diesel::insert_or_ignore_into(shared_links::table)
+        let link = diesel::insert_into(shared_links::table)
             .values((
                 shared_links::group_member_id.eq(member_id),
                 shared_links::url.eq(url.as_str()),
                 shared_links::created_at.eq(now),
             ))
-            .execute(conn)
+            .on_conflict_do_nothing();
+        crate::db::per_engine!(conn, c => link.execute(c))
             .context("could not store a shared link")?;
     }
     Ok(())

@@ -76,25 +76,17 @@ pub fn count(conn: &mut Conn) -> anyhow::Result<i64> {
         .context("could not count the learning log")
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
 pub fn summary(conn: &mut Conn) -> anyhow::Result<Summary> {
-    let conversations = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM (
-             SELECT DISTINCT gm.round_id, gm.group_number
-             FROM group_members gm
-             JOIN followup_answers fa ON fa.group_member_id = gm.id
-             WHERE fa.met = ? AND gm.left_at IS NULL
-         )",
-    )
-    .bind::<diesel::sql_types::Text, _>(Met::Yes)
-    .get_result::<Count>(conn)
-    .context("could not count conversations")?
-    .n;
+    // Groups in which someone still in the group said they met.
+    let groups: Vec<(i64, i32)> = group_members::table
+        .inner_join(followup_answers::table)
+        .filter(followup_answers::met.eq(Met::Yes))
+        .filter(group_members::left_at.is_null())
+        .select((group_members::round_id, group_members::group_number))
+        .distinct()
+        .load(conn)
+        .context("could not count conversations")?;
+    let conversations = i64::try_from(groups.len())?;
     let shared = shared_links::table
         .count()
         .get_result(conn)

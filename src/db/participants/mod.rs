@@ -83,7 +83,7 @@ impl Source {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = participants)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Participant {
     pub id: i64,
     pub status: Status,
@@ -120,7 +120,7 @@ impl Participant {
 /// joined and when they left.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = participants)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Person {
     #[diesel(embed)]
     pub participant: Participant,

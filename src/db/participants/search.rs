@@ -2,12 +2,18 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::sqlite::Sqlite;
+use diesel::sql_types::{Nullable, Text};
 
 use super::{Person, Status};
 use crate::db::schema::participants;
-use crate::db::Conn;
+use crate::db::{Conn, MultiBackend};
+
+diesel::define_sql_function! {
+    /// The engine's own lower case: ASCII letters on SQLite, all letters on
+    /// PostgreSQL. Applied to both sides of LIKE, so a search ignores case
+    /// the same way on the column and on the words typed.
+    fn lower(text: Nullable<Text>) -> Nullable<Text>;
+}
 
 /// People on one page of search results.
 pub const PAGE_SIZE: i64 = 50;
@@ -40,25 +46,22 @@ fn like_pattern(text: &str) -> String {
     pattern
 }
 
-fn filtered(search: &Search) -> participants::BoxedQuery<'static, Sqlite> {
+fn filtered(search: &Search) -> participants::BoxedQuery<'static, MultiBackend> {
     let mut query = participants::table.into_boxed();
     if let Some(status) = search.status {
         query = query.filter(participants::status.eq(status));
     }
     if !search.text.is_empty() {
-        // SQLite's LIKE ignores the case of ASCII letters.
-        let pattern = like_pattern(&search.text);
+        let pattern = || lower(Some(like_pattern(&search.text)));
         query = query.filter(
-            participants::name
-                .like(pattern.clone())
+            lower(participants::name.nullable())
+                .like(pattern())
                 .escape('\\')
-                .or(participants::organisation
-                    .like(pattern.clone())
+                .or(lower(participants::organisation.nullable())
+                    .like(pattern())
                     .escape('\\'))
-                .or(participants::email
-                    .like(pattern)
-                    .escape('\\')
-                    .assume_not_null()),
+                .or(lower(participants::email).like(pattern()).escape('\\'))
+                .assume_not_null(),
         );
     }
     query
@@ -74,7 +77,7 @@ pub fn search(conn: &mut Conn, search: &Search) -> anyhow::Result<Results> {
     let people = filtered(search)
         .order((
             participants::status.eq(Status::Left),
-            diesel::dsl::sql::<Text>("lower(participants.name)"),
+            lower(participants::name.nullable()),
             participants::id,
         ))
         .limit(PAGE_SIZE)

@@ -64,23 +64,21 @@ fn insert(
         .email
         .as_ref()
         .context("a new participant needs an email address")?;
-    diesel::insert_into(participants::table)
-        .values(NewParticipant {
-            status: if confirmed {
-                Status::Active
-            } else {
-                Status::Pending
-            },
-            source,
-            email: email.as_str(),
-            email_key: email.key(),
-            details: details(profile, now),
-            consent_at: now,
-            created_at: now,
-            confirmed_at: confirmed.then_some(now),
-        })
-        .returning(Participant::as_returning())
-        .get_result(conn)
+    let insert = diesel::insert_into(participants::table).values(NewParticipant {
+        status: if confirmed {
+            Status::Active
+        } else {
+            Status::Pending
+        },
+        source,
+        email: email.as_str(),
+        email_key: email.key(),
+        details: details(profile, now),
+        consent_at: now,
+        created_at: now,
+        confirmed_at: confirmed.then_some(now),
+    });
+    crate::db::per_engine!(conn, c => insert.returning(Participant::as_returning()).get_result(c))
         .context("could not store a participant")
 }
 

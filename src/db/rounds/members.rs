@@ -6,7 +6,6 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 
 use crate::db::followups::Answer;
 use crate::db::participants::{Participant, Status};
@@ -118,39 +117,44 @@ pub struct RoundEntry {
     pub links: i64,
 }
 
-#[derive(QueryableByName)]
-struct PartnerRow {
-    #[diesel(sql_type = BigInt)]
-    member_id: i64,
-    #[diesel(sql_type = BigInt)]
-    partner_id: i64,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    status: Status,
-}
-
 /// Everyone one person was grouped with, by the person's group_members id.
 fn partners_of(conn: &mut Conn, participant_id: i64) -> anyhow::Result<HashMap<i64, Vec<Partner>>> {
-    let rows: Vec<PartnerRow> = diesel::sql_query(
-        "SELECT me.id AS member_id, p.id AS partner_id, p.name AS name, p.status AS status
-         FROM group_members me
-         JOIN group_members other ON other.round_id = me.round_id
-              AND other.group_number = me.group_number AND other.id != me.id
-         JOIN participants p ON p.id = other.participant_id
-         WHERE me.participant_id = ?
-         ORDER BY other.id",
-    )
-    .bind::<BigInt, _>(participant_id)
-    .load(conn)
-    .context("could not read a participant's partners")?;
+    let mine: HashMap<(i64, i32), i64> = group_members::table
+        .filter(group_members::participant_id.eq(participant_id))
+        .select((
+            group_members::round_id,
+            group_members::group_number,
+            group_members::id,
+        ))
+        .load::<(i64, i32, i64)>(conn)
+        .context("could not read a participant's groups")?
+        .into_iter()
+        .map(|(round, group, member)| ((round, group), member))
+        .collect();
+    let round_ids: Vec<i64> = mine.keys().map(|(round, _)| *round).collect();
+    let others: Vec<(i64, i32, i64, String, Status)> = group_members::table
+        .inner_join(participants::table)
+        .filter(group_members::round_id.eq_any(round_ids))
+        .filter(group_members::participant_id.ne(participant_id))
+        .order(group_members::id)
+        .select((
+            group_members::round_id,
+            group_members::group_number,
+            participants::id,
+            participants::name,
+            participants::status,
+        ))
+        .load(conn)
+        .context("could not read a participant's partners")?;
     let mut partners: HashMap<i64, Vec<Partner>> = HashMap::new();
-    for row in rows {
-        partners.entry(row.member_id).or_default().push(Partner {
-            id: row.partner_id,
-            left: row.status == Status::Left,
-            name: row.name,
-        });
+    for (round, group, id, name, status) in others {
+        if let Some(member) = mine.get(&(round, group)) {
+            partners.entry(*member).or_default().push(Partner {
+                id,
+                left: status == Status::Left,
+                name,
+            });
+        }
     }
     Ok(partners)
 }

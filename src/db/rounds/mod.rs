@@ -13,14 +13,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::participants::Status;
-use super::schema::{group_members, rounds};
+use super::schema::{group_members, participants, rounds};
 use super::Conn;
 use crate::domain::pairing::{History, OddOneOut, PairingStats};
 use crate::domain::Trigger;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rounds)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Round {
     pub id: i64,
     pub round_key: String,
@@ -166,24 +166,25 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
         })
         .collect();
     for chunk in members.chunks(5000) {
-        diesel::insert_into(group_members::table)
-            .values(chunk)
-            .execute(conn)
+        let insert = diesel::insert_into(group_members::table).values(chunk);
+        crate::db::per_engine!(&mut *conn, c => insert.execute(c))
             .context("could not store a round's groups")?;
     }
     let numbers: Vec<i32> = (1..=groups.len()).map(count).collect();
     super::meetings::create(conn, id, &numbers, round.started_at)?;
     // Everyone grouped had a round now; a pause that has ended is over; and
     // whoever was first in line after a failed rematch has had their turn.
-    diesel::sql_query(
-        "UPDATE participants
-         SET last_round_at = ?, status = ?, paused_until = NULL, first_in_line = 0
-         WHERE id IN (SELECT participant_id FROM group_members WHERE round_id = ?)",
-    )
-    .bind::<diesel::sql_types::Timestamp, _>(round.started_at)
-    .bind::<diesel::sql_types::Text, _>(Status::Active)
-    .bind::<diesel::sql_types::BigInt, _>(id)
-    .execute(conn)
-    .context("could not record who had a round")?;
+    let grouped = group_members::table
+        .filter(group_members::round_id.eq(id))
+        .select(group_members::participant_id);
+    diesel::update(participants::table.filter(participants::id.eq_any(grouped)))
+        .set((
+            participants::last_round_at.eq(round.started_at),
+            participants::status.eq(Status::Active),
+            participants::paused_until.eq(None::<chrono::NaiveDate>),
+            participants::first_in_line.eq(false),
+        ))
+        .execute(conn)
+        .context("could not record who had a round")?;
     Ok(id)
 }

@@ -139,9 +139,13 @@ pub fn import<R: Read>(
             break;
         }
         rows_done += chunk.len() as u64;
-        let mut batch = conn.immediate_transaction(|conn| {
-            import_batch(conn, composer, chunk, options, &mut seen)
+        // A batch that is tried again starts from the addresses seen before it.
+        let (mut batch, seen_after) = crate::db::transaction(conn, |conn| {
+            let mut seen_here = seen.clone();
+            let batch = import_batch(conn, composer, chunk.clone(), options, &mut seen_here)?;
+            Ok((batch, seen_here))
         })?;
+        seen = seen_after;
         added += batch.added.len();
         rejected += batch.rejected.len();
         batch.rows_done = rows_done;
@@ -181,7 +185,7 @@ pub fn import_bytes(
 
 /// The email addresses met so far in the file, by key, with the line each
 /// was first on: a repeat is caught in any later batch.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Seen(HashMap<String, u64>);
 
 /// Checks and stores one batch of rows, inside its transaction.

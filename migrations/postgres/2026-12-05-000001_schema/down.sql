@@ -1,0 +1,15 @@
+DROP TABLE email_changes;
+DROP TABLE bounces;
+DROP TABLE rematch_requests;
+DROP TABLE meetings;
+DROP TABLE pending_signups;
+DROP TABLE login_failures;
+DROP TABLE admin_sessions;
+DROP TABLE organisers;
+DROP TABLE shared_links;
+DROP TABLE followup_answers;
+DROP TABLE tokens;
+DROP TABLE group_members;
+DROP TABLE outbox;
+DROP TABLE rounds;
+DROP TABLE participants;
