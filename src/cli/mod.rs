@@ -2,6 +2,7 @@
 //! `send-test-email`, `round`.
 
 mod bounces;
+mod healthcheck;
 mod organiser;
 mod participants;
 mod report;
@@ -65,6 +66,8 @@ enum Command {
     /// Record bounces reported by delivery-status notifications.
     #[command(subcommand)]
     Bounces(bounces::BouncesCommand),
+    /// Ask the service running on this machine whether it is healthy (exit status 0 or 1).
+    Healthcheck,
 }
 
 pub async fn main() -> ExitCode {
@@ -105,6 +108,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Organiser(command) => organiser::run(command, settings).await,
         Command::Participants(command) => participants::run(command, settings).await,
         Command::Bounces(command) => bounces::run(command, settings).await,
+        Command::Healthcheck => Ok(healthcheck::run(&settings)),
     }
 }
 
