@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::process::{Site, DB};
+use common::process::Site;
 use diesel::prelude::*;
 use unmentoring::clock::Clock;
 use unmentoring::db::participants::{self, Source};
@@ -26,7 +26,7 @@ fn person(name: &str, email: &str) -> ValidProfile {
 }
 
 fn conn(site: &Site) -> unmentoring::db::Conn {
-    unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap()
+    unmentoring::db::connection(&site.database()).unwrap()
 }
 
 /// Ann and Bob were introduced in a round, and both introductions went out.
@@ -34,7 +34,7 @@ fn conn(site: &Site) -> unmentoring::db::Conn {
 fn introduced(site: &mut Site) -> outbox::QueuedEmail {
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
     let mut c = pool.get().unwrap();
     let now = Clock::system().now();
     for (name, email) in [

@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::process::{Site, DB};
+use common::process::Site;
 use diesel::prelude::*;
 
 /// Runs `organiser add EMAIL` with `input` on standard input.
@@ -30,7 +30,7 @@ fn add(site: &mut Site, email: &str, input: &str) -> (bool, String) {
 }
 
 fn stored_hash(site: &Site, email: &str) -> Option<String> {
-    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
         "SELECT password_hash FROM organisers WHERE email_key = '{email}'"
     ))

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::process::{Site, DB};
+use common::process::Site;
 use diesel::prelude::*;
 use unmentoring::db::rounds::{self, NewRound};
 use unmentoring::db::{self, followups};
@@ -20,7 +20,7 @@ Ann Again,ann@leeds.gov.uk,0113 496 0003,Leeds City Council,,,\r\n";
 /// A round on 2026-11-02 that paired the first two people, and the first
 /// one's answer, stored as the app stores them.
 fn answered_round(site: &Site) {
-    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
     let mut conn = pool.get().unwrap();
     let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
     let stats = PairingStats {
@@ -54,7 +54,7 @@ fn answered_round(site: &Site) {
 }
 
 fn count(site: &Site, table: &str) -> i64 {
-    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
         .get_result(&mut conn)
         .unwrap()

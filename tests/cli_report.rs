@@ -25,7 +25,7 @@
 
 mod common;
 
-use common::process::{poll, Guard, Site, DB};
+use common::process::{poll, Guard, Site};
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
 
@@ -33,7 +33,7 @@ fn migrated() -> (Site, unmentoring::db::Conn) {
     let mut site = Site::new();
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
+    let conn = unmentoring::db::connection(&site.database()).unwrap();
     (site, conn)
 }
 

@@ -6,7 +6,7 @@ mod common;
 #[path = "common/conversation_figures.rs"]
 mod conversation_figures;
 
-use common::process::{Site, DB};
+use common::process::Site;
 use conversation_figures::{self as fixture, COLUMNS, ROUND_1, ROUND_2, TOTAL};
 use serde_json::{json, Value};
 
@@ -14,7 +14,7 @@ fn built() -> Site {
     let mut site = Site::new();
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
     let built = fixture::build(&mut conn);
     assert_eq!((built.round_1, built.round_2), (1, 2));
     site

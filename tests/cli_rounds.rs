@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::process::{Site, DB};
+use common::process::Site;
 use diesel::prelude::*;
 use unmentoring::clock::Clock;
 use unmentoring::db;
@@ -13,7 +13,7 @@ use unmentoring::domain::{Cadence, ParticipantEmail, ValidProfile};
 fn add_people(site: &mut Site) {
     let ran = site.run(&["migrate"]);
     assert!(ran.ok, "{}", ran.all());
-    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
     let mut conn = pool.get().unwrap();
     for i in 0..6 {
         let person = ValidProfile {
@@ -32,7 +32,7 @@ fn add_people(site: &mut Site) {
 }
 
 fn count(site: &Site, table: &str) -> i64 {
-    let mut conn = unmentoring::db::connection(site.path(DB).to_str().unwrap()).unwrap();
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
     diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COUNT(*) FROM {table}"))
         .get_result(&mut conn)
         .unwrap()
@@ -158,7 +158,7 @@ fn past_round(conn: &mut unmentoring::db::Conn, days_ago: i64, group: Vec<i64>) 
 fn a_dry_run_names_who_the_real_run_would_pause_for_silence() {
     let mut site = Site::new();
     add_people(&mut site);
-    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
     let mut conn = pool.get().unwrap();
     let ids: Vec<i64> = (0..2)
         .map(|i| {
@@ -225,7 +225,7 @@ fn show_lists_every_change_to_the_groups_and_who_is_in_them_now() {
     let mut site = Site::new();
     add_people(&mut site);
     assert!(site.run(&["round", "run", "--all"]).ok);
-    let pool = db::connect(&site.path(DB), 1).unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
     let mut conn = pool.get().unwrap();
     let places = rematches::places_of_round(&mut conn, 1).unwrap();
     let ((decliner, decliner_name), (partner, _)) = (&places[0], &places[1]);

@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 use unmentoring::clock::Clock;
 use unmentoring::configuration::{self, BaseUrl, Settings, SmtpTls, TransportKind};
-use unmentoring::db::{self, Pool};
+use unmentoring::db::{self, DatabaseUrl, Pool};
 use unmentoring::email::{DeliveryWorker, Mailer, PassReport};
 use unmentoring::startup::Application;
 
@@ -39,7 +39,7 @@ pub fn test_settings(dir: &std::path::Path, smtp: &TestSmtp) -> Settings {
     s.server.port = 0;
     // Not this server's address: links must come from server.base_url, never the request.
     s.server.base_url = BaseUrl::parse(LINK_BASE).unwrap();
-    s.database.url = dir.join("test.db");
+    s.database.url = DatabaseUrl::parse(&crate::common::database::url_for(dir, "test.db")).unwrap();
     s.email.transport = TransportKind::Smtp;
     s.email.smtp_host = "127.0.0.1".into();
     s.email.smtp_port = smtp.port;
@@ -81,7 +81,7 @@ pub async fn spawn_app_in(
     let worker = app.take_delivery_worker().expect("a delivery worker");
     tokio::spawn(app.run_until_stopped());
     let address = format!("http://127.0.0.1:{port}");
-    let pool = db::connect(&dir.path().join("test.db"), 2).unwrap();
+    let pool = db::connect(&settings.database.url, 2).unwrap();
     TestApp {
         address,
         pool,

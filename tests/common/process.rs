@@ -70,7 +70,12 @@ impl Site {
             vars: Vec::new(),
             runs: 0,
         };
-        site.set("DATABASE__URL", DB);
+        let url = if super::database::on_postgres() {
+            site.database()
+        } else {
+            DB.to_owned()
+        };
+        site.set("DATABASE__URL", &url);
         // Tests run rounds themselves; a scheduled one must not surprise them.
         site.set("SCHEDULE__ENABLED", "false");
         site
@@ -90,6 +95,17 @@ impl Site {
         self.set("EMAIL__RETRY_INITIAL_MS", "100");
         self.set("EMAIL__RETRY_MAX_MS", "500");
         self.set("EMAIL__POLL_INTERVAL_MS", "100");
+    }
+
+    /// The site's `database.url` as a test opens it: the SQLite file [`DB`]
+    /// in the site's folder, or its own PostgreSQL database.
+    pub fn database(&self) -> String {
+        super::database::url_for(self.dir.path(), DB)
+    }
+
+    /// The site's database, as the app's types take it.
+    pub fn database_url(&self) -> unmentoring::db::DatabaseUrl {
+        unmentoring::db::DatabaseUrl::parse(&self.database()).unwrap()
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {
