@@ -2,6 +2,9 @@
 //! `send-test-email`, `round`.
 
 mod bounces;
+// `db` is the crate's database module; its commands are `database` here.
+#[path = "db.rs"]
+mod database;
 mod healthcheck;
 mod organiser;
 mod participants;
@@ -68,6 +71,9 @@ enum Command {
     Bounces(bounces::BouncesCommand),
     /// Ask the service running on this machine whether it is healthy (exit status 0 or 1).
     Healthcheck,
+    /// Copy the database into another (SQLite or PostgreSQL), or back it up.
+    #[command(subcommand)]
+    Db(database::DbCommand),
 }
 
 pub async fn main() -> ExitCode {
@@ -109,6 +115,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Participants(command) => participants::run(command, settings).await,
         Command::Bounces(command) => bounces::run(command, settings).await,
         Command::Healthcheck => Ok(healthcheck::run(&settings)),
+        Command::Db(command) => database::run(command, settings).await,
     }
 }
 

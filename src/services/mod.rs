@@ -2,8 +2,10 @@
 //! Routes, the console and the command line call these; these call `db`,
 //! `domain` and `email`.
 
+pub mod backup;
 pub mod bounce_reports;
 pub mod bounces;
+pub mod copy;
 pub mod email_change;
 pub mod export;
 pub mod housekeeping;
