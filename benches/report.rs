@@ -62,7 +62,7 @@ fn template(dir: &Path) -> PathBuf {
 
 fn report(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let pool = db::connect(&template(dir.path()), 1).unwrap();
+    let pool = db::connect(template(dir.path()), 1).unwrap();
     let mut group = c.benchmark_group("report");
     group.sample_size(10);
     group.bench_function("figures, 100 rounds of 10,000 members", |b| {

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use common::mail::ReceivedEmail;
-use common::process::{poll, Site, DB, NOTHING_WAITING};
+#[cfg(not(feature = "postgres-tests"))]
+use common::process::DB;
+use common::process::{poll, Site, NOTHING_WAITING};
 use common::smtp::TestSmtp;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -100,6 +102,7 @@ fn an_unknown_setting_stops_start_up_with_one_line_naming_it() {
 
 // 1b. An unusable database stops start-up at once, with one line naming it.
 
+#[cfg(not(feature = "postgres-tests"))]
 fn assert_database_refused(site: &mut Site, args: &[&str], reason: &str) {
     let started = std::time::Instant::now();
     let ran = site.run(args);
@@ -298,4 +301,26 @@ async fn queued_email_survives_a_crash_and_is_sent_after_restart() {
     }
     // The first run never reached the SMTP server, so not even one copy is expected.
     assert_eq!(received.len(), 5, "one email per address");
+}
+
+// A PostgreSQL URL's password is a secret: never printed, never logged.
+#[test]
+fn a_postgres_password_is_never_shown_even_when_the_server_is_down() {
+    let mut site = Site::new();
+    let port = common::process::free_port();
+    let url = format!("postgres://app:Sup3rSecret@127.0.0.1:{port}/unmentoring");
+    site.set("DATABASE__URL", &url);
+    for args in [&["serve"][..], &["migrate"], &["outbox"]] {
+        let ran = site.run(args);
+        assert!(!ran.ok, "{args:?} ran without its database");
+        let all = ran.all();
+        assert!(
+            !all.contains("Sup3rSecret"),
+            "the password was shown:\n{all}"
+        );
+        assert_has(
+            &all,
+            &format!("could not open the database postgres://app:***@127.0.0.1:{port}/unmentoring"),
+        );
+    }
 }

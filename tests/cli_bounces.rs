@@ -88,8 +88,8 @@ fn state(site: &Site) -> Vec<String> {
     }
     let queries = [
         "SELECT id || ' ' || status AS row FROM participants",
-        "SELECT id || ' ' || status || ' ' || kind || ' ' || IFNULL(last_error, '') AS row FROM outbox",
-        "SELECT id || ' ' || IFNULL(left_reason, '') AS row FROM group_members",
+        "SELECT id || ' ' || status || ' ' || kind || ' ' || COALESCE(last_error, '') AS row FROM outbox",
+        "SELECT id || ' ' || COALESCE(left_reason, '') AS row FROM group_members",
         "SELECT 'bounce ' || id AS row FROM bounces",
         "SELECT 'rematch ' || id AS row FROM rematch_requests",
     ];

@@ -54,18 +54,18 @@ fn fixture_sql() -> String {
            (5, 'left', '', '', {WHEN}), (6, 'active', 'P6', 'C', {WHEN}), (7, 'active', 'P7', 'B', {WHEN}),
            (8, 'active', 'P8', 'C', {WHEN}), (9, 'active', 'P9', 'A', {WHEN});
          -- Round 2 is stored first, so that insertion order is not the report's order.
-         {ROUND} (2, 'manual:2', 'manual', 7, 0, 'trio', '2026-11-02 09:00:00', 8, 4, 0, 0, 0, 1),
-                 (1, 'manual:1', 'manual', 7, 0, 'trio', '2026-10-05 09:00:00', 7, 3, 1, 0, 0, 1);
+         {ROUND} (2, 'manual:2', 'manual', 7, FALSE, 'trio', '2026-11-02 09:00:00', 8, 4, 0, 0, 0, 1),
+                 (1, 'manual:1', 'manual', 7, FALSE, 'trio', '2026-10-05 09:00:00', 7, 3, 1, 0, 0, 1);
          {MEMBER} (1, 1, 1, 1), (2, 1, 1, 2), (3, 1, 2, 3), (4, 1, 2, 4), (5, 1, 3, 5), (6, 1, 3, 6), (7, 1, 3, 7),
            (11, 2, 1, 1), (12, 2, 1, 3), (13, 2, 2, 2), (14, 2, 2, 8), (15, 2, 3, 4), (16, 2, 3, 9),
            (17, 2, 4, 5), (18, 2, 4, 6);
          INSERT INTO followup_answers (group_member_id, met, challenged, answered_at, updated_at)
            SELECT column1, column2, column3, '2026-10-20 00:00:00', '2026-10-20 00:00:00' FROM (VALUES
            (1, 'yes', 4), (2, 'yes', 5), (3, 'no', NULL), (5, 'not_yet', NULL), (6, 'yes', 2),
-           (11, 'yes', 3), (12, 'yes', NULL), (13, 'not_yet', NULL), (14, 'not_yet', 1));
+           (11, 'yes', 3), (12, 'yes', NULL), (13, 'not_yet', NULL), (14, 'not_yet', 1)) AS v;
          INSERT INTO shared_links (group_member_id, url, created_at)
            SELECT column1, 'https://example.org/' || column2, '2026-10-20' FROM (VALUES
-           (1, 'a'), (1, 'b'), (6, 'c'), (11, 'd'), (13, 'e'), (14, 'f'), (14, 'g'));"
+           (1, 'a'), (1, 'b'), (6, 'c'), (11, 'd'), (13, 'e'), (14, 'f'), (14, 'g')) AS v;"
     )
 }
 
@@ -335,7 +335,7 @@ fn a_round_nobody_answered_has_no_percentages_of_answers() {
     let (mut site, mut conn) = migrated();
     conn.batch_execute(&format!(
         "{PERSON} (1, 'active', 'P1', 'A', {WHEN}), (2, 'active', 'P2', 'A', {WHEN});
-         {ROUND} (1, 'manual:1', 'manual', 7, 0, 'trio', '2026-10-05 09:00:00', 2, 1, 0, 0, 0, 1);
+         {ROUND} (1, 'manual:1', 'manual', 7, FALSE, 'trio', '2026-10-05 09:00:00', 2, 1, 0, 0, 0, 1);
          {MEMBER} (1, 1, 1, 1), (2, 1, 1, 2);"
     ))
     .unwrap();

@@ -61,7 +61,7 @@ fn opening_the_database_while_another_process_writes_logs_no_error() {
     writer
         .batch_execute("CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
         .unwrap();
-    let opener = std::thread::spawn(move || unmentoring::db::connect(&path, 8));
+    let opener = std::thread::spawn(move || unmentoring::db::connect(path, 8));
     // Long enough for the pool to try (and, before, fail) several times.
     std::thread::sleep(std::time::Duration::from_millis(500));
     writer.batch_execute("COMMIT;").unwrap();
@@ -86,7 +86,7 @@ fn many_pools_opening_one_new_file_at_once_never_fail() {
                 let (path, start) = (path.clone(), start.clone());
                 std::thread::spawn(move || {
                     start.wait();
-                    let pool = unmentoring::db::open(&path, 8)?;
+                    let pool = unmentoring::db::open(path, 8)?;
                     let mut conn = pool.get()?;
                     conn.batch_execute(
                         "CREATE TABLE IF NOT EXISTS t (x INTEGER); INSERT INTO t VALUES (1);",

@@ -115,7 +115,7 @@ fn diesel_types_for(declared: &str) -> &'static [&'static str] {
 #[test]
 fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = unmentoring::db::connect(&dir.path().join("schema.db"), 1).unwrap();
+    let pool = unmentoring::db::connect(dir.path().join("schema.db"), 1).unwrap();
     let mut conn = pool.get().unwrap();
     let (declared, joins) = declared();
     assert!(

@@ -100,7 +100,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Migrate => {
             let (path, size) = (settings.database.url.clone(), settings.database.pool_size);
             let applied =
-                tokio::task::spawn_blocking(move || db::migrate(&db::open(&path, size)?)).await??;
+                tokio::task::spawn_blocking(move || db::migrate(&db::open(path, size)?)).await??;
             println!("The database {} is up to date.", settings.database.url);
             if applied > 0 {
                 println!("{applied} migration(s) applied.");

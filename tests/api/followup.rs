@@ -77,7 +77,7 @@ async fn a_member_records_a_meeting_and_can_come_back_to_add_more() {
         app.count("shared_links WHERE url = 'https://social.example.com/@ann/1'"),
         1
     );
-    assert_eq!(app.count("followup_answers WHERE note = 'We mapped a service' AND publish = 1 AND challenged = 4"), 1);
+    assert_eq!(app.count("followup_answers WHERE note = 'We mapped a service' AND publish = TRUE AND challenged = 4"), 1);
 
     // Bob's answer is his own.
     let bob_link = bob.link_to(app.link_base(), "/followup/");
@@ -276,7 +276,7 @@ async fn a_person_who_left_has_no_follow_up_page() {
         "what they shared goes with them"
     );
     assert_eq!(
-        app.count("followup_answers WHERE met = 'yes' AND note IS NULL AND publish = 0"),
+        app.count("followup_answers WHERE met = 'yes' AND note IS NULL AND publish = FALSE"),
         1,
         "the anonymous answer stays"
     );

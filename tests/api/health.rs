@@ -6,14 +6,13 @@
 //! `serve`, so they start the application themselves rather than through
 //! `spawn_app` (which takes the worker out to drive it by hand).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
 use serde_json::{json, Value};
 use unmentoring::clock::Clock;
 use unmentoring::configuration::Settings;
+use unmentoring::db::AnyConnection;
 use unmentoring::email::Mailer;
 use unmentoring::startup::Application;
 
@@ -22,7 +21,7 @@ use crate::helpers::{test_settings, test_start};
 
 struct LiveApp {
     address: String,
-    database: PathBuf,
+    database: String,
     client: reqwest::Client,
     _dir: tempfile::TempDir,
     _smtp: TestSmtp,
@@ -42,7 +41,7 @@ async fn spawn_app_with_background_worker(adjust: impl FnOnce(&mut Settings)) ->
     tokio::spawn(app.run_until_stopped());
     LiveApp {
         address,
-        database: settings.database.url.sqlite_path().unwrap().to_owned(),
+        database: crate::common::database::url_for(dir.path(), "test.db"),
         client: reqwest::Client::new(),
         _dir: dir,
         _smtp: smtp,
@@ -73,9 +72,11 @@ impl LiveApp {
     }
 
     /// A connection of another process to the app's database.
-    fn other_process(&self) -> SqliteConnection {
-        let mut conn = SqliteConnection::establish(&self.database.to_string_lossy()).unwrap();
-        conn.batch_execute("PRAGMA busy_timeout = 10000;").unwrap();
+    fn other_process(&self) -> AnyConnection {
+        let mut conn = unmentoring::db::connection(&self.database).unwrap();
+        if let AnyConnection::Sqlite(conn) = &mut conn {
+            conn.batch_execute("PRAGMA busy_timeout = 10000;").unwrap();
+        }
         conn
     }
 }
@@ -95,11 +96,15 @@ async fn a_stuck_delivery_worker_makes_health_answer_503_naming_it() {
     let app = spawn_app_with_background_worker(|s| s.email.smtp_timeout_seconds = 1).await;
     assert_eq!(app.health().await.0, 200);
 
-    // Another process holds the write lock: the worker waits for it to take
-    // the next emails (up to the 30 s busy timeout) and makes no progress,
-    // while reads, and so the database check, still work.
+    // Another process holds the write lock (SQLite), or a lock on the outbox
+    // (PostgreSQL): the worker waits for it to take the next emails and
+    // makes no progress, while reads, and so the database check, still work.
     let mut other = app.other_process();
-    other.batch_execute("BEGIN IMMEDIATE;").unwrap();
+    let lock = match &other {
+        AnyConnection::Sqlite(_) => "BEGIN IMMEDIATE;",
+        AnyConnection::Postgres(_) => "BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE;",
+    };
+    other.batch_execute(lock).unwrap();
     let body = app.wait_for_health(503).await;
     assert_eq!(body["status"], "unhealthy", "{body}");
     let problems = body["problems"].as_array().expect("a list of problems");
@@ -114,6 +119,8 @@ async fn a_stuck_delivery_worker_makes_health_answer_503_naming_it() {
     assert_eq!(app.wait_for_health(200).await, json!({ "status": "ok" }));
 }
 
+// The SQLite file is damaged under the running service.
+#[cfg(not(feature = "postgres-tests"))]
 #[tokio::test]
 async fn an_unreachable_database_makes_health_answer_503_naming_it() {
     let app = spawn_app_with_background_worker(|_| {}).await;
@@ -129,7 +136,7 @@ async fn an_unreachable_database_makes_health_answer_503_naming_it() {
     let body = loop {
         std::fs::write(&app.database, &garbage).unwrap();
         for suffix in ["-wal", "-shm"] {
-            let path = format!("{}{suffix}", app.database.display());
+            let path = format!("{}{suffix}", app.database);
             let size = std::fs::metadata(&path).map_or(0, |m| m.len());
             std::fs::write(&path, vec![0u8; size as usize]).unwrap();
         }

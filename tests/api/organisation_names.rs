@@ -41,7 +41,7 @@ async fn an_organisation_is_shown_to_others_as_most_of_its_people_spell_it() {
     // Olu publishes a link: the log and its feed name the usual spelling.
     app.execute(&format!(
         "INSERT INTO followup_answers (group_member_id, met, publish, answered_at, updated_at)
-         SELECT id, 'yes', 1, '2026-11-24 08:00:00', '2026-11-24 08:00:00'
+         SELECT id, 'yes', TRUE, '2026-11-24 08:00:00', '2026-11-24 08:00:00'
          FROM group_members WHERE participant_id = {olu}"
     ));
     app.execute(&format!(

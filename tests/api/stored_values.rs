@@ -5,6 +5,7 @@
 use diesel::connection::SimpleConnection;
 use unmentoring::db::outbox::{self, OutboxStatus};
 use unmentoring::db::participants::{self, Search};
+use unmentoring::db::AnyConnection;
 
 use crate::helpers::{spawn_app, TestApp};
 
@@ -12,10 +13,21 @@ use crate::helpers::{spawn_app, TestApp};
 /// a row the app cannot produce (a word none of its enums writes).
 fn corrupt(app: &TestApp, sql: &str) {
     let mut conn = app.pool.get().unwrap();
-    conn.batch_execute(&format!(
-        "PRAGMA ignore_check_constraints = ON; {sql}; PRAGMA ignore_check_constraints = OFF;"
-    ))
-    .unwrap();
+    let unchecked = match &*conn {
+        AnyConnection::Sqlite(_) => format!(
+            "PRAGMA ignore_check_constraints = ON; {sql}; PRAGMA ignore_check_constraints = OFF;"
+        ),
+        // PostgreSQL cannot switch them off: drop them from this test's database.
+        AnyConnection::Postgres(_) => format!(
+            "DO $$ DECLARE c record; BEGIN
+                 FOR c IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+                          WHERE contype = 'c' AND connamespace = 'public'::regnamespace LOOP
+                     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t, c.conname);
+                 END LOOP;
+             END $$; {sql};"
+        ),
+    };
+    conn.batch_execute(&unchecked).unwrap();
 }
 
 #[tokio::test]

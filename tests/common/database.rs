@@ -12,7 +12,7 @@ pub fn url_for(dir: &Path, file: &str) -> String {
     if !on_postgres() {
         return dir.join(file).to_string_lossy().into_owned();
     }
-    let remembered = dir.join(format!("{file}.postgres-url"));
+    let remembered = dir.join(format!("{}.postgres-url", file.replace('/', "_")));
     if let Ok(url) = std::fs::read_to_string(&remembered) {
         return url;
     }

@@ -194,7 +194,7 @@ pub(super) async fn a_second_round_within_ten_minutes_needs_force() {
     assert_eq!(forced.status, 303, "{}", forced.body);
     assert_ne!(round_id(&forced.location()), first);
     assert_eq!(app.count("rounds"), 2);
-    assert_eq!(app.count("rounds WHERE include_all = 1"), 1);
+    assert_eq!(app.count("rounds WHERE include_all = TRUE"), 1);
     assert_eq!(app.count("outbox WHERE kind = 'intro'"), 8);
 }
 
