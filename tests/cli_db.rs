@@ -361,6 +361,49 @@ fn largest_id(url: &str, table: &str) -> i64 {
 }
 
 #[test]
+fn large_tables_are_copied_batch_by_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (source, target) = (path("source.db"), path("target.db"));
+    let source_pool = db::connect(db::DatabaseUrl::parse(&source).unwrap(), 1).unwrap();
+    let mut conn = source_pool.get().unwrap();
+    // More rows than one batch holds, in a table keyed by a number and in
+    // one keyed by text.
+    let now = at("2026-11-01 09:00:00");
+    db::transaction(&mut conn, |conn| {
+        organisers::add(conn, "a@example.org", "a@example.org", "$argon2id$x", now)?;
+        for i in 0..1_234 {
+            organisers::record_failure(conn, &format!("k{i}"), "192.0.2.1", now)?;
+            organisers::create_session(conn, &format!("s{i:05}"), 1, "csrf", now)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let target_pool = db::connect(db::DatabaseUrl::parse(&target).unwrap(), 1).unwrap();
+    let mut copied = Vec::new();
+    let counted = unmentoring::services::copy::copy(
+        &mut conn,
+        &mut target_pool.get().unwrap(),
+        |table, rows| copied.push((table.to_owned(), rows)),
+    )
+    .unwrap();
+    assert!(
+        copied.contains(&("login_failures".to_owned(), 1_234)),
+        "{copied:?}"
+    );
+    assert!(
+        copied.contains(&("admin_sessions".to_owned(), 1_234)),
+        "{copied:?}"
+    );
+    assert!(counted.iter().all(|c| c.matches()), "{counted:?}");
+    drop((conn, source_pool, target_pool));
+    assert_eq!(
+        sqlite_rows(&source, Precision::Exact),
+        sqlite_rows(&target, Precision::Exact)
+    );
+}
+
+#[test]
 fn a_target_holding_data_is_refused_and_left_as_it_was() {
     let mut site = Site::new();
     fill(&mut site);
