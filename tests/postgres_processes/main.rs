@@ -11,6 +11,7 @@ mod common;
 mod claims;
 mod gate;
 mod rounds;
+mod schedule;
 mod three_serves;
 
 use unmentoring::db::{self, Pool};

@@ -19,7 +19,7 @@ fn settings() -> Settings {
     configuration::load(std::path::Path::new("/nonexistent"), None).unwrap()
 }
 
-fn add_people(pool: &Pool, n: usize) {
+pub fn add_people(pool: &Pool, n: usize) {
     let now = Clock::system().now();
     let mut c = pool.get().unwrap();
     for i in 0..n {
