@@ -12,6 +12,11 @@ use super::schema::outbox;
 use super::Conn;
 use crate::domain::EmailKind;
 
+mod delivery;
+pub use delivery::{
+    claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release, Hold,
+};
+
 /// Where an email is: stored as `as_str()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = Text)]
@@ -95,89 +100,6 @@ pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow:
         ))
         .execute(conn)
         .context("could not queue an email")?;
-    Ok(())
-}
-
-/// Takes up to `limit` due emails for sending and holds them until `hold_until`,
-/// so that another worker (another process on the same database) leaves them
-/// alone. Call it inside an IMMEDIATE transaction ([`super::write`]), so that
-/// no other worker reads the same emails before they are held.
-pub fn claim_due(
-    conn: &mut Conn,
-    now: NaiveDateTime,
-    hold_until: NaiveDateTime,
-    limit: i64,
-) -> anyhow::Result<Vec<QueuedEmail>> {
-    let due: Vec<QueuedEmail> = outbox::table
-        .filter(outbox::status.eq(OutboxStatus::Queued))
-        .filter(outbox::next_attempt_at.le(now))
-        .filter(
-            outbox::locked_until
-                .is_null()
-                .or(outbox::locked_until.le(now)),
-        )
-        .order(outbox::id)
-        .limit(limit)
-        .select(QueuedEmail::as_select())
-        .load(conn)
-        .context("could not read queued emails")?;
-    let ids: Vec<i64> = due.iter().map(|e| e.id).collect();
-    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-        .set(outbox::locked_until.eq(hold_until))
-        .execute(conn)
-        .context("could not hold queued emails")?;
-    Ok(due)
-}
-
-/// The email left. Its body is dropped: it holds the recipient's own links,
-/// which must not sit in the database once delivered.
-pub fn mark_sent(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq(OutboxStatus::Sent),
-            outbox::body_text.eq(""),
-            outbox::body_html.eq(""),
-            outbox::calendar.eq(None::<String>),
-            outbox::sent_at.eq(now),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::locked_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)
-        .context("could not mark an email sent")?;
-    Ok(())
-}
-
-/// A temporary failure: try again at `retry_at`.
-pub fn mark_retry(
-    conn: &mut Conn,
-    id: i64,
-    error: &str,
-    retry_at: NaiveDateTime,
-) -> anyhow::Result<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::next_attempt_at.eq(retry_at),
-            outbox::locked_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(error),
-        ))
-        .execute(conn)
-        .context("could not reschedule an email")?;
-    Ok(())
-}
-
-/// A permanent failure: the server refused the message; no more tries.
-pub fn mark_failed(conn: &mut Conn, id: i64, error: &str) -> anyhow::Result<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq(OutboxStatus::Failed),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::locked_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(error),
-        ))
-        .execute(conn)
-        .context("could not mark an email failed")?;
     Ok(())
 }
 

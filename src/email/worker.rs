@@ -4,6 +4,13 @@
 //! A message is marked sent only after the server accepted it. A crash between
 //! the two means one more try later, with the same Message-ID, so the worst
 //! case is one duplicate, never a lost email.
+//!
+//! Several workers (one per `serve` process) may share one database. Each
+//! claims a batch with a hold (`outbox::claim_due`), sends a message only
+//! while its hold leaves time for a whole attempt, and records the result
+//! only while the hold is still its own (`outbox::Hold`): a message is never
+//! sent by two workers at once, and one worker's late result never
+//! overwrites another's.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +24,7 @@ use lettre::Address;
 use super::{envelope, message, Composer, Mailer, SendError};
 use crate::clock::Clock;
 use crate::configuration::Settings;
-use crate::db::{self, outbox, Pool};
+use crate::db::{self, outbox, Engine, Pool};
 use crate::domain::BounceSource;
 use crate::health::Heartbeat;
 use crate::services::bounces::{self, Failure, Outcome};
@@ -25,6 +32,10 @@ use crate::telemetry::redact;
 
 /// How many emails one pass takes from the outbox.
 const BATCH: i64 = 50;
+
+/// Time allowed, beyond `email.smtp_timeout_seconds`, to record an
+/// attempt's result before the message's hold runs out.
+const RECORDING_TIME: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct DeliveryWorker {
@@ -34,8 +45,13 @@ pub struct DeliveryWorker {
     retry_initial: Duration,
     retry_max: Duration,
     poll_interval: Duration,
-    /// How long a worker holds a message it is sending; longer than any send.
+    /// How long a claim holds the messages it took; longer than several sends.
     hold: Duration,
+    /// The longest one attempt takes, with recording its result: a message
+    /// is sent only if its hold runs at least this much longer.
+    attempt_time: Duration,
+    /// How messages are claimed depends on the engine (see `outbox::claim_due`).
+    engine: Engine,
     wake: Arc<Notify>,
     clock: Clock,
     /// Beaten at each pass and after each email, for `/healthz`.
@@ -76,6 +92,8 @@ impl DeliveryWorker {
             retry_max: Duration::from_millis(settings.retry_max_ms),
             poll_interval: Duration::from_millis(settings.poll_interval_ms),
             hold: Duration::from_secs(settings.smtp_timeout_seconds.saturating_mul(4).max(60)),
+            attempt_time: Duration::from_secs(settings.smtp_timeout_seconds) + RECORDING_TIME,
+            engine: all_settings.database.url.engine(),
             wake,
             clock,
             heartbeat,
@@ -107,24 +125,80 @@ impl DeliveryWorker {
     pub async fn deliver_due(&self) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         loop {
-            let now = self.clock.now();
-            let hold_until = now + chrono::Duration::from_std(self.hold)?;
-            let batch = db::write(&self.pool, move |c| {
-                outbox::claim_due(c, now, hold_until, BATCH)
-            })
-            .await?;
+            let batch = self.claim().await?;
             if batch.is_empty() {
                 return Ok(report);
             }
-            for email in batch {
-                self.deliver(email, &mut report).await?;
-            }
+            self.deliver_batch(batch, &mut report).await?;
         }
+    }
+
+    /// Takes a batch of due messages, held for this worker.
+    async fn claim(&self) -> anyhow::Result<Vec<outbox::QueuedEmail>> {
+        let now = self.clock.now();
+        let hold_until = now + chrono::Duration::from_std(self.hold)?;
+        self.on_held_rows(move |c| outbox::claim_due(c, now, hold_until, BATCH))
+            .await
+    }
+
+    /// Runs one statement on the outbox rows this worker claims or holds. On
+    /// PostgreSQL it runs by itself, at READ COMMITTED: each statement names
+    /// its rows by id and hold, and PostgreSQL checks a row another worker
+    /// changed meanwhile again in its new state, so workers never wait for
+    /// each other's rows (SKIP LOCKED) nor make each other retry, as
+    /// SERIALIZABLE transactions over neighbouring rows would. On SQLite it
+    /// is a write like any other.
+    async fn on_held_rows<T, F>(&self, work: F) -> anyhow::Result<T>
+    where
+        F: FnMut(&mut db::Conn) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match self.engine {
+            Engine::Postgres => db::run(&self.pool, work).await,
+            Engine::Sqlite => db::write(&self.pool, work).await,
+        }
+    }
+
+    /// Sends a claimed batch in order. Once the hold no longer leaves time
+    /// for a whole attempt (earlier ones took long), the rest is given back
+    /// and claimed again with a new hold: sending a message whose hold runs
+    /// out mid-way would let another worker send it too.
+    async fn deliver_batch(
+        &self,
+        batch: Vec<outbox::QueuedEmail>,
+        report: &mut PassReport,
+    ) -> anyhow::Result<()> {
+        let mut batch = batch.into_iter();
+        while let Some(email) = batch.next() {
+            let hold = email
+                .hold()
+                .ok_or_else(|| anyhow::anyhow!("a claimed email has no hold"))?;
+            if !self.time_to_send(&hold) {
+                let ids: Vec<i64> = std::iter::once(email.id)
+                    .chain(batch.map(|e| e.id))
+                    .collect();
+                self.on_held_rows(move |c| outbox::release(c, &ids, hold.until))
+                    .await?;
+                return Ok(());
+            }
+            self.deliver(email, hold, report).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether `hold` lasts long enough for one more attempt and its record.
+    fn time_to_send(&self, hold: &outbox::Hold) -> bool {
+        let needed = chrono::Duration::from_std(self.attempt_time).unwrap_or(chrono::Duration::MAX);
+        self.clock
+            .now()
+            .checked_add_signed(needed)
+            .is_some_and(|end| end < hold.until)
     }
 
     async fn deliver(
         &self,
         email: outbox::QueuedEmail,
+        hold: outbox::Hold,
         report: &mut PassReport,
     ) -> anyhow::Result<()> {
         let id = email.id;
@@ -139,7 +213,12 @@ impl DeliveryWorker {
         let now = self.clock.now();
         match outcome {
             Ok(()) => {
-                db::run(&self.pool, move |c| outbox::mark_sent(c, id, now)).await?;
+                let held = self
+                    .on_held_rows(move |c| outbox::mark_sent_held(c, &hold, now))
+                    .await?;
+                if !held {
+                    tracing::warn!(outbox_id = id, "an email was sent after its hold ran out; another worker may send it again");
+                }
                 tracing::info!(
                     outbox_id = id,
                     kind = email.content.kind.as_str(),
@@ -152,22 +231,27 @@ impl DeliveryWorker {
                     "still failing {} hours after it was queued (email.give_up_after_hours): {error}",
                     self.give_up_after.num_hours()
                 );
-                self.fail(email, BounceSource::GaveUp, error).await?;
-                report.failed += 1;
+                if self.fail(email, hold, BounceSource::GaveUp, error).await? {
+                    report.failed += 1;
+                }
             }
             Err(SendError::Transient(error)) => {
                 let retry_at = self.retry_time(email.attempts, now);
                 let logged = redact(&error);
-                db::run(&self.pool, move |c| {
-                    outbox::mark_retry(c, id, &error, retry_at)
-                })
-                .await?;
-                tracing::warn!(outbox_id = id, attempts = email.attempts + 1, error = %logged, "email not sent yet; will retry");
-                report.retrying += 1;
+                let held = self
+                    .on_held_rows(move |c| outbox::mark_retry(c, &hold, &error, retry_at))
+                    .await?;
+                if held {
+                    tracing::warn!(outbox_id = id, attempts = email.attempts + 1, error = %logged, "email not sent yet; will retry");
+                    report.retrying += 1;
+                } else {
+                    lost_hold(id);
+                }
             }
             Err(SendError::Permanent(error)) => {
-                self.fail(email, BounceSource::Refused, error).await?;
-                report.failed += 1;
+                if self.fail(email, hold, BounceSource::Refused, error).await? {
+                    report.failed += 1;
+                }
             }
         }
         Ok(())
@@ -183,27 +267,37 @@ impl DeliveryWorker {
     }
 
     /// The message failed for good: if it was to a participant, their email
-    /// bounces (see `services::bounces`), all in one transaction.
+    /// bounces (see `services::bounces`), all in one transaction. Returns
+    /// false, changing nothing, if the hold had run out and another worker
+    /// has the message now.
     async fn fail(
         &self,
         email: outbox::QueuedEmail,
+        hold: outbox::Hold,
         source: BounceSource,
         error: String,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         let (id, logged) = (email.id, redact(&error));
         let (composer, settings) = (self.composer.clone(), self.settings.clone());
         let now = self.clock.now();
         let failure = Failure { source, error };
         let outcome = db::write(&self.pool, move |c| {
-            bounces::attempt_failed(c, &composer, &settings, &email, &failure, now)
+            if !outbox::is_held(c, &hold)? {
+                return Ok(None);
+            }
+            bounces::attempt_failed(c, &composer, &settings, &email, &failure, now).map(Some)
         })
         .await?;
+        let Some(outcome) = outcome else {
+            lost_hold(id);
+            return Ok(false);
+        };
         tracing::error!(outbox_id = id, error = %logged, source = source.as_str(), "email failed for good");
         if let Outcome::Bounced { participant_id } = outcome {
             // Any alert it queued goes in this same pass.
             tracing::warn!(participant_id, "a participant's email bounces");
         }
-        Ok(())
+        Ok(true)
     }
 
     /// When to try again after `attempts` earlier tries: the initial delay,
@@ -212,6 +306,15 @@ impl DeliveryWorker {
         let delay = backoff(self.retry_initial, self.retry_max, attempts);
         now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(15))
     }
+}
+
+/// An attempt's result is not recorded: the hold ran out first and another
+/// worker claimed the message, so its attempt is the one that counts.
+fn lost_hold(id: i64) {
+    tracing::warn!(
+        outbox_id = id,
+        "an attempt ended after its hold ran out; another worker has the email now"
+    );
 }
 
 pub fn backoff(initial: Duration, max: Duration, attempts: i32) -> Duration {

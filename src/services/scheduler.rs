@@ -1,7 +1,13 @@
 //! The scheduler inside `serve`: runs a round at each `schedule.cron` slot, in
 //! `schedule.timezone`, and once at start-up for a slot missed while down.
+//!
+//! Every `serve` process on a database runs its own scheduler. Each slot's
+//! round has one key ([`slot_key`]), and a round with a key that exists
+//! already is not run again (see `round_runner::run`), so a slot makes one
+//! round however many processes reach it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
@@ -12,6 +18,13 @@ use crate::configuration::{OddOneOutSetting, ScheduleSettings};
 use crate::db::{self, Pool};
 use crate::email::Composer;
 use crate::health::{Heartbeat, SCHEDULER_TICK};
+
+/// How many times a slot's round is tried in all before the slot is given up.
+const SLOT_TRIES: u32 = 5;
+
+/// The wait before a slot's round is tried again; doubled each time (1 + 2 +
+/// 4 + 8 s in all).
+const FIRST_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 #[derive(Clone)]
 pub struct Scheduler {
@@ -93,8 +106,29 @@ impl Scheduler {
         }
     }
 
+    /// Runs the slot's round. A round that failed (the database gone for a
+    /// moment, or a write that clashed with others at every try) is tried
+    /// again a few times: the slot would otherwise have no round at all.
     #[tracing::instrument(name = "scheduled_round", skip(self))]
     async fn run_slot(&self, slot: DateTime<Utc>) {
+        let mut pause = FIRST_RETRY_PAUSE;
+        for attempt in 1..=SLOT_TRIES {
+            self.heartbeat.beat();
+            let Err(e) = self.try_slot(slot).await else {
+                return;
+            };
+            let error = format!("{e:#}");
+            if attempt == SLOT_TRIES {
+                tracing::error!(error, attempt, "scheduled round failed; this slot has no round");
+                return;
+            }
+            tracing::warn!(error, attempt, "scheduled round failed; trying again");
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+        }
+    }
+
+    async fn try_slot(&self, slot: DateTime<Utc>) -> anyhow::Result<()> {
         let options = RoundOptions {
             key: slot_key(slot),
             trigger: Trigger::Schedule,
@@ -105,21 +139,22 @@ impl Scheduler {
         };
         let composer = self.composer.clone();
         let now = self.clock.now();
-        let outcome = db::run(&self.pool, move |conn| run(conn, &composer, &options, now)).await;
+        let outcome = db::run(&self.pool, move |conn| run(conn, &composer, &options, now)).await?;
         match outcome {
-            Ok(RoundOutcome::Ran { round, .. }) => {
+            RoundOutcome::Ran { round, .. } => {
                 tracing::info!(round_id = round.id, "scheduled round ran");
                 self.outbox_wake.notify_one();
             }
-            Ok(RoundOutcome::AlreadyRan(round)) => {
+            // Another process reached the slot first.
+            RoundOutcome::AlreadyRan(round) => {
                 tracing::info!(round_id = round.id, "this slot's round had already run")
             }
-            Ok(RoundOutcome::NotEnoughPeople { due }) => {
+            RoundOutcome::NotEnoughPeople { due } => {
                 tracing::info!(due, "too few people due for a round")
             }
-            Ok(RoundOutcome::TooSoon { .. }) => {}
-            Err(e) => tracing::error!(error = %format!("{e:#}"), "scheduled round failed"),
+            RoundOutcome::TooSoon { .. } => {}
         }
+        Ok(())
     }
 }
 

@@ -18,6 +18,7 @@ mod conversation_figures;
 mod dashboard_figures;
 mod decline;
 mod delivery;
+mod delivery_holds;
 mod delivery_timeouts;
 mod fixtures;
 mod followup;
