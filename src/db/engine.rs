@@ -9,6 +9,9 @@ use anyhow::Context;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{HandleError, ManageConnection, Pool as R2d2Pool, R2D2Connection};
+
+use super::pool::Pool;
+use super::writer::Writer;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -92,8 +95,6 @@ impl ManageConnection for Manager {
     }
 }
 
-pub type Pool = R2d2Pool<Manager>;
-
 /// Logs the pool's failures to open a connection at most once a minute:
 /// the pool retries every fraction of a second, and one line says it all.
 #[derive(Debug, Default)]
@@ -129,12 +130,17 @@ pub fn open(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<Pool> {
         prepare_sqlite(conn).with_context(|| format!("could not open the database {url}"))?;
     }
     drop(first);
-    R2d2Pool::builder()
+    let connections = R2d2Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(30))
         .error_handler(Box::new(QuietErrors::default()))
         .build(Manager { url: url.clone() })
-        .with_context(|| format!("could not open the database {url}"))
+        .with_context(|| format!("could not open the database {url}"))?;
+    let writer = match url.engine() {
+        Engine::Sqlite => Some(Writer::start(url)?),
+        Engine::Postgres => None,
+    };
+    Ok(Pool::new(connections, writer))
 }
 
 /// Switches a SQLite file to WAL (write-ahead logging) once, and checks that

@@ -42,17 +42,18 @@ macro_rules! per_engine {
 pub(crate) use per_engine;
 
 mod engine;
+mod pool;
 mod transaction;
 mod url;
+mod writer;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
 
-pub use engine::{
-    AnyConnection, Manager, MultiBackend, Pool, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS,
-};
+pub use engine::{AnyConnection, Manager, MultiBackend, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use pool::Pool;
 pub use transaction::transaction;
 pub use url::{DatabaseUrl, Engine};
 
@@ -134,14 +135,20 @@ where
     .context("database task panicked")?
 }
 
-/// Like [`run`], inside one write [`transaction`] (tried again from the
-/// start if PostgreSQL finds it clashed with another).
+/// Runs `work` in one write transaction and returns once it is committed.
+/// On SQLite it queues for the one writer (see `writer`), which may commit
+/// it together with other writes; on PostgreSQL it runs on a pooled
+/// connection, SERIALIZABLE, tried again from the start if it clashed with
+/// another transaction.
 pub async fn write<T, F>(pool: &Pool, work: F) -> anyhow::Result<T>
 where
     F: FnMut(&mut Conn) -> anyhow::Result<T> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| transaction(conn, work)).await
+    match pool.writer() {
+        Some(writer) => writer.write(work).await,
+        None => run(pool, move |conn| transaction(conn, work)).await,
+    }
 }
 
 /// Opens and migrates the database named in the settings, off the async runtime.

@@ -164,14 +164,12 @@ pub async fn decline(
     let now = state.clock.now();
     let composer = state.composer.clone();
     let settings = state.settings.clone();
-    let outcome = db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| {
-            // Two presses of the button may both have been let in.
-            if !link.still_opens(conn, now)? {
-                return Ok(Outcome::Changed);
-            }
-            act(conn, &composer, &settings, member_id, &seen, now)
-        })
+    let outcome = db::write(&state.pool, move |conn| {
+        // Two presses of the button may both have been let in.
+        if !link.still_opens(conn, now)? {
+            return Ok(Outcome::Changed);
+        }
+        act(conn, &composer, &settings, member_id, &seen, now)
     })
     .await?;
     let page = match outcome {

@@ -33,7 +33,8 @@ pub async fn signup(
     let composer = state.composer.clone();
     let now = state.clock.now();
     let repeat_email_after = repeat_email_after(&state.settings.signup);
-    db::run(&state.pool, move |conn| {
+    // Through the one writer on SQLite: many signups at once share a commit.
+    db::write(&state.pool, move |conn| {
         register(
             conn,
             &composer,

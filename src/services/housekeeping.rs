@@ -84,10 +84,8 @@ impl Jobs {
         let composer = self.composer.clone();
         let nudge_days = self.settings.followup.nudge_days;
         let now = self.clock.now();
-        let sent = db::run(&self.pool, move |conn| {
-            db::transaction(conn, |conn| {
-                nudges::queue_nudges(conn, &composer, now, nudge_days)
-            })
+        let sent = db::write(&self.pool, move |conn| {
+            nudges::queue_nudges(conn, &composer, now, nudge_days)
         })
         .await?;
         if sent > 0 {
@@ -125,10 +123,8 @@ impl Jobs {
         let composer = self.composer.clone();
         let after_days = i64::from(self.settings.followup.after_days);
         let now = self.clock.now();
-        let sent = db::run(&self.pool, move |conn| {
-            db::transaction(conn, |conn| {
-                queue_reminders(conn, &composer, now, after_days)
-            })
+        let sent = db::write(&self.pool, move |conn| {
+            queue_reminders(conn, &composer, now, after_days)
         })
         .await?;
         if sent > 0 {
@@ -143,8 +139,8 @@ impl Jobs {
     pub async fn match_rematches(&self) -> Option<MatchReport> {
         let (composer, settings) = (self.composer.clone(), self.settings.clone());
         let now = self.clock.now();
-        let matched = db::run(&self.pool, move |conn| {
-            db::transaction(conn, |conn| match_waiting(conn, &composer, &settings, now))
+        let matched = db::write(&self.pool, move |conn| {
+            match_waiting(conn, &composer, &settings, now)
         })
         .await;
         match matched {

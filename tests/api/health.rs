@@ -42,7 +42,11 @@ async fn spawn_app_with_background_worker(adjust: impl FnOnce(&mut Settings)) ->
     LiveApp {
         address,
         database: crate::common::database::url_for(dir.path(), "test.db"),
-        client: reqwest::Client::new(),
+        // No kept-alive connections: see `helpers::spawn_app_in`.
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap(),
         _dir: dir,
         _smtp: smtp,
     }

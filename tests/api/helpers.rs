@@ -86,7 +86,12 @@ pub async fn spawn_app_in(
         address,
         pool,
         smtp,
+        // A new connection per request: a kept-alive one that sat idle past
+        // the server's keep-alive (a slow step of the test, on a busy
+        // machine) may be closed by the server just as a request goes out on
+        // it, and that request fails with "IncompleteMessage".
         client: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),

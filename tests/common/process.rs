@@ -205,7 +205,10 @@ pub struct Server {
 
 impl Server {
     pub fn client(&self) -> reqwest::Client {
+        // No kept-alive connections: one idle past the server's keep-alive
+        // may be closed just as a request goes out on it.
         reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
             .timeout(Duration::from_secs(30))

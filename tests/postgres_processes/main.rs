@@ -10,6 +10,7 @@ mod common;
 
 mod claims;
 mod gate;
+mod jobs;
 mod rounds;
 mod schedule;
 mod three_serves;
