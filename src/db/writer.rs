@@ -30,6 +30,9 @@ const MOST_PER_COMMIT: usize = 64;
 
 type TxManager = <AnyConnection as Connection>::TransactionManager;
 
+/// A write's work, its value kept aside (see [`Writer::write`]).
+type Work = dyn FnMut(&mut AnyConnection) -> anyhow::Result<()> + Send;
+
 /// Hands writes to the writer thread. When the last clone is dropped (with
 /// the pool that holds it), the thread finishes what is queued and closes
 /// its connection before the drop returns: once a pool is gone, so is every
@@ -61,7 +64,7 @@ impl Drop for Thread {
 /// One write: its work, run in a savepoint (and run again if a write before
 /// it in the same commit panicked), and where its outcome goes.
 struct Job {
-    work: Box<dyn FnMut(&mut AnyConnection) -> anyhow::Result<()> + Send>,
+    work: Box<Work>,
     answer: Box<dyn FnOnce(anyhow::Result<()>) + Send>,
     span: tracing::Span,
 }
@@ -222,7 +225,7 @@ fn begin_immediate(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
 /// Runs one job in a savepoint: kept if it succeeds, undone if it fails.
 fn in_savepoint(
     conn: &mut AnyConnection,
-    work: &mut (dyn FnMut(&mut AnyConnection) -> anyhow::Result<()> + Send),
+    work: &mut Work,
 ) -> anyhow::Result<()> {
     TxManager::begin_transaction(conn).context("could not start a savepoint")?;
     match work(conn) {
