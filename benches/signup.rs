@@ -9,9 +9,11 @@
 //! 2. `POST /signup` with 16, then 64, clients at once, each sending its next
 //!    signup as soon as the last is answered, against a fresh database.
 //!
-//! Targets (issue 12): signups per second ≥ 50 % of the loop's commits per
-//! second, and a p99 latency ≤ 100 ms with 64 clients. The delivery worker is
-//! left out, so that what is measured is the signup itself.
+//! Targets, for SQLite (issue 12): signups per second ≥ 50 % of the loop's
+//! commits per second, and a p99 latency ≤ 100 ms with 64 clients. The
+//! delivery worker is left out, so that what is measured is the signup itself.
+//! PostgreSQL's figures depend on the server's own settings (`.ci/postgres`
+//! runs one with `fsync = off`), so they have no target here.
 //!
 //! `cargo bench --bench signup`; `SIGNUP_BENCH_SECONDS` sets how long each
 //! measurement lasts (default 5).
@@ -81,7 +83,7 @@ async fn measure_engine(
             millis(run.slowest),
             run.count
         );
-        if clients == 64 {
+        if clients == 64 && engine == "SQLite" {
             let met = share >= 50.0 && run.p99 <= Duration::from_millis(100);
             println!(
                 "  targets (≥ 50 %, p99 ≤ 100 ms at 64 clients): {}",

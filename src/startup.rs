@@ -52,7 +52,8 @@ pub struct Application {
     /// `None` once a caller took it to drive delivery itself.
     worker: Option<DeliveryWorker>,
     scheduler: Scheduler,
-    jobs: Jobs,
+    /// `None` once a caller took it to run the jobs itself.
+    jobs: Option<Jobs>,
 }
 
 impl Application {
@@ -111,7 +112,7 @@ impl Application {
             server,
             worker: Some(worker),
             scheduler,
-            jobs,
+            jobs: Some(jobs),
         })
     }
 
@@ -123,6 +124,13 @@ impl Application {
     /// sends email by calling it (tests do, to control when email goes).
     pub fn take_delivery_worker(&mut self) -> Option<DeliveryWorker> {
         self.worker.take()
+    }
+
+    /// Takes the hourly jobs out of the application, so that the caller runs
+    /// them when it chooses (tests do: a run at start-up, at a moment the
+    /// test does not control, would race with the test's own).
+    pub fn take_housekeeping(&mut self) -> Option<Jobs> {
+        self.jobs.take()
     }
 
     /// Serves until the process is stopped, with the delivery worker (unless
@@ -137,16 +145,19 @@ impl Application {
         let scheduler = tokio::spawn(supervise("scheduler", RESTART_PAUSE, move || {
             scheduler.clone().run_until_stopped()
         }));
-        let jobs = self.jobs;
-        let housekeeping = tokio::spawn(supervise("housekeeping", RESTART_PAUSE, move || {
-            jobs.clone().run_until_stopped()
-        }));
+        let housekeeping = self.jobs.map(|jobs| {
+            tokio::spawn(supervise("housekeeping", RESTART_PAUSE, move || {
+                jobs.clone().run_until_stopped()
+            }))
+        });
         let served = self.server.await;
         if let Some(worker) = worker {
             worker.abort();
         }
         scheduler.abort();
-        housekeeping.abort();
+        if let Some(housekeeping) = housekeeping {
+            housekeeping.abort();
+        }
         served.context("the web server stopped with an error")
     }
 }

@@ -54,7 +54,7 @@ use diesel::connection::SimpleConnection;
 
 pub use engine::{AnyConnection, Manager, MultiBackend, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use pool::Pool;
-pub use transaction::transaction;
+pub use transaction::{transaction, transaction_with, Isolation};
 pub use url::{DatabaseUrl, Engine};
 
 /// A connection to the configured database, whichever engine.
@@ -145,9 +145,18 @@ where
     F: FnMut(&mut Conn) -> anyhow::Result<T> + Send + 'static,
     T: Send + 'static,
 {
+    write_with(pool, Isolation::Serializable, work).await
+}
+
+/// Like [`write`], at the given isolation on PostgreSQL (see [`Isolation`]).
+pub async fn write_with<T, F>(pool: &Pool, isolation: Isolation, work: F) -> anyhow::Result<T>
+where
+    F: FnMut(&mut Conn) -> anyhow::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
     match pool.writer() {
         Some(writer) => writer.write(work).await,
-        None => run(pool, move |conn| transaction(conn, work)).await,
+        None => run(pool, move |conn| transaction_with(conn, isolation, work)).await,
     }
 }
 

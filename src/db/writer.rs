@@ -223,10 +223,7 @@ fn begin_immediate(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
 }
 
 /// Runs one job in a savepoint: kept if it succeeds, undone if it fails.
-fn in_savepoint(
-    conn: &mut AnyConnection,
-    work: &mut Work,
-) -> anyhow::Result<()> {
+fn in_savepoint(conn: &mut AnyConnection, work: &mut Work) -> anyhow::Result<()> {
     TxManager::begin_transaction(conn).context("could not start a savepoint")?;
     match work(conn) {
         Ok(()) => {

@@ -34,7 +34,8 @@ pub async fn signup(
     let now = state.clock.now();
     let repeat_email_after = repeat_email_after(&state.settings.signup);
     // Through the one writer on SQLite: many signups at once share a commit.
-    db::write(&state.pool, move |conn| {
+    // READ COMMITTED on PostgreSQL: see `services::registration`.
+    db::write_with(&state.pool, db::Isolation::ReadCommitted, move |conn| {
         register(
             conn,
             &composer,

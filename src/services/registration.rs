@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::db::outbox::NewEmail;
 use crate::db::participants::{Participant, Status};
-use crate::db::{outbox, participants, pending_signups, tokens, Conn};
+use crate::db::{outbox, participants, pending_signups, tokens, Conn, Isolation};
 use crate::domain::{Availability, TokenPurpose, ValidProfile};
 use crate::email::Composer;
 
@@ -30,8 +30,11 @@ pub fn register(
         .as_ref()
         .map(|e| e.key())
         .ok_or_else(|| anyhow::anyhow!("a signup needs an email address"))?;
-    crate::db::transaction(conn, |conn| {
-        let (participant_id, email) = match participants::find_by_email_key(conn, &key)? {
+    // READ COMMITTED is enough: the row lock makes two signups for a known
+    // address take turns, and for a new one the unique email key lets one
+    // in and sends the other round again, to find it (see `db::Isolation`).
+    crate::db::transaction_with(conn, Isolation::ReadCommitted, |conn| {
+        let (participant_id, email) = match participants::lock_by_email_key(conn, &key)? {
             None => new_signup(conn, composer, (profile, availability), now)?,
             Some(known) if emailed_since(conn, known.id, now - repeat_email_after)? => {
                 tracing::info!(

@@ -79,6 +79,8 @@ pub async fn spawn_app_in(
         .expect("the app starts");
     let port = app.port();
     let worker = app.take_delivery_worker().expect("a delivery worker");
+    // Tests run the hourly jobs themselves (`TestApp::jobs`).
+    drop(app.take_housekeeping());
     tokio::spawn(app.run_until_stopped());
     let address = format!("http://127.0.0.1:{port}");
     let pool = db::connect(&settings.database.url, 2).unwrap();

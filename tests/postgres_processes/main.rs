@@ -1,6 +1,8 @@
 //! Several `serve` processes on one PostgreSQL database (run with
-//! `--features postgres-tests`): every queued email is sent once, and each
-//! round key (a schedule slot, a press of "Run this round") makes one round.
+//! `--features postgres-tests`): every queued email is sent once, each round
+//! key (a schedule slot, a press of "Run this round") makes one round, the
+//! hourly jobs do their work once, signups at once are each stored once, and
+//! sign-in sessions and slow-downs hold whichever process answers.
 //!
 //! `claims` and `rounds` pit two workers or two round runs against each
 //! other inside the test; `three_serves` runs three real processes.
@@ -13,6 +15,7 @@ mod gate;
 mod jobs;
 mod rounds;
 mod schedule;
+mod signups;
 mod three_serves;
 
 use unmentoring::db::{self, Pool};

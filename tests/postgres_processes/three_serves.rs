@@ -249,6 +249,30 @@ async fn three_processes_make_one_round_per_slot_and_send_every_email_once() {
 
     console_round_pressed_twice(&site, &servers, &mut db, &smtp).await;
     assert_no_errors_logged(&servers);
+    failed_sign_ins_count_on_every_process(&servers).await;
+}
+
+/// Wrong passwords sent to each process in turn slow down the next sign-in,
+/// wherever it is sent: the failures are counted in the database.
+async fn failed_sign_ins_count_on_every_process(servers: &[Server]) {
+    let client = servers[0].client();
+    let sign_in = |server: &Server, password: &'static str| {
+        let form = [("email", "org@example.org"), ("password", password)];
+        let request = client.post(server.url("/admin/login")).form(&form);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for i in 0..5 {
+        let status = sign_in(&servers[i % servers.len()], "a wrong password").await;
+        assert_eq!(status, 200, "attempt {i} is answered with the form again");
+    }
+    for server in servers {
+        assert_eq!(
+            sign_in(server, PASSWORD).await,
+            429,
+            "{} knows of the failures sent to the others",
+            server.base
+        );
+    }
 }
 
 /// An organiser signs in on one process, previews on another, and the

@@ -23,7 +23,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::schema::participants;
-use super::Conn;
+use super::{AnyConnection, Conn};
 use crate::domain::Cadence;
 
 /// Where a person is: stored as `as_str()`.
@@ -142,6 +142,23 @@ pub fn find_by_email_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Pa
         .filter(participants::email_key.eq(key))
         .select(Participant::as_select())
         .first(conn)
+        .optional()
+        .context("could not look up a participant by email")
+}
+
+/// Like [`find_by_email_key`], and on PostgreSQL locks the row until the
+/// transaction ends (`FOR UPDATE`), so that two signups for one address take
+/// turns even at READ COMMITTED. (A SQLite write holds the file's write lock
+/// already.)
+pub fn lock_by_email_key(conn: &mut Conn, key: &str) -> anyhow::Result<Option<Participant>> {
+    let AnyConnection::Postgres(pg) = conn else {
+        return find_by_email_key(conn, key);
+    };
+    participants::table
+        .filter(participants::email_key.eq(key))
+        .select(Participant::as_select())
+        .for_update()
+        .first(pg)
         .optional()
         .context("could not look up a participant by email")
 }
