@@ -119,7 +119,11 @@ impl Scheduler {
             };
             let error = format!("{e:#}");
             if attempt == SLOT_TRIES {
-                tracing::error!(error, attempt, "scheduled round failed; this slot has no round");
+                tracing::error!(
+                    error,
+                    attempt,
+                    "scheduled round failed; this slot has no round"
+                );
                 return;
             }
             tracing::warn!(error, attempt, "scheduled round failed; trying again");

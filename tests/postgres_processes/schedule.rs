@@ -37,7 +37,10 @@ const FAIL_THE_FIRST_TRY: &str = "
 async fn a_scheduled_round_that_failed_is_tried_again() {
     let pool = fresh_pool(2);
     add_people(&pool, 4);
-    pool.get().unwrap().batch_execute(FAIL_THE_FIRST_TRY).unwrap();
+    pool.get()
+        .unwrap()
+        .batch_execute(FAIL_THE_FIRST_TRY)
+        .unwrap();
     let settings = configuration::load(std::path::Path::new("/nonexistent"), None).unwrap();
     // Monday 23 November 2026, 09:30 in London: the 09:00 slot was missed
     // a moment ago, so the scheduler runs it as it starts.
@@ -58,11 +61,10 @@ async fn a_scheduled_round_that_failed_is_tried_again() {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let mut c = pool.get().unwrap();
-            let keys: Vec<String> = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "SELECT round_key FROM rounds",
-            )
-            .load(&mut c)
-            .unwrap();
+            let keys: Vec<String> =
+                diesel::dsl::sql::<diesel::sql_types::Text>("SELECT round_key FROM rounds")
+                    .load(&mut c)
+                    .unwrap();
             if !keys.is_empty() || Instant::now() > deadline {
                 return keys;
             }
@@ -72,5 +74,9 @@ async fn a_scheduled_round_that_failed_is_tried_again() {
     .await
     .unwrap();
     running.abort();
-    assert_eq!(keys, [slot_key(slot)], "the slot's round, at the second try");
+    assert_eq!(
+        keys,
+        [slot_key(slot)],
+        "the slot's round, at the second try"
+    );
 }
