@@ -3,6 +3,7 @@
 //! `domain` and `email`.
 
 pub mod backup;
+pub mod batch_pipeline;
 pub mod bounce_reports;
 pub mod bounces;
 pub mod copy;

@@ -12,9 +12,10 @@ use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
-use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
+use crate::domain::{is_due, is_ghost, OrganisationNames, Token, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
+use crate::services::batch_pipeline::make_while_writing;
 
 /// A second manual round within this many minutes of the last is refused
 /// unless forced: it is almost always a double click or a repeated command.
@@ -291,6 +292,11 @@ fn rooms_by_participant(
         .collect())
 }
 
+/// How many introductions are composed at a time. One batch is written while
+/// the next is composed, so that a round's emails (tens of megabytes for
+/// 10,000 people) are never all in memory at once.
+const INTRODUCTIONS_PER_BATCH: usize = 500;
+
 /// One email per member, naming the others in their group, with the member's
 /// own manage and follow-up links.
 fn queue_introductions(
@@ -306,32 +312,42 @@ fn queue_introductions(
         .collect();
     let participant_ids: Vec<i64> = members.iter().map(|(m, _)| m.id).collect();
     let manage = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
+    let followups = issue_followup_links(conn, &participant_ids, round_id, now)?;
+    let rooms = rooms_by_participant(conn, groups, round_id)?;
+    let compose = |index: usize| {
+        let (member, group) = members[index];
+        composer.intro(&Intro {
+            member,
+            partners: group
+                .iter()
+                .filter(|p| p.id != member.id)
+                .map(PartnerCard::from)
+                .collect(),
+            manage: &manage[index],
+            followup: Some(&followups[index]),
+            round_id,
+            occasion: Occasion::Round,
+            room: rooms.get(&member.id).and_then(|r| r.as_deref()),
+        })
+    };
+    make_while_writing(members.len(), INTRODUCTIONS_PER_BATCH, compose, |batch| {
+        outbox::enqueue_all(conn, &batch, now)
+    })
+}
+
+/// Each grouped person's follow-up link, tied to their membership of the
+/// round (read back from the database: the rows were stored in bulk).
+fn issue_followup_links(
+    conn: &mut Conn,
+    participant_ids: &[i64],
+    round_id: i64,
+    now: NaiveDateTime,
+) -> anyhow::Result<Vec<Token>> {
     let member_of = rounds::member_ids(conn, round_id)?;
     let holders = participant_ids
         .iter()
         .map(|p| member_of.get(p).map(|m| (*p, *m)))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| anyhow::anyhow!("a group member was not stored"))?;
-    let followups = tokens::issue_followups(conn, &holders, now)?;
-    let rooms = rooms_by_participant(conn, groups, round_id)?;
-    let emails = members
-        .iter()
-        .zip(manage.iter().zip(&followups))
-        .map(|((member, group), (manage, followup))| {
-            composer.intro(&Intro {
-                member,
-                partners: group
-                    .iter()
-                    .filter(|p| p.id != member.id)
-                    .map(PartnerCard::from)
-                    .collect(),
-                manage,
-                followup: Some(followup),
-                round_id,
-                occasion: Occasion::Round,
-                room: rooms.get(&member.id).and_then(|r| r.as_deref()),
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    outbox::enqueue_all(conn, &emails, now)
+    tokens::issue_followups(conn, &holders, now)
 }

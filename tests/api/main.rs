@@ -32,6 +32,7 @@ mod organisation_names;
 mod rematch;
 mod reminders;
 mod robustness;
+mod round_storage;
 mod rounds;
 mod secret_links;
 mod signup;
