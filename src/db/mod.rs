@@ -41,6 +41,7 @@ macro_rules! per_engine {
 }
 pub(crate) use per_engine;
 
+mod big_transaction;
 mod engine;
 mod pool;
 mod transaction;
@@ -52,6 +53,7 @@ use std::time::Duration;
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
 
+pub use big_transaction::big_transaction;
 pub use engine::{AnyConnection, Manager, MultiBackend, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use pool::Pool;
 pub use transaction::{transaction, transaction_with, Isolation};

@@ -14,7 +14,8 @@ use crate::domain::EmailKind;
 
 mod delivery;
 pub use delivery::{
-    claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release, Hold,
+    claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release, store_written,
+    Hold,
 };
 
 /// Where an email is: stored as `as_str()`.
@@ -60,6 +61,10 @@ pub struct NewEmail {
     /// An invitation's calendar (RFC 5545), sent as a `text/calendar;
     /// method=REQUEST` part.
     pub calendar: Option<String>,
+    /// An introduction a round queued, not written yet: what it will say,
+    /// without the member's links (see `email::intro::IntroDraft`). The
+    /// bodies are empty until the worker writes them before the first try.
+    pub draft: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

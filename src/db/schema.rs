@@ -78,6 +78,7 @@ diesel::table! {
         round_id -> Nullable<BigInt>,
         envelope_id -> Nullable<Text>,
         calendar -> Nullable<Text>,
+        draft -> Nullable<Text>,
     }
 }
 

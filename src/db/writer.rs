@@ -11,12 +11,13 @@
 //! is on disk.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::Context;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::R2D2Connection;
 use diesel::Connection;
 use tokio::sync::oneshot;
@@ -27,6 +28,9 @@ use super::url::DatabaseUrl;
 /// The most writes committed together: enough to share one sync among many
 /// requests, few enough that one commit stays short.
 const MOST_PER_COMMIT: usize = 64;
+
+/// After this long with nothing to write, the writer checkpoints.
+const IDLE_BEFORE_CHECKPOINT: Duration = Duration::from_secs(1);
 
 type TxManager = <AnyConnection as Connection>::TransactionManager;
 
@@ -130,7 +134,15 @@ impl Writer {
 /// The writer thread: takes what is queued, up to [`MOST_PER_COMMIT`] at a
 /// time, and commits it together.
 fn serve(mut conn: AnyConnection, url: &DatabaseUrl, queue: &Receiver<Job>) {
-    while let Ok(first) = queue.recv() {
+    loop {
+        let first = match queue.recv_timeout(IDLE_BEFORE_CHECKPOINT) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                checkpoint(&mut conn);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let mut jobs = vec![first];
         while jobs.len() < MOST_PER_COMMIT {
             match queue.try_recv() {
@@ -139,6 +151,18 @@ fn serve(mut conn: AnyConnection, url: &DatabaseUrl, queue: &Receiver<Job>) {
             }
         }
         commit_together(&mut conn, url, jobs);
+    }
+}
+
+/// Copies what the WAL holds into the main file, without waiting for
+/// readers (PASSIVE). Each commit of a connection does this itself once the
+/// WAL passes 1,000 pages, except a big transaction's (see
+/// `db::big_transaction`); and when the WAL has nothing new it costs nothing.
+fn checkpoint(conn: &mut AnyConnection) {
+    if let AnyConnection::Sqlite(sqlite) = conn {
+        if let Err(e) = sqlite.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+            tracing::warn!(error = %e, "could not checkpoint the database");
+        }
     }
 }
 

@@ -89,6 +89,7 @@ impl Composer {
             message_id: self.new_message_id(),
             round_id: None,
             calendar: None,
+            draft: None,
         })
     }
 }

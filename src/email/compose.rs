@@ -155,6 +155,7 @@ impl Composer {
             message_id: self.new_message_id(),
             round_id: None,
             calendar: None,
+            draft: None,
         }
     }
 
@@ -178,6 +179,7 @@ impl Composer {
             message_id: self.new_message_id(),
             round_id: None,
             calendar: None,
+            draft: None,
         })
     }
 }

@@ -106,6 +106,7 @@ mod tests {
             message_id: "<abc@example.org>".into(),
             round_id: None,
             calendar: None,
+            draft: None,
         }
     }
 

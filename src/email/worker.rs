@@ -28,6 +28,7 @@ use crate::db::{self, outbox, Engine, Pool};
 use crate::domain::BounceSource;
 use crate::health::Heartbeat;
 use crate::services::bounces::{self, Failure, Outcome};
+use crate::services::intro_drafts;
 use crate::telemetry::redact;
 
 /// How many emails one pass takes from the outbox.
@@ -202,6 +203,21 @@ impl DeliveryWorker {
         report: &mut PassReport,
     ) -> anyhow::Result<()> {
         let id = email.id;
+        let email = if email.content.draft.is_some() {
+            match self.write_draft(email, hold).await? {
+                Drafted::Written(email) => *email,
+                Drafted::LostHold => {
+                    lost_hold(id);
+                    return Ok(());
+                }
+                Drafted::Failed => {
+                    report.failed += 1;
+                    return Ok(());
+                }
+            }
+        } else {
+            email
+        };
         let outcome = match self.envelope_sender(&email) {
             Ok(sender) => match message::build(&email.content, &self.from) {
                 Ok(message) => self.mailer.send_from(message, sender).await,
@@ -257,6 +273,41 @@ impl DeliveryWorker {
         Ok(())
     }
 
+    /// Writes a round's drafted introduction with the member's links (see
+    /// `services::intro_drafts`). A draft that cannot be written is marked
+    /// failed, not retried on every pass: an organiser can queue it again.
+    async fn write_draft(
+        &self,
+        email: outbox::QueuedEmail,
+        hold: outbox::Hold,
+    ) -> anyhow::Result<Drafted> {
+        let (id, composer, now) = (email.id, self.composer.clone(), self.clock.now());
+        let written = db::write(&self.pool, move |c| {
+            intro_drafts::write_held(c, &composer, &email, &hold, now)
+        })
+        .await;
+        match written {
+            Ok(Some(email)) => Ok(Drafted::Written(Box::new(email))),
+            Ok(None) => Ok(Drafted::LostHold),
+            Err(e) => {
+                let error = format!("the introduction could not be written: {e:#}");
+                tracing::error!(outbox_id = id, error = %redact(&error), "email failed for good");
+                let marked = db::write(&self.pool, move |c| {
+                    Ok(outbox::is_held(c, &hold)? && {
+                        outbox::mark_failed(c, id, &error)?;
+                        true
+                    })
+                })
+                .await?;
+                Ok(if marked {
+                    Drafted::Failed
+                } else {
+                    Drafted::LostHold
+                })
+            }
+        }
+    }
+
     /// `bounces+{envelope_id}@…` when `email.bounce_address` is set; else
     /// `None`, for the From address.
     fn envelope_sender(&self, email: &outbox::QueuedEmail) -> anyhow::Result<Option<Address>> {
@@ -306,6 +357,15 @@ impl DeliveryWorker {
         let delay = backoff(self.retry_initial, self.retry_max, attempts);
         now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(15))
     }
+}
+
+/// What became of a drafted introduction before its first attempt.
+enum Drafted {
+    Written(Box<outbox::QueuedEmail>),
+    /// The hold ran out: another worker has it now.
+    LostHold,
+    /// It could not be written, and is marked failed.
+    Failed,
 }
 
 /// An attempt's result is not recorded: the hold ran out first and another

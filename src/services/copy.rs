@@ -184,7 +184,7 @@ copied_tables! {
         id, kind, participant_id, to_name, to_address, reply_to, subject,
         body_text, body_html, message_id, status, attempts, next_attempt_at,
         locked_until, last_error, created_at, sent_at, round_id, envelope_id,
-        calendar,
+        calendar, draft,
     }
     group_members by id {
         id, round_id, group_number, participant_id, reminded_at, left_at,

@@ -3,7 +3,6 @@
 //! `domain` and `email`.
 
 pub mod backup;
-pub mod batch_pipeline;
 pub mod bounce_reports;
 pub mod bounces;
 pub mod copy;
@@ -11,6 +10,7 @@ pub mod email_change;
 pub mod export;
 pub mod housekeeping;
 pub mod import;
+pub mod intro_drafts;
 pub mod nudges;
 pub mod registration;
 pub mod rematch;

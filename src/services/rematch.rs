@@ -18,7 +18,7 @@ use crate::db::rounds::{self, Round};
 use crate::db::{meetings, outbox, tokens, Conn};
 use crate::domain::pairing::{arrange_pool, Candidate, History, PoolRequest};
 use crate::domain::{OrganisationNames, TokenPurpose};
-use crate::email::intro::{Intro, Occasion, PartnerCard};
+use crate::email::intro::{Intro, IntroLinks, Occasion, PartnerCard};
 use crate::email::Composer;
 
 /// What one pass over the pool did.
@@ -264,11 +264,9 @@ impl Pass<'_> {
         let manage = tokens::issue(conn, person.id, TokenPurpose::Manage, self.now)?;
         let mut shown = partner.clone();
         shown.organisation = self.names.shown(&partner.organisation);
-        let email = self.composer.intro(&Intro {
+        let intro = Intro {
             member: person,
             partners: vec![PartnerCard::from(&shown)],
-            manage: &manage,
-            followup: Some(&followup),
             round_id,
             room,
             occasion: if seat.request.is_some() {
@@ -276,7 +274,12 @@ impl Pass<'_> {
             } else {
                 Occasion::Round
             },
-        })?;
+        };
+        let links = IntroLinks {
+            manage: &manage,
+            followup: Some(&followup),
+        };
+        let email = self.composer.intro(&intro, &links)?;
         outbox::enqueue(conn, &email, self.now)
     }
 

@@ -12,10 +12,9 @@ use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
-use crate::domain::{is_due, is_ghost, OrganisationNames, Token, TokenPurpose};
+use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
-use crate::services::batch_pipeline::make_while_writing;
 
 /// A second manual round within this many minutes of the last is refused
 /// unless forced: it is almost always a double click or a repeated command.
@@ -166,7 +165,8 @@ pub fn new_seed() -> u64 {
     rand::rng().random()
 }
 
-/// Runs a round: in one IMMEDIATE transaction, checks it is not a repeat,
+/// Runs a round: in one IMMEDIATE transaction (a big one: see
+/// `db::big_transaction`), checks it is not a repeat,
 /// pairs everyone due, stores the round and its groups, and queues every
 /// introduction. Two triggers at once make one round.
 #[tracing::instrument(name = "run_round", skip(conn, composer), fields(key = %options.key))]
@@ -176,7 +176,7 @@ pub fn run(
     options: &RoundOptions,
     now: NaiveDateTime,
 ) -> anyhow::Result<RoundOutcome> {
-    crate::db::transaction(conn, |conn| {
+    crate::db::big_transaction(conn, |conn| {
         if let Some(existing) = rounds::find_by_key(conn, &options.key)? {
             return Ok(RoundOutcome::AlreadyRan(existing));
         }
@@ -272,33 +272,9 @@ fn store(
     rounds::find(conn, round_id)?.ok_or_else(|| anyhow::anyhow!("a stored round vanished"))
 }
 
-/// Each grouped person's room for the video link: group `n` of `groups` is
-/// the round's group number `n + 1`.
-fn rooms_by_participant(
-    conn: &mut Conn,
-    groups: &[Vec<Participant>],
-    round_id: i64,
-) -> anyhow::Result<HashMap<i64, Option<String>>> {
-    let rooms = meetings::rooms_of_round(conn, round_id)?;
-    Ok(groups
-        .iter()
-        .enumerate()
-        .flat_map(|(index, group)| {
-            let room = i32::try_from(index + 1)
-                .ok()
-                .and_then(|number| rooms.get(&number).cloned().flatten());
-            group.iter().map(move |p| (p.id, room.clone()))
-        })
-        .collect())
-}
-
-/// How many introductions are composed at a time. One batch is written while
-/// the next is composed, so that a round's emails (tens of megabytes for
-/// 10,000 people) are never all in memory at once.
-const INTRODUCTIONS_PER_BATCH: usize = 500;
-
-/// One email per member, naming the others in their group, with the member's
-/// own manage and follow-up links.
+/// One introduction per member, naming the others in their group, queued
+/// as a draft: the worker writes each with the member's own links just
+/// before sending it (see `email::intro::IntroDraft`).
 fn queue_introductions(
     conn: &mut Conn,
     composer: &Composer,
@@ -306,48 +282,26 @@ fn queue_introductions(
     round_id: i64,
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
-    let members: Vec<(&Participant, &Vec<Participant>)> = groups
-        .iter()
-        .flat_map(|g| g.iter().map(move |m| (m, g)))
-        .collect();
-    let participant_ids: Vec<i64> = members.iter().map(|(m, _)| m.id).collect();
-    let manage = tokens::issue_many(conn, &participant_ids, TokenPurpose::Manage, now)?;
-    let followups = issue_followup_links(conn, &participant_ids, round_id, now)?;
-    let rooms = rooms_by_participant(conn, groups, round_id)?;
-    let compose = |index: usize| {
-        let (member, group) = members[index];
-        composer.intro(&Intro {
-            member,
-            partners: group
-                .iter()
-                .filter(|p| p.id != member.id)
-                .map(PartnerCard::from)
-                .collect(),
-            manage: &manage[index],
-            followup: Some(&followups[index]),
-            round_id,
-            occasion: Occasion::Round,
-            room: rooms.get(&member.id).and_then(|r| r.as_deref()),
-        })
-    };
-    make_while_writing(members.len(), INTRODUCTIONS_PER_BATCH, compose, |batch| {
-        outbox::enqueue_all(conn, &batch, now)
-    })
-}
-
-/// Each grouped person's follow-up link, tied to their membership of the
-/// round (read back from the database: the rows were stored in bulk).
-fn issue_followup_links(
-    conn: &mut Conn,
-    participant_ids: &[i64],
-    round_id: i64,
-    now: NaiveDateTime,
-) -> anyhow::Result<Vec<Token>> {
-    let member_of = rounds::member_ids(conn, round_id)?;
-    let holders = participant_ids
-        .iter()
-        .map(|p| member_of.get(p).map(|m| (*p, *m)))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| anyhow::anyhow!("a group member was not stored"))?;
-    tokens::issue_followups(conn, &holders, now)
+    let rooms = meetings::rooms_of_round(conn, round_id)?;
+    let mut drafts = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+    for (index, group) in groups.iter().enumerate() {
+        // Group `index` of the plan is the round's group number `index + 1`.
+        let number = i32::try_from(index + 1)?;
+        let room = rooms.get(&number).cloned().flatten();
+        for member in group {
+            let intro = Intro {
+                member,
+                partners: group
+                    .iter()
+                    .filter(|p| p.id != member.id)
+                    .map(PartnerCard::from)
+                    .collect(),
+                round_id,
+                occasion: Occasion::Round,
+                room: room.as_deref(),
+            };
+            drafts.push(composer.intro_draft(&intro, number)?);
+        }
+    }
+    outbox::enqueue_all(conn, &drafts, now)
 }

@@ -24,6 +24,7 @@ mod fixtures;
 mod followup;
 mod health;
 mod helpers;
+mod intro_drafts;
 mod learned;
 mod manage;
 mod no_reply;

@@ -1,22 +1,24 @@
 //! A round large enough that its rows are stored in several batches. However
-//! the batches fall, each person must end up with their own membership, their
-//! own links and exactly one introduction naming their own group.
+//! the batches fall, each person must end up with their own membership and
+//! exactly one introduction naming their own group, queued as a draft and
+//! written with their own links when it is sent.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use unmentoring::configuration::TransportKind;
 use unmentoring::db::outbox::{self, OutboxStatus, QueuedEmail};
 use unmentoring::db::participants::{self, Participant, Source};
 use unmentoring::db::tokens::{self, Lookup};
 use unmentoring::db::{self, meetings, rounds};
 use unmentoring::domain::TokenPurpose;
 
-use crate::common::mail::links_in;
+use crate::common::mail::{links_in, ReceivedEmail};
 use crate::common::smtp::TestSmtp;
 use crate::fixtures::profile;
 use crate::helpers::{spawn_app_in, TestApp};
 
-/// Odd, so that one group is a trio; over two statements' worth of links
-/// (1,000 a statement) and four batches of introductions (500 a batch).
+/// Odd, so that one group is a trio; over two statements' worth of
+/// introductions (1,000 a statement).
 const PEOPLE: usize = 2_101;
 const VIDEO_LINK: &str = "https://meet.example/r-{room}";
 
@@ -51,6 +53,26 @@ fn token_in(text: &str, path: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
+/// The emails the file transport wrote to `dir`, each with its To address
+/// as its envelope.
+fn emails_in(dir: &std::path::Path) -> Vec<ReceivedEmail> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+        .map(|path| {
+            let raw = std::fs::read(path).unwrap();
+            let to = ReceivedEmail::parse(&raw, Vec::new()).to;
+            let address = to
+                .rsplit_once('<')
+                .and_then(|(_, rest)| rest.strip_suffix('>'))
+                .unwrap_or(&to)
+                .to_owned();
+            ReceivedEmail::parse(&raw, vec![address])
+        })
+        .collect()
+}
+
 /// The addresses an email's Reply-To names (stored as a JSON list).
 fn reply_to(email: &QueuedEmail) -> BTreeSet<String> {
     let list: Vec<serde_json::Value> = serde_json::from_str(&email.content.reply_to).unwrap();
@@ -60,9 +82,15 @@ fn reply_to(email: &QueuedEmail) -> BTreeSet<String> {
 }
 
 #[tokio::test]
-async fn a_round_stored_in_batches_gives_each_person_one_intro_with_their_own_links() {
-    let app = spawn_app_in(tempfile::tempdir().unwrap(), TestSmtp::start(), |s| {
+async fn a_round_stored_in_batches_gives_each_person_one_intro_written_with_their_own_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail_dir = dir.path().join("mail");
+    let files = mail_dir.clone();
+    // Emails as files: thousands of SMTP conversations would make the test slow.
+    let app = spawn_app_in(dir, TestSmtp::start(), move |s| {
         s.meetings.video_link = Some(VIDEO_LINK.into());
+        s.email.transport = TransportKind::File;
+        s.email.file_dir = files;
     })
     .await;
     let people = add_people(&app, PEOPLE);
@@ -86,6 +114,13 @@ async fn a_round_stored_in_batches_gives_each_person_one_intro_with_their_own_li
     assert_eq!(groups.len(), PEOPLE / 2);
     assert!(groups.values().all(|g| g.len() == 2 || g.len() == 3));
     let group_of: HashMap<i64, i32> = grouped.iter().map(|(n, p)| (p.id, *n)).collect();
+    let partners_of = |id: i64| -> BTreeSet<String> {
+        groups[&group_of[&id]]
+            .iter()
+            .filter(|&&other| other != id)
+            .map(|other| people[other].email.clone().unwrap())
+            .collect()
+    };
     let member_of = app.db(|c| rounds::member_ids(c, round_id));
     let rooms = app.db(|c| meetings::rooms_of_round(c, round_id));
     assert_eq!(rooms.len(), PEOPLE / 2, "one meeting per group");
@@ -96,7 +131,6 @@ async fn a_round_stored_in_batches_gives_each_person_one_intro_with_their_own_li
         .filter(|e| e.content.kind.as_str() == "intro" && e.content.round_id == Some(round_id))
         .collect();
     assert_eq!(intros.len(), PEOPLE, "one introduction each");
-    let now = app.clock.now();
     let mut seen = HashSet::new();
     for email in &intros {
         let id = email
@@ -106,45 +140,13 @@ async fn a_round_stored_in_batches_gives_each_person_one_intro_with_their_own_li
         assert!(seen.insert(id), "participant {id} got two introductions");
         let person = &people[&id];
         assert_eq!(Some(&email.content.to_address), person.email.as_ref());
-        let group = &groups[&group_of[&id]];
-        let partners: BTreeSet<String> = group
-            .iter()
-            .filter(|&&other| other != id)
-            .map(|other| people[other].email.clone().unwrap())
-            .collect();
-        assert_eq!(reply_to(email), partners, "{id}'s intro names their group");
-        let room = rooms[&group_of[&id]]
-            .clone()
-            .expect("each group has a room");
-        assert!(email
-            .content
-            .body_text
-            .contains(&VIDEO_LINK.replace("{room}", &room)));
-
-        let followup = token_in(&email.content.body_text, "/followup/");
-        let manage = token_in(&email.content.body_text, "/me/");
-        let (followup, manage) = app.db(|c| {
-            Ok((
-                tokens::lookup(c, &followup, TokenPurpose::Followup, now)?,
-                tokens::lookup(c, &manage, TokenPurpose::Manage, now)?,
-            ))
-        });
         assert_eq!(
-            followup,
-            Lookup::Valid {
-                participant_id: id,
-                group_member_id: Some(member_of[&id]),
-            },
-            "{id}'s follow-up link is for their own membership"
+            reply_to(email),
+            partners_of(id),
+            "{id}'s intro names their group"
         );
-        assert_eq!(
-            manage,
-            Lookup::Valid {
-                participant_id: id,
-                group_member_id: None,
-            },
-            "{id}'s manage link is their own"
-        );
+        assert!(email.content.draft.is_some(), "queued as a draft");
+        assert!(email.content.body_text.is_empty() && email.content.body_html.is_empty());
     }
     let message_ids: HashSet<&str> = intros
         .iter()
@@ -155,8 +157,56 @@ async fn a_round_stored_in_batches_gives_each_person_one_intro_with_their_own_li
     assert_eq!((message_ids.len(), envelopes.len()), (PEOPLE, PEOPLE));
     assert!(!envelopes.contains(&None));
     assert_eq!(
+        app.count("tokens"),
+        0,
+        "no link exists before its introduction is written"
+    );
+
+    let report = app.deliver().await;
+    assert_eq!((report.sent, report.failed), (PEOPLE, 0));
+    let now = app.clock.now();
+    let received = emails_in(&mail_dir);
+    assert_eq!(received.len(), PEOPLE);
+    let by_address: HashMap<String, i64> = people
+        .iter()
+        .map(|(id, p)| (p.email.clone().unwrap(), *id))
+        .collect();
+    for email in &received {
+        let id = &by_address[&email.envelope_to[0]];
+        let room = rooms[&group_of[id]].clone().expect("each group has a room");
+        assert!(email.text.contains(&VIDEO_LINK.replace("{room}", &room)));
+        assert!(partners_of(*id)
+            .iter()
+            .all(|partner| email.text.contains(partner.as_str())));
+        let followup = token_in(&email.text, "/followup/");
+        let manage = token_in(&email.text, "/me/");
+        let (followup, manage) = app.db(|c| {
+            Ok((
+                tokens::lookup(c, &followup, TokenPurpose::Followup, now)?,
+                tokens::lookup(c, &manage, TokenPurpose::Manage, now)?,
+            ))
+        });
+        assert_eq!(
+            followup,
+            Lookup::Valid {
+                participant_id: *id,
+                group_member_id: Some(member_of[id]),
+            },
+            "{id}'s follow-up link is for their own membership"
+        );
+        assert_eq!(
+            manage,
+            Lookup::Valid {
+                participant_id: *id,
+                group_member_id: None,
+            },
+            "{id}'s manage link is their own"
+        );
+    }
+    assert_eq!(
         app.count("tokens WHERE purpose = 'followup'"),
         i64::try_from(PEOPLE).unwrap(),
         "one follow-up link each, and no more"
     );
+    assert_eq!(app.count("outbox WHERE draft IS NOT NULL"), 0);
 }

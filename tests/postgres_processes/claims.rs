@@ -26,6 +26,7 @@ fn queue(pool: &Pool, n: usize, now: NaiveDateTime) {
             message_id: format!("<{i}.claims@example.org>"),
             round_id: None,
             calendar: None,
+            draft: None,
         })
         .collect();
     let mut conn = pool.get().unwrap();

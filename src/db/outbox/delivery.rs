@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 
-use super::{OutboxStatus, QueuedEmail};
+use super::{NewEmail, OutboxStatus, QueuedEmail};
 use crate::db::schema::outbox;
 use crate::db::{AnyConnection, Conn};
 
@@ -153,6 +153,21 @@ pub fn is_held(conn: &mut Conn, hold: &Hold) -> anyhow::Result<bool> {
     Ok(found == 1)
 }
 
+/// Stores the bodies of a drafted introduction, written, and clears its
+/// draft. Returns false, changing nothing, unless it is still under `hold`
+/// and still a draft.
+pub fn store_written(conn: &mut Conn, hold: &Hold, written: &NewEmail) -> anyhow::Result<bool> {
+    let changed = diesel::update(held(hold).filter(outbox::draft.is_not_null()))
+        .set((
+            outbox::body_text.eq(&written.body_text),
+            outbox::body_html.eq(&written.body_html),
+            outbox::draft.eq(None::<String>),
+        ))
+        .execute(conn)
+        .context("could not store a written introduction")?;
+    Ok(changed == 1)
+}
+
 /// Gives back the messages `ids` still held until `until` (one claim's
 /// hold), unsent, for any worker to claim at once.
 pub fn release(conn: &mut Conn, ids: &[i64], until: NaiveDateTime) -> anyhow::Result<usize> {
@@ -176,6 +191,7 @@ macro_rules! sent_at {
             outbox::body_text.eq(""),
             outbox::body_html.eq(""),
             outbox::calendar.eq(None::<String>),
+            outbox::draft.eq(None::<String>),
             outbox::sent_at.eq($now),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),

@@ -23,6 +23,24 @@ pub fn member_ids(conn: &mut Conn, round_id: i64) -> anyhow::Result<HashMap<i64,
     Ok(rows.into_iter().collect())
 }
 
+/// The membership of `participant_id` in group `group_number` of a round,
+/// if they are still in that group.
+pub fn member_in_group(
+    conn: &mut Conn,
+    round_id: i64,
+    participant_id: i64,
+    group_number: i32,
+) -> anyhow::Result<Option<i64>> {
+    group_members::table
+        .filter(group_members::round_id.eq(round_id))
+        .filter(group_members::participant_id.eq(participant_id))
+        .filter(group_members::group_number.eq(group_number))
+        .select(group_members::id)
+        .first(conn)
+        .optional()
+        .context("could not read a group member")
+}
+
 /// A round's groups: (group number, participant), in order.
 pub fn members(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Participant)>> {
     group_members::table

@@ -6,7 +6,9 @@ mod figure_groups;
 pub mod figures;
 mod members;
 
-pub use members::{member_ids, members, round_members, rounds_of, MemberRow, Partner, RoundEntry};
+pub use members::{
+    member_ids, member_in_group, members, round_members, rounds_of, MemberRow, Partner, RoundEntry,
+};
 
 use anyhow::Context;
 use chrono::NaiveDateTime;

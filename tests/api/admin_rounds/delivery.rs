@@ -116,6 +116,7 @@ async fn the_outbox_lists_queued_sent_and_failed_emails_with_filters() {
         message_id: "<later@unmentoring.test>".into(),
         round_id: None,
         calendar: None,
+        draft: None,
     };
     let tomorrow = app.clock.now() + chrono::Duration::days(1);
     app.db(|c| outbox::enqueue(c, &later, tomorrow));
