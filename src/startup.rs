@@ -71,6 +71,11 @@ impl Application {
         mailer: Mailer,
         clock: Clock,
     ) -> anyhow::Result<Self> {
+        if settings.organisation.contact_email.is_none() {
+            tracing::warn!(
+                "organisation.contact_email is not set: the contact page and the privacy notice give no way to reach the organisers"
+            );
+        }
         let pool = db::open_database(&settings).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&address)

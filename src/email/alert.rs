@@ -82,7 +82,7 @@ impl Composer {
             participant_id: None,
             to_name: String::new(),
             to_address: organiser.email.clone(),
-            reply_to: "[]".into(),
+            reply_to: self.organisers_reply_to(),
             subject,
             body_text: AlertText { lines, link }.render()?,
             body_html: AlertHtml { lines, link }.render()?,

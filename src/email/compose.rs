@@ -9,6 +9,7 @@ use crate::db::outbox::NewEmail;
 use crate::db::participants::Participant;
 use crate::domain::{PeopleTime, Token};
 
+use super::message::Recipient;
 use super::EmailKind;
 
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ pub struct Composer {
     from: Mailbox,
     /// `meetings.video_link`, with `{room}` still in it.
     video_link: Option<String>,
+    /// The Reply-To of every email but an introduction, as stored: the
+    /// organisers (`organisation.contact_email`), or nobody when unset.
+    reply_to: String,
 }
 
 email_parts!(ConfirmText = "email/confirm.txt", ConfirmHtml = "email/confirm.html", 'a {
@@ -47,7 +51,13 @@ impl Composer {
             people_time: settings.people_time(),
             from: settings.email.from.clone(),
             video_link: settings.meetings.video_link.clone(),
+            reply_to: organisers_reply_to(settings),
         }
+    }
+
+    /// The Reply-To list of an email that is not an introduction.
+    pub(super) fn organisers_reply_to(&self) -> String {
+        self.reply_to.clone()
     }
 
     /// Who emails come from.
@@ -148,7 +158,7 @@ impl Composer {
             participant_id: None,
             to_name: String::new(),
             to_address: address.to_owned(),
-            reply_to: "[]".into(),
+            reply_to: self.organisers_reply_to(),
             subject: "UnMentoring test email".into(),
             body_text: text,
             body_html: html,
@@ -172,7 +182,7 @@ impl Composer {
             participant_id: Some(person.id),
             to_name: person.name.clone(),
             to_address: person.email_address()?.to_owned(),
-            reply_to: "[]".into(),
+            reply_to: self.organisers_reply_to(),
             subject: subject.into(),
             body_text,
             body_html,
@@ -182,4 +192,18 @@ impl Composer {
             draft: None,
         })
     }
+}
+
+/// The organisers as a stored Reply-To list: one entry, or none.
+fn organisers_reply_to(settings: &Settings) -> String {
+    let organisers: Vec<Recipient> = settings
+        .organisation
+        .contact_email
+        .iter()
+        .map(|address| Recipient {
+            name: settings.organisation.name.clone(),
+            address: address.to_string(),
+        })
+        .collect();
+    serde_json::to_string(&organisers).unwrap_or_else(|_| "[]".into())
 }

@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(learned::page)
         .service(learned::feed)
         .service(pages::privacy)
+        .service(pages::contact)
         .service(pages::accessibility)
         .service(pages::stylesheet)
         .service(pages::favicon)

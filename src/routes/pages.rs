@@ -1,23 +1,58 @@
 use actix_web::body::MessageBody;
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
-use actix_web::{get, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
+use crate::configuration::OrganisationSettings;
 use crate::middleware::PERSONAL_LINK_PREFIXES;
 use crate::pages::html;
+use crate::startup::AppState;
+
+/// Who runs this UnMentoring and how to reach them, as the privacy notice
+/// and the contact page show it.
+struct Organisers {
+    name: String,
+    contact: Option<String>,
+    privacy_contact: Option<String>,
+}
+
+impl Organisers {
+    fn of(settings: &OrganisationSettings) -> Self {
+        Self {
+            name: settings.name.clone(),
+            contact: settings.contact_email.as_ref().map(ToString::to_string),
+            privacy_contact: settings.privacy_contact().map(ToString::to_string),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "privacy.html")]
-struct PrivacyPage;
+struct PrivacyPage {
+    organisers: Organisers,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    organisers: Organisers,
+}
 
 #[derive(Template)]
 #[template(path = "accessibility.html")]
 struct AccessibilityPage;
 
 #[get("/privacy")]
-pub async fn privacy() -> HttpResponse {
-    html(StatusCode::OK, &PrivacyPage)
+pub async fn privacy(state: web::Data<AppState>) -> HttpResponse {
+    let organisers = Organisers::of(&state.settings.organisation);
+    html(StatusCode::OK, &PrivacyPage { organisers })
+}
+
+#[get("/contact")]
+pub async fn contact(state: web::Data<AppState>) -> HttpResponse {
+    let organisers = Organisers::of(&state.settings.organisation);
+    html(StatusCode::OK, &ContactPage { organisers })
 }
 
 #[get("/accessibility")]

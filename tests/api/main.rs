@@ -13,6 +13,7 @@ mod availability;
 mod bad_input;
 mod bounces;
 mod confirm;
+mod contact;
 #[path = "../common/conversation_figures.rs"]
 mod conversation_figures;
 mod dashboard_figures;

@@ -21,6 +21,11 @@ async fn information_pages_learning_log_and_link_problems() {
     assert_eq!(browser.h1().await, "Privacy notice");
     audit.check(&browser, "privacy").await;
 
+    browser.follow("Contact").await;
+    assert_eq!(browser.h1().await, "Contact the organisers");
+    assert!(browser.main_text().await.contains("organisers@example.org"));
+    audit.check(&browser, "contact").await;
+
     browser.follow("Accessibility statement").await;
     assert_eq!(
         browser.h1().await,

@@ -23,6 +23,8 @@ pub async fn spawn() -> TestApp {
     let app = spawn_app_in(tempfile::tempdir().unwrap(), TestSmtp::start(), |s| {
         s.server.port = port;
         s.server.base_url = BaseUrl::parse(&base).unwrap();
+        s.organisation.contact_email = Some("organisers@example.org".parse().unwrap());
+        s.organisation.privacy_contact = Some("dpo@example.org".parse().unwrap());
     })
     .await;
     assert_eq!(app.address, base);

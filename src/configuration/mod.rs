@@ -9,7 +9,11 @@ use lettre::message::Mailbox;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 
-const DEFAULTS: &str = include_str!("../config/default.toml");
+mod organisation;
+
+pub use organisation::OrganisationSettings;
+
+const DEFAULTS: &str = include_str!("../../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +26,7 @@ pub struct Settings {
     pub followup: FollowupSettings,
     pub signup: SignupSettings,
     pub meetings: MeetingsSettings,
+    pub organisation: OrganisationSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
