@@ -171,6 +171,17 @@ pub struct EmailRow {
     pub last_error: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
     pub round_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every email to one person, oldest first.
+pub fn of_participant(conn: &mut Conn, participant_id: i64) -> anyhow::Result<Vec<EmailRow>> {
+    outbox::table
+        .filter(outbox::participant_id.eq(participant_id))
+        .order(outbox::id)
+        .select(EmailRow::as_select())
+        .load(conn)
+        .context("could not read a participant's emails")
 }
 
 /// Every email that belongs to a round, oldest first.

@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod learned;
 mod manage;
+mod my_data;
 mod no_reply;
 mod pages;
 mod signup;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(manage::resume)
         .service(manage::leave_page)
         .service(manage::leave)
+        .service(my_data::download)
         .service(health::healthz)
         .service(learned::page)
         .service(learned::feed)

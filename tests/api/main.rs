@@ -28,6 +28,7 @@ mod helpers;
 mod intro_drafts;
 mod learned;
 mod manage;
+mod my_data;
 mod no_reply;
 mod nudges;
 mod organisation_names;

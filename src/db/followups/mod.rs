@@ -2,6 +2,7 @@
 //! may be shown of them in public (`published`).
 
 pub mod in_group;
+pub mod of_person;
 pub mod published;
 
 use anyhow::Context;
