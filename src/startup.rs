@@ -71,16 +71,17 @@ impl Application {
         mailer: Mailer,
         clock: Clock,
     ) -> anyhow::Result<Self> {
-        if settings.organisation.contact_email.is_none() {
-            tracing::warn!(
-                "organisation.contact_email is not set: the contact page and the privacy notice give no way to reach the organisers"
-            );
-        }
         let pool = db::open_database(&settings).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&address)
             .with_context(|| format!("could not listen on {address} (server.host, server.port)"))?;
         let port = listener.local_addr()?.port();
+        // Said once the rest has started: a start-up that fails says only why.
+        if settings.organisation.contact_email.is_none() {
+            tracing::warn!(
+                "organisation.contact_email is not set: the contact page and the privacy notice give no way to reach the organisers"
+            );
+        }
         let wake = Arc::new(Notify::new());
         let health = Health::new(&settings);
         let worker = DeliveryWorker::new(

@@ -22,6 +22,7 @@ fn person(name: &str, email: &str) -> ValidProfile {
         skype: None,
         topics: None,
         cadence: Cadence::Monthly,
+        share_phone: true,
     }
 }
 

@@ -191,6 +191,7 @@ fn fill(site: &mut Site) {
         skype: Some("ann.s".into()),
         topics: Some("Open data".into()),
         cadence: Cadence::Quarterly,
+        share_phone: true,
     };
     pending_signups::store(conn, &link, person, &profile, Availability::default(), now).unwrap();
 

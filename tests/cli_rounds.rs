@@ -25,6 +25,7 @@ fn add_people(site: &mut Site) {
             skype: None,
             topics: None,
             cadence: Cadence::Monthly,
+            share_phone: true,
         };
         let now = Clock::system().now();
         participants::insert_confirmed(&mut conn, &person, Source::Signup, now).unwrap();

@@ -73,7 +73,7 @@ fn size(path: &Path) -> u64 {
 }
 
 #[test]
-fn the_writer_checkpoints_what_a_big_transaction_left_in_the_wal_once_idle() {
+fn the_writer_checkpoints_what_a_big_transaction_left_in_the_wal_and_empties_it_once_idle() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.db");
     let pool = db::connect(&path, 1).unwrap();
@@ -100,6 +100,12 @@ fn the_writer_checkpoints_what_a_big_transaction_left_in_the_wal_once_idle() {
             "the main file never took in the WAL ({} bytes)",
             size(&path)
         );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // And the WAL is emptied, so no old version of a page lingers in it.
+    let wal = path.with_extension("db-wal");
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) > 0 {
+        assert!(Instant::now() < deadline, "the WAL was never emptied");
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut conn = pool.get().unwrap();

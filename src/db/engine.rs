@@ -66,7 +66,8 @@ fn sqlite_pragmas(conn: &mut SqliteConnection) -> anyhow::Result<()> {
     conn.batch_execute(&format!(
         "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
          PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;"
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;"
     ))?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use super::Conn;
 use crate::domain::EmailKind;
 
 mod delivery;
+pub mod forget;
 pub use delivery::{
     claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release, store_written,
     Hold,

@@ -25,6 +25,7 @@ pub struct Submission {
     pub cadence: Cadence,
     /// When they are usually free, as stored codes.
     pub availability: Option<String>,
+    pub share_phone: bool,
 }
 
 impl Submission {
@@ -40,6 +41,7 @@ impl Submission {
             skype: self.skype.clone(),
             topics: self.topics.clone(),
             cadence: self.cadence,
+            share_phone: self.share_phone,
         }
     }
 }
@@ -65,6 +67,7 @@ pub fn store(
             pending_signups::topics.eq(&profile.topics),
             pending_signups::cadence.eq(profile.cadence),
             pending_signups::availability.eq(availability.to_stored()),
+            pending_signups::share_phone.eq(profile.share_phone),
             pending_signups::created_at.eq(now),
         ))
         .execute(conn)

@@ -26,6 +26,7 @@ diesel::table! {
         resumed_at -> Nullable<Timestamp>,
         availability -> Nullable<Text>,
         first_in_line -> Bool,
+        share_phone -> Bool,
     }
 }
 
@@ -53,6 +54,7 @@ diesel::table! {
         cadence -> Text,
         created_at -> Timestamp,
         availability -> Nullable<Text>,
+        share_phone -> Bool,
     }
 }
 

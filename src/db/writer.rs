@@ -22,7 +22,7 @@ use diesel::r2d2::R2D2Connection;
 use diesel::Connection;
 use tokio::sync::oneshot;
 
-use super::engine::AnyConnection;
+use super::engine::{AnyConnection, BUSY_TIMEOUT_MS};
 use super::url::DatabaseUrl;
 
 /// The most writes committed together: enough to share one sync among many
@@ -154,14 +154,21 @@ fn serve(mut conn: AnyConnection, url: &DatabaseUrl, queue: &Receiver<Job>) {
     }
 }
 
-/// Copies what the WAL holds into the main file, without waiting for
-/// readers (PASSIVE). Each commit of a connection does this itself once the
-/// WAL passes 1,000 pages, except a big transaction's (see
-/// `db::big_transaction`); and when the WAL has nothing new it costs nothing.
+/// Copies what the WAL holds into the main file and empties the WAL file
+/// (TRUNCATE), so that old versions of pages (with the details of someone
+/// who has since left, say) do not linger in it. Each commit of a connection
+/// copies by itself once the WAL passes 1,000 pages, except a big
+/// transaction's (see `db::big_transaction`). It does not wait: if a reader
+/// still needs the WAL, what can be copied is, and the rest waits for the
+/// next idle moment. With nothing in the WAL it costs nothing.
 fn checkpoint(conn: &mut AnyConnection) {
     if let AnyConnection::Sqlite(sqlite) = conn {
-        if let Err(e) = sqlite.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+        let checkpointed = sqlite.batch_execute(&format!(
+            "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"
+        ));
+        if let Err(e) = checkpointed {
             tracing::warn!(error = %e, "could not checkpoint the database");
+            let _ = sqlite.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"));
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct ProfileForm {
     pub topics: String,
     pub cadence: String,
     pub consent: String,
+    /// "yes" or "no": may partners see the phone number?
+    pub share_phone: String,
     /// The ticked `availability` checkboxes (a repeated key).
     pub availability: Vec<String>,
 }
@@ -37,6 +39,8 @@ pub struct ValidProfile {
     pub skype: Option<String>,
     pub topics: Option<String>,
     pub cadence: Cadence,
+    /// Whether partners see the phone number.
+    pub share_phone: bool,
 }
 
 /// Messages for the fields that failed, in the order the fields appear on the page.
@@ -168,6 +172,8 @@ impl ProfileForm {
         );
         let google_id = keep(e, "google_id", optional(&self.google_id, &GOOGLE_ID));
         let skype = keep(e, "skype", optional(&self.skype, &SKYPE));
+        // Asked just after the contact details, where the page asks it.
+        let share_phone = keep(e, "share_phone", share_phone(&self.share_phone, kind));
         let topics = keep(e, "topics", optional(&self.topics, &TOPICS));
         let cadence = keep(
             e,
@@ -193,6 +199,7 @@ impl ProfileForm {
             skype,
             topics,
             cadence,
+            share_phone,
         ) {
             (
                 Some(name),
@@ -203,6 +210,7 @@ impl ProfileForm {
                 Some(skype),
                 Some(topics),
                 Some(cadence),
+                Some(share_phone),
             ) if errors.is_empty() => Ok(ValidProfile {
                 name: name.into_inner(),
                 email,
@@ -212,9 +220,21 @@ impl ProfileForm {
                 skype: skype.into_inner(),
                 topics: topics.into_inner(),
                 cadence,
+                share_phone,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// "yes" or "no". A person must answer (there is no default: it is their
+/// choice to make); an organiser's import may leave it empty, for no.
+fn share_phone(raw: &str, kind: FormKind) -> Result<bool, String> {
+    match (raw.trim(), kind) {
+        ("yes", _) => Ok(true),
+        ("no", _) | ("", FormKind::Import) => Ok(false),
+        (_, FormKind::Import) => Err("share_phone must be yes or no (or empty for no)".to_owned()),
+        _ => Err("Select yes if your partners may see your phone number".to_owned()),
     }
 }
 
@@ -239,6 +259,7 @@ mod tests {
             email: "jo@leeds.gov.uk".into(),
             phone: "0113 496 0000".into(),
             organisation: "Leeds City Council".into(),
+            share_phone: "yes".into(),
             consent: "yes".into(),
             ..Default::default()
         }
@@ -260,7 +281,14 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            ["name", "email", "phone", "organisation", "consent"]
+            [
+                "name",
+                "email",
+                "phone",
+                "organisation",
+                "share_phone",
+                "consent"
+            ]
         );
     }
 

@@ -18,7 +18,8 @@ pub struct PartnerCard {
     pub name: String,
     pub organisation: String,
     pub email: String,
-    pub phone: String,
+    /// Only when they said partners may see it.
+    pub phone: Option<String>,
     pub google_id: Option<String>,
     pub skype: Option<String>,
     pub topics: Option<String>,
@@ -33,7 +34,7 @@ impl From<&Participant> for PartnerCard {
             name: p.name.clone(),
             organisation: p.organisation.clone(),
             email: p.email.clone().unwrap_or_default(),
-            phone: p.phone.clone().unwrap_or_default(),
+            phone: p.phone.clone().filter(|_| p.share_phone),
             google_id: p.google_id.clone(),
             skype: p.skype.clone(),
             topics: p.topics.clone(),

@@ -54,6 +54,9 @@ pub struct ProfileFields {
     pub topics: TextArea,
     pub cadences: Vec<RadioOption>,
     pub cadence_error: Option<String>,
+    /// The yes/no question `share_phone`, as the form says.
+    pub share_phone: Vec<RadioOption>,
+    pub share_phone_error: Option<String>,
     pub availability: Vec<CheckboxOption>,
     pub availability_error: Option<String>,
 }
@@ -189,6 +192,15 @@ pub fn profile_fields(form: &ProfileForm, errors: &FieldErrors, kind: FormKind) 
         },
         cadences,
         cadence_error: errors.get("cadence").map(str::to_owned),
+        share_phone: [("yes", "Yes"), ("no", "No")]
+            .into_iter()
+            .map(|(value, label)| RadioOption {
+                value,
+                label,
+                checked: form.share_phone.trim() == value,
+            })
+            .collect(),
+        share_phone_error: errors.get("share_phone").map(str::to_owned),
         availability: availability_boxes(form),
         availability_error: errors.get("availability").map(str::to_owned),
     }

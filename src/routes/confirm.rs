@@ -45,6 +45,10 @@ fn summary(email: &str, profile: &ValidProfile) -> Vec<(&'static str, String)> {
         ("Full name", profile.name.clone()),
         ("Email address", email.to_owned()),
         ("Phone number", profile.phone.clone()),
+        (
+            "Partners see your phone number",
+            if profile.share_phone { "Yes" } else { "No" }.to_owned(),
+        ),
         ("Organisation", profile.organisation.clone()),
         ("Google ID", optional(&profile.google_id)),
         ("Skype name", optional(&profile.skype)),
@@ -69,6 +73,7 @@ fn details_for(person: &Participant, submission: Option<Submission>) -> ValidPro
             skype: person.skype.clone(),
             topics: person.topics.clone(),
             cadence: person.cadence,
+            share_phone: person.share_phone,
         },
         |s| s.profile(),
     )

@@ -69,6 +69,7 @@ fn form_of(person: &Participant) -> ProfileForm {
         topics: person.topics.clone().unwrap_or_default(),
         cadence: person.cadence.as_str().to_owned(),
         consent: String::new(),
+        share_phone: if person.share_phone { "yes" } else { "no" }.to_owned(),
         availability: Availability::from_stored(person.availability.as_deref()).codes(),
     }
 }

@@ -172,7 +172,7 @@ copied_tables! {
         id, status, name, email, email_key, phone, organisation, google_id,
         skype, topics, cadence, paused_until, consent_at, created_at,
         updated_at, confirmed_at, left_at, last_round_at, source,
-        signup_email_at, resumed_at, availability, first_in_line,
+        signup_email_at, resumed_at, availability, first_in_line, share_phone,
     }
     organisers by id { id, email, email_key, password_hash, created_at }
     rounds by id {
@@ -196,7 +196,7 @@ copied_tables! {
     }
     pending_signups by token_hash {
         token_hash, participant_id, name, phone, organisation, google_id,
-        skype, topics, cadence, created_at, availability,
+        skype, topics, cadence, created_at, availability, share_phone,
     }
     email_changes by token_hash { token_hash, participant_id, email, created_at }
     followup_answers by group_member_id {

@@ -25,6 +25,7 @@ pub fn profile(name: &str, email: &str, organisation: &str) -> ValidProfile {
         skype: None,
         topics: None,
         cadence: Cadence::Monthly,
+        share_phone: true,
     }
 }
 

@@ -116,6 +116,7 @@ pub fn signup_form(email: &str) -> Vec<(&'static str, String)> {
         ("topics", "Open data and user research".into()),
         ("cadence", "monthly".into()),
         ("consent", "yes".into()),
+        ("share_phone", "yes".into()),
     ]
 }
 

@@ -22,6 +22,7 @@ async fn a_participant_can_see_change_pause_resume_and_leave() {
                 ("phone", "nope"),
                 ("organisation", "Bristol City Council"),
                 ("cadence", "quarterly"),
+                ("share_phone", "no"),
             ],
         )
         .await;
@@ -39,13 +40,14 @@ async fn a_participant_can_see_change_pause_resume_and_leave() {
                 ("phone", "+44 7700 900982"),
                 ("organisation", "Bristol City Council"),
                 ("cadence", "quarterly"),
+                ("share_phone", "no"),
             ],
         )
         .await;
     assert_eq!(good.status, 303);
     let after = app.get(&good.location()).await;
     assert!(after.body.contains("Your details have been saved"));
-    assert_eq!(app.count("participants WHERE organisation = 'Bristol City Council' AND cadence = 'quarterly' AND skype IS NULL"), 1);
+    assert_eq!(app.count("participants WHERE organisation = 'Bristol City Council' AND cadence = 'quarterly' AND skype IS NULL AND share_phone = FALSE"), 1);
 
     // Pause until a date, then resume.
     let wrong_date = app

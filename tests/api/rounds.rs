@@ -64,6 +64,7 @@ async fn a_round_introduces_everyone_due_to_exactly_their_partners() {
     let recent = app.add_participant("Recent", "recent@example.org", "Z");
     let quarterly = app.add_person(&ValidProfile {
         cadence: Cadence::Quarterly,
+        share_phone: true,
         ..profile("Quarterly", "quarterly@example.org", "Q")
     });
     let left = app.add_participant("Left", "left@example.org", "L");

@@ -80,6 +80,8 @@ const BAD_INPUTS: &[(&str, &str)] = &[
     ("google_id", "bad\u{7}value"),
     ("skype", "x\ny"),
     ("cadence", "weekly"),
+    ("share_phone", ""),
+    ("share_phone", "maybe"),
     ("consent", ""),
 ];
 

@@ -62,6 +62,7 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
         )
         .await;
     browser.choose("Every two months").await;
+    browser.choose("Yes").await;
     browser.tick("consent").await;
     browser.press("Sign up").await;
     assert_eq!(browser.path().await, "/signup/check-email");
@@ -218,6 +219,7 @@ async fn signing_up_and_confirming_works_with_javascript_switched_off() {
     browser.fill("Email address", "kim.lee@example.org").await;
     browser.fill("Phone number", "+44 808 157 0192").await;
     browser.fill("Organisation", "Bristol City Council").await;
+    browser.choose("No").await;
     browser.tick("consent").await;
     browser.press("Sign up").await;
     assert_eq!(browser.h1().await, "Check your email");

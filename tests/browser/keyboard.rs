@@ -45,6 +45,8 @@ async fn signing_up_with_the_keyboard_alone() {
         ("organisation", "Camden Council"),
         ("google_id", ""),
         ("skype", ""),
+        // A radio group: one stop, and space chooses "Yes".
+        ("share_phone", " "),
         ("topics", "Keyboard shortcuts"),
     ];
     for (i, (id, text)) in typed.iter().enumerate() {

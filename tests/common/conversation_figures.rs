@@ -70,6 +70,7 @@ fn person(conn: &mut Conn, n: usize, organisation: &str) -> i64 {
         skype: None,
         topics: None,
         cadence: Cadence::Monthly,
+        share_phone: true,
     };
     participants::insert_confirmed(conn, &profile, Source::Signup, at("2026-09-01 09:00"))
         .unwrap()

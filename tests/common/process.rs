@@ -232,6 +232,7 @@ impl Server {
             ("organisation", "Leeds City Council"),
             ("cadence", "monthly"),
             ("consent", "yes"),
+            ("share_phone", "yes"),
         ];
         let r = client
             .post(self.url("/signup"))

@@ -32,6 +32,7 @@ pub fn add_people(pool: &Pool, n: usize) {
             skype: None,
             topics: None,
             cadence: Cadence::Monthly,
+            share_phone: true,
         };
         participants::insert_confirmed(&mut c, &profile, Source::Signup, now).unwrap();
     }

@@ -27,6 +27,7 @@ fn profile(i: usize) -> ValidProfile {
         skype: None,
         topics: None,
         cadence: Cadence::Monthly,
+        share_phone: true,
     }
 }
 

@@ -93,6 +93,7 @@ async fn sign_up(server: &Server, client: &reqwest::Client, email: &str, all: &[
         ("organisation", "Leeds City Council"),
         ("cadence", "monthly"),
         ("consent", "yes"),
+        ("share_phone", "yes"),
     ];
     let r = client
         .post(server.url("/signup"))

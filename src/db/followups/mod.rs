@@ -246,6 +246,43 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
         .collect())
 }
 
+/// Takes a person who left out of other people's notes: a note that names
+/// them (by one of `traces`) keeps its words with the name replaced, unless
+/// its writer published it. Returns how many notes changed.
+pub fn forget_in_others_notes(
+    conn: &mut Conn,
+    participant_id: i64,
+    traces: &[&str],
+) -> anyhow::Result<usize> {
+    use crate::db::outbox::forget::{containing, replace_whole};
+    let others = group_members::table
+        .filter(group_members::participant_id.ne(participant_id))
+        .select(group_members::id);
+    let mut changed = 0;
+    for trace in traces.iter().filter(|t| !t.is_empty()) {
+        let naming: Vec<(i64, Option<String>)> = followup_answers::table
+            .filter(followup_answers::group_member_id.eq_any(others))
+            .filter(followup_answers::publish.eq(false))
+            .filter(followup_answers::note.like(containing(trace)).escape('\\'))
+            .select((followup_answers::group_member_id, followup_answers::note))
+            .load(conn)
+            .context("could not find notes naming someone who left")?;
+        for (member, note) in naming {
+            let Some(note) = note else { continue };
+            let scrubbed = replace_whole(&note, trace);
+            if scrubbed == note {
+                continue;
+            }
+            diesel::update(followup_answers::table.find(member))
+                .set(followup_answers::note.eq(scrubbed))
+                .execute(conn)
+                .context("could not take someone who left out of a note")?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// Removes what a person shared (it carries their name) when they leave; the
 /// anonymous answers (met or not, the 1-5 score) stay for the counts.
 pub fn erase_for(conn: &mut Conn, participant_id: i64) -> anyhow::Result<()> {

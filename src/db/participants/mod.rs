@@ -101,6 +101,8 @@ pub struct Participant {
     pub last_round_at: Option<NaiveDateTime>,
     /// Space-separated slot codes (see `domain::Availability`), if given.
     pub availability: Option<String>,
+    /// Whether their partners see their phone number.
+    pub share_phone: bool,
 }
 
 impl Participant {

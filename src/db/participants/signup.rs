@@ -22,6 +22,7 @@ struct Details<'a> {
     skype: Option<&'a str>,
     topics: Option<&'a str>,
     cadence: Cadence,
+    share_phone: bool,
     updated_at: NaiveDateTime,
 }
 
@@ -34,6 +35,7 @@ fn details(profile: &ValidProfile, now: NaiveDateTime) -> Details<'_> {
         skype: profile.skype.as_deref(),
         topics: profile.topics.as_deref(),
         cadence: profile.cadence,
+        share_phone: profile.share_phone,
         updated_at: now,
     }
 }

@@ -55,6 +55,23 @@ fn set_status(
 /// Erases a person's personal data (they left). The row stays, anonymised, so
 /// the rounds they were in still add up; their links and emails are deleted.
 pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
+    if let Some(person) = super::find(conn, id)? {
+        let traces = [
+            person.name.as_str(),
+            person.email.as_deref().unwrap_or_default(),
+            person.phone.as_deref().unwrap_or_default(),
+        ];
+        let (withdrawn, changed) = crate::db::outbox::forget::forget(conn, &traces)?;
+        let notes = crate::db::followups::forget_in_others_notes(conn, id, &traces)?;
+        tracing::info!(
+            participant_id = id,
+            withdrawn,
+            changed,
+            notes,
+            "took someone who left out of other people's emails and notes"
+        );
+    }
+    crate::db::email_changes::delete_for(conn, id)?;
     crate::db::followups::erase_for(conn, id)?;
     crate::db::pending_signups::delete_for(conn, id)?;
     diesel::delete(tokens::table.filter(tokens::participant_id.eq(id))).execute(conn)?;

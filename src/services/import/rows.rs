@@ -181,6 +181,7 @@ impl<R: Read> Rows<R> {
                 topics: cell("topics"),
                 cadence: cell("cadence"),
                 consent: String::new(),
+                share_phone: cell("share_phone"),
                 availability: Vec::new(),
             },
             broken,

@@ -12,6 +12,7 @@ fn details(name: &str, email: &str) -> Vec<(&'static str, String)> {
         ("phone", "01632 960 001".to_owned()),
         ("organisation", "Kent County Council".to_owned()),
         ("cadence", "monthly".to_owned()),
+        ("share_phone", "yes".to_owned()),
     ]
 }
 
