@@ -14,6 +14,7 @@ use crate::db::participants::{self, OrganiserChange, Outcome, Person, Search, So
 use crate::db::rounds::{self, Partner};
 use crate::domain::{FieldErrors, Met, NoReason, PeopleTime};
 use crate::pages::{private_html, see_other, MessagePage};
+use crate::services::leaving;
 use crate::startup::AppState;
 
 /// The longest search text accepted.
@@ -336,10 +337,15 @@ pub async fn change(
         _ => (OrganiserChange::Remove, "removed"),
     };
     let now = state.clock.now();
+    let (composer, settings) = (state.composer.clone(), state.settings.clone());
     let outcome = db::write(&state.pool, move |conn| {
+        if change == OrganiserChange::Remove {
+            leaving::free_partner(conn, &composer, &settings, id, now)?;
+        }
         participants::change_by_organiser(conn, id, change, now)
     })
     .await?;
+    state.wake_mailer();
     Ok(match outcome {
         Outcome::Missing => not_found(),
         Outcome::Unchanged => see_other(&format!("/admin/participants/{id}")),

@@ -17,6 +17,7 @@ use crate::pages::forms::{profile_fields, read_form, ProfileFields};
 use crate::pages::secret_link::ManageLink;
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::services::email_change::{self, Change};
+use crate::services::leaving;
 use crate::startup::AppState;
 
 /// Refused when the new address is someone else's.
@@ -303,7 +304,12 @@ pub async fn leave(
 ) -> Result<HttpResponse, PageError> {
     let id = link.holder.id;
     let now = state.clock.now();
-    db::write(&state.pool, move |conn| participants::erase(conn, id, now)).await?;
+    let (composer, settings) = (state.composer.clone(), state.settings.clone());
+    db::write(&state.pool, move |conn| {
+        leaving::leave(conn, &composer, &settings, id, now)
+    })
+    .await?;
+    state.wake_mailer();
     tracing::info!(participant_id = id, "left; personal data erased");
     let page = MessagePage::new(
         "You have left UnMentoring",

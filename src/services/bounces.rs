@@ -100,32 +100,39 @@ fn participant_bounced(
     )?;
     let introduction = matches!(email.content.kind, EmailKind::Intro | EmailKind::Rematch);
     if let (true, Some(round_id)) = (introduction, email.content.round_id) {
-        leave_group(conn, composer, settings, round_id, participant_id, now)?;
+        leave_group(
+            conn,
+            composer,
+            settings,
+            (round_id, participant_id),
+            (LeftReason::Bounced, RematchReason::PartnerBounced),
+            now,
+        )?;
     }
     alert_if_due(conn, composer, now)?;
     Ok(Outcome::Bounced { participant_id })
 }
 
-/// Takes the person out of their group in the round; a partner left on their
-/// own goes into the rematch pool and is rematched at once if someone is
-/// free (a trio keeps a pair, so nobody does).
-fn leave_group(
+/// Takes the person out of their group in the round (for `why`); a partner
+/// left on their own goes into the rematch pool and is rematched at once if
+/// someone is free (a trio keeps a pair, so nobody does).
+pub(crate) fn leave_group(
     conn: &mut Conn,
     composer: &Composer,
     settings: &Settings,
-    round_id: i64,
-    participant_id: i64,
+    (round_id, participant_id): (i64, i64),
+    why: (LeftReason, RematchReason),
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     let Some((member_id, group_number)) = bounces::place_in_round(conn, round_id, participant_id)?
     else {
         return Ok(());
     };
-    if !rematches::leave_group(conn, member_id, LeftReason::Bounced, now)? {
+    if !rematches::leave_group(conn, member_id, why.0, now)? {
         return Ok(());
     }
     if let [partner] = rematches::still_in_group(conn, round_id, group_number)?[..] {
-        if rematches::enter_pool(conn, partner, RematchReason::PartnerBounced, now)? {
+        if rematches::enter_pool(conn, partner, why.1, now)? {
             rematch::match_waiting(conn, composer, settings, now)?;
         }
     }

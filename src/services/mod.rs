@@ -11,6 +11,7 @@ pub mod export;
 pub mod housekeeping;
 pub mod import;
 pub mod intro_drafts;
+pub mod leaving;
 pub mod my_data;
 pub mod nudges;
 pub mod registration;

@@ -111,3 +111,39 @@ async fn a_note_its_writer_published_keeps_the_name_and_others_are_left_alone() 
         0
     );
 }
+
+#[tokio::test]
+async fn a_partner_whose_introduction_had_not_gone_is_introduced_to_someone_else() {
+    use unmentoring::db::tokens;
+    use unmentoring::domain::TokenPurpose;
+
+    let app = spawn_app().await;
+    let ann = app.add_participant(ANN_NAME, ANN_EMAIL, "Leeds");
+    app.add_participant("Bob Baker", "bob@example.org", "Kent");
+    app.run_round_for_everyone().await;
+    app.clock.advance(chrono::Duration::hours(1));
+    app.add_participant("Cy Cole", "cy@example.org", "York");
+    let now = app.clock.now();
+    let manage = app.db(|c| tokens::issue(c, ann, TokenPurpose::Manage, now));
+
+    let left = app
+        .post_form(&format!("/me/{}/leave", manage.as_str()), &[("", "")])
+        .await;
+    assert_eq!(left.status, 200);
+
+    app.deliver().await;
+    let to_bob: Vec<_> = app
+        .smtp
+        .received()
+        .into_iter()
+        .filter(|e| e.is_for("bob@example.org"))
+        .collect();
+    assert_eq!(to_bob.len(), 1, "one introduction, to his new partner");
+    assert_eq!(to_bob[0].kind, "rematch");
+    assert!(to_bob[0].text.contains("Cy Cole"));
+    assert!(
+        to_bob[0].text.contains("Phone: 01632 960 001"),
+        "Cy's number is kept, though Ann gave the same one (a switchboard)"
+    );
+    assert!(!to_bob[0].raw.contains(ANN_NAME) && !to_bob[0].raw.contains(ANN_EMAIL));
+}

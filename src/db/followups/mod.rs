@@ -9,6 +9,7 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::outbox::forget::Traces;
 use super::participants::{Participant, Status};
 use super::schema::{followup_answers, group_members, participants, rounds, shared_links};
 use super::Conn;
@@ -247,19 +248,22 @@ pub fn answer_history(conn: &mut Conn) -> anyhow::Result<Vec<(i64, NaiveDateTime
 }
 
 /// Takes a person who left out of other people's notes: a note that names
-/// them (by one of `traces`) keeps its words with the name replaced, unless
+/// them keeps its words with their name (address, number) replaced, unless
 /// its writer published it. Returns how many notes changed.
 pub fn forget_in_others_notes(
     conn: &mut Conn,
     participant_id: i64,
-    traces: &[&str],
+    who: &Traces<'_>,
 ) -> anyhow::Result<usize> {
     use crate::db::outbox::forget::{containing, replace_whole};
+    let traces = [who.name, who.address]
+        .into_iter()
+        .chain(who.others.iter().copied());
     let others = group_members::table
         .filter(group_members::participant_id.ne(participant_id))
         .select(group_members::id);
     let mut changed = 0;
-    for trace in traces.iter().filter(|t| !t.is_empty()) {
+    for trace in traces.filter(|t| !t.is_empty()) {
         let naming: Vec<(i64, Option<String>)> = followup_answers::table
             .filter(followup_answers::group_member_id.eq_any(others))
             .filter(followup_answers::publish.eq(false))

@@ -62,28 +62,34 @@ struct Naming {
     calendar: Option<String>,
 }
 
-/// Changes every email that names a person by `traces`: their name first,
-/// then their address and phone number (a name counts only in the subject of
-/// an email about people; an address or number anywhere): withdraws it (deletes it) if it is still waiting
-/// to be sent to someone else about them, and otherwise replaces each trace.
+/// Who left, as the emails that name them show it.
+pub struct Traces<'a> {
+    pub name: &'a str,
+    pub address: &'a str,
+    /// Anything else that identifies them (their phone number).
+    pub others: Vec<&'a str>,
+}
+
+/// Changes every email about the person: one that holds their address
+/// anywhere, or their name in the subject of an email about people (a name
+/// or a phone number alone may be someone else's too: a council's
+/// switchboard). It is withdrawn (deleted) if it is still waiting to be sent
+/// to someone else about them, and otherwise each trace in it is replaced.
 /// Returns how many emails were withdrawn and how many changed.
-pub fn forget(conn: &mut Conn, traces: &[&str]) -> anyhow::Result<(usize, usize)> {
-    let traces: Vec<&str> = traces.iter().copied().filter(|t| !t.is_empty()).collect();
-    let Some((name, identifiers)) = traces.split_first() else {
-        return Ok((0, 0));
-    };
-    // A name alone may be anyone's: only subjects that name people count.
-    let mut ids: BTreeSet<i64> = outbox::table
-        .filter(outbox::kind.eq_any(NAMING_KINDS))
-        .filter(outbox::subject.like(containing(name)).escape('\\'))
-        .select(outbox::id)
-        .load(conn)
-        .context("could not find emails naming someone who left")?
-        .into_iter()
-        .collect();
-    for trace in identifiers {
-        let pattern = containing(trace);
-        let naming: Vec<i64> = outbox::table
+pub fn forget(conn: &mut Conn, who: &Traces<'_>) -> anyhow::Result<(usize, usize)> {
+    let mut ids: BTreeSet<i64> = BTreeSet::new();
+    if !who.name.is_empty() {
+        let by_name: Vec<i64> = outbox::table
+            .filter(outbox::kind.eq_any(NAMING_KINDS))
+            .filter(outbox::subject.like(containing(who.name)).escape('\\'))
+            .select(outbox::id)
+            .load(conn)
+            .context("could not find emails naming someone who left")?;
+        ids.extend(by_name);
+    }
+    if !who.address.is_empty() {
+        let pattern = containing(who.address);
+        let by_address: Vec<i64> = outbox::table
             .filter(
                 outbox::subject
                     .like(&pattern)
@@ -97,8 +103,13 @@ pub fn forget(conn: &mut Conn, traces: &[&str]) -> anyhow::Result<(usize, usize)
             .select(outbox::id)
             .load(conn)
             .context("could not find emails naming someone who left")?;
-        ids.extend(naming);
+        ids.extend(by_address);
     }
+    let traces: Vec<&str> = [who.name, who.address]
+        .into_iter()
+        .chain(who.others.iter().copied())
+        .filter(|t| !t.is_empty())
+        .collect();
     let rows: Vec<Naming> = outbox::table
         .filter(outbox::id.eq_any(&ids))
         .select((

@@ -55,14 +55,15 @@ fn set_status(
 /// Erases a person's personal data (they left). The row stays, anonymised, so
 /// the rounds they were in still add up; their links and emails are deleted.
 pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
+    use crate::db::outbox::forget::{forget, Traces};
     if let Some(person) = super::find(conn, id)? {
-        let traces = [
-            person.name.as_str(),
-            person.email.as_deref().unwrap_or_default(),
-            person.phone.as_deref().unwrap_or_default(),
-        ];
-        let (withdrawn, changed) = crate::db::outbox::forget::forget(conn, &traces)?;
-        let notes = crate::db::followups::forget_in_others_notes(conn, id, &traces)?;
+        let who = Traces {
+            name: &person.name,
+            address: person.email.as_deref().unwrap_or_default(),
+            others: person.phone.as_deref().into_iter().collect(),
+        };
+        let (withdrawn, changed) = forget(conn, &who)?;
+        let notes = crate::db::followups::forget_in_others_notes(conn, id, &who)?;
         tracing::info!(
             participant_id = id,
             withdrawn,
