@@ -192,7 +192,7 @@ async fn send_test_email(settings: Settings, address: &str) -> anyhow::Result<Ex
     let address = address.as_str();
     let mailer = Mailer::from_settings(&settings.email)?;
     let email = Composer::new(&settings).test_message(address);
-    let message = message::build(&email, &settings.email.from)?;
+    let message = message::build(&email, &settings.email.from, None)?;
     // The bounce address itself, so that the test checks the server takes it.
     match mailer
         .send_from(message, settings.email.bounce_address.clone())

@@ -26,6 +26,7 @@ pub mod rounds;
 pub mod schema;
 mod sql_enums;
 pub mod tokens;
+pub mod unsubscribe_links;
 
 /// Runs `$body` with `$c` bound to the engine's own connection, so that the
 /// body is compiled once for each engine. For the few statements diesel can

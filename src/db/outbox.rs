@@ -14,9 +14,10 @@ use crate::domain::EmailKind;
 
 mod delivery;
 pub mod forget;
+mod suppress;
 pub use delivery::{
-    claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release, store_written,
-    Hold,
+    claim_due, is_held, mark_failed, mark_retry, mark_sent, mark_sent_held, release,
+    store_unsubscribe_token, store_written, Hold,
 };
 
 /// Where an email is: stored as `as_str()`.
@@ -84,6 +85,9 @@ pub struct QueuedEmail {
     pub sent_at: Option<NaiveDateTime>,
     /// Names the message in its envelope sender, `bounces+{id}@…`.
     pub envelope_id: Option<String>,
+    /// For the List-Unsubscribe header of an email to a person: issued just
+    /// before the first attempt, cleared once sent.
+    pub unsubscribe_token: Option<String>,
 }
 
 /// An unguessable name for one message, for its envelope sender: 128 bits
@@ -95,7 +99,16 @@ fn new_envelope_id() -> String {
 }
 
 /// Queues an email. Call it inside the transaction that makes the change the email reports.
+/// Nothing is queued to someone who unsubscribed, unless they asked for it.
 pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow::Result<()> {
+    let unsubscribed = suppress::unsubscribed_among(conn, std::slice::from_ref(email))?;
+    if !suppress::keeps(email, &unsubscribed) {
+        tracing::info!(
+            kind = email.kind.as_str(),
+            "not queued: the person unsubscribed"
+        );
+        return Ok(());
+    }
     diesel::insert_into(outbox::table)
         .values((
             email,
@@ -107,6 +120,18 @@ pub fn enqueue(conn: &mut Conn, email: &NewEmail, now: NaiveDateTime) -> anyhow:
         .execute(conn)
         .context("could not queue an email")?;
     Ok(())
+}
+
+/// Deletes the emails to a person that are still to be sent (they
+/// unsubscribed); returns how many.
+pub fn withdraw_queued_to(conn: &mut Conn, participant_id: i64) -> anyhow::Result<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::participant_id.eq(participant_id))
+            .filter(outbox::status.eq(OutboxStatus::Queued)),
+    )
+    .execute(conn)
+    .context("could not withdraw a person's queued emails")
 }
 
 /// Puts a failed email back in the queue, to be sent at once.
@@ -139,8 +164,10 @@ pub fn list(conn: &mut Conn, statuses: &[OutboxStatus]) -> anyhow::Result<Vec<Qu
 /// under SQLite's limit on bound values.
 pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> anyhow::Result<()> {
     for chunk in emails.chunks(1000) {
+        let unsubscribed = suppress::unsubscribed_among(conn, chunk)?;
         let rows: Vec<_> = chunk
             .iter()
+            .filter(|email| suppress::keeps(email, &unsubscribed))
             .map(|email| {
                 (
                     email,
@@ -151,6 +178,9 @@ pub fn enqueue_all(conn: &mut Conn, emails: &[NewEmail], now: NaiveDateTime) -> 
                 )
             })
             .collect();
+        if rows.is_empty() {
+            continue;
+        }
         let insert = diesel::insert_into(outbox::table).values(rows);
         crate::db::per_engine!(&mut *conn, c => insert.execute(c))
             .context("could not queue emails")?;

@@ -27,6 +27,9 @@ diesel::table! {
         availability -> Nullable<Text>,
         first_in_line -> Bool,
         share_phone -> Bool,
+        unsubscribed_at -> Nullable<Timestamp>,
+        last_seen_at -> Nullable<Timestamp>,
+        still_interested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -81,6 +84,7 @@ diesel::table! {
         envelope_id -> Nullable<Text>,
         calendar -> Nullable<Text>,
         draft -> Nullable<Text>,
+        unsubscribe_token -> Nullable<Text>,
     }
 }
 
@@ -218,6 +222,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unsubscribe_links (token_hash) {
+        token_hash -> Text,
+        participant_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    never_pairs (id) {
+        id -> BigInt,
+        low_id -> BigInt,
+        high_id -> BigInt,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    concerns (id) {
+        id -> BigInt,
+        reporter_id -> BigInt,
+        about_id -> BigInt,
+        round_id -> BigInt,
+        concern -> Text,
+        created_at -> Timestamp,
+        dealt_with_at -> Nullable<Timestamp>,
+        dealt_with_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
@@ -234,6 +270,8 @@ diesel::joinable!(bounces -> participants (participant_id));
 diesel::joinable!(bounces -> outbox (outbox_id));
 diesel::joinable!(email_changes -> participants (participant_id));
 diesel::joinable!(email_changes -> tokens (token_hash));
+diesel::joinable!(unsubscribe_links -> participants (participant_id));
+diesel::joinable!(concerns -> rounds (round_id));
 diesel::allow_tables_to_appear_in_same_query!(
     participants,
     tokens,
@@ -249,5 +287,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     meetings,
     rematch_requests,
     bounces,
-    email_changes
+    email_changes,
+    unsubscribe_links,
+    never_pairs,
+    concerns
 );

@@ -34,6 +34,12 @@ impl EmailKind {
         Self::Test,
     ];
 
+    /// Emails a person asks for themselves (by signing up, or asking for
+    /// their link): these still go after they used a List-Unsubscribe link.
+    pub fn asked_for(self) -> bool {
+        matches!(self, Self::Confirm | Self::Manage)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirm => "confirm",

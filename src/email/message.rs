@@ -29,6 +29,54 @@ impl Header for UnmentoringKind {
     }
 }
 
+/// `List-Unsubscribe` (RFC 2369): the one-click link, and a `mailto:` form
+/// when there is an address to write to.
+#[derive(Debug, Clone)]
+pub struct ListUnsubscribe(String);
+
+impl ListUnsubscribe {
+    pub fn new(url: &str, mailto: Option<&str>) -> Self {
+        let mut value = format!("<{url}>");
+        if let Some(address) = mailto {
+            value.push_str(&format!(", <mailto:{address}?subject=Unsubscribe>"));
+        }
+        Self(value)
+    }
+}
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post` (RFC 8058): a POST to the link unsubscribes at
+/// once, so mail programs can offer their own button.
+#[derive(Debug, Clone)]
+pub struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
 /// One entry of an email's Reply-To list, as stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
@@ -54,7 +102,12 @@ fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
     Ok(Mailbox::new(name, address))
 }
 
-pub fn build(email: &NewEmail, from: &Mailbox) -> anyhow::Result<Message> {
+/// The message for `email`; `unsubscribe` for an email to a person.
+pub fn build(
+    email: &NewEmail,
+    from: &Mailbox,
+    unsubscribe: Option<ListUnsubscribe>,
+) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
         .from(from.clone())
         .to(mailbox(&email.to_name, &email.to_address)?)
@@ -65,6 +118,9 @@ pub fn build(email: &NewEmail, from: &Mailbox) -> anyhow::Result<Message> {
         serde_json::from_str(&email.reply_to).context("the stored Reply-To list is not valid")?;
     for r in &reply_to {
         builder = builder.reply_to(mailbox(&r.name, &r.address)?);
+    }
+    if let Some(unsubscribe) = unsubscribe {
+        builder = builder.header(unsubscribe).header(ListUnsubscribePost);
     }
     builder
         .multipart(body(email)?)
@@ -113,7 +169,7 @@ mod tests {
     #[test]
     fn a_name_with_crlf_cannot_add_a_header() {
         let from: Mailbox = "UnMentoring <um@example.org>".parse().unwrap();
-        let message = build(&queued("Jo\r\nBcc: evil@example.org"), &from).unwrap();
+        let message = build(&queued("Jo\r\nBcc: evil@example.org"), &from, None).unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap();
         let headers = raw.split("\r\n\r\n").next().unwrap();
         assert!(
@@ -137,7 +193,7 @@ mod tests {
             calendar: Some("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into()),
             ..queued("Jo")
         };
-        let raw = build(&invite, &from).unwrap().formatted();
+        let raw = build(&invite, &from, None).unwrap().formatted();
         let parsed = mailparse::parse_mail(&raw).unwrap();
         assert_eq!(parsed.ctype.mimetype, "multipart/alternative");
         let types: Vec<&str> = parsed

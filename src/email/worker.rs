@@ -28,7 +28,7 @@ use crate::db::{self, outbox, Engine, Pool};
 use crate::domain::BounceSource;
 use crate::health::Heartbeat;
 use crate::services::bounces::{self, Failure, Outcome};
-use crate::services::intro_drafts;
+use crate::services::{intro_drafts, unsubscribe};
 use crate::telemetry::redact;
 
 /// How many emails one pass takes from the outbox.
@@ -218,11 +218,17 @@ impl DeliveryWorker {
         } else {
             email
         };
+        let Some(email) = self.attach_unsubscribe(email, hold).await? else {
+            lost_hold(id);
+            return Ok(());
+        };
         let outcome = match self.envelope_sender(&email) {
-            Ok(sender) => match message::build(&email.content, &self.from) {
-                Ok(message) => self.mailer.send_from(message, sender).await,
-                Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
-            },
+            Ok(sender) => {
+                match message::build(&email.content, &self.from, self.list_unsubscribe(&email)) {
+                    Ok(message) => self.mailer.send_from(message, sender).await,
+                    Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
+                }
+            }
             Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
         };
         self.heartbeat.beat();
@@ -271,6 +277,38 @@ impl DeliveryWorker {
             }
         }
         Ok(())
+    }
+
+    /// Gives an email to a person its unsubscribe link, once: every attempt
+    /// then carries the same one. `None` if the hold ran out.
+    async fn attach_unsubscribe(
+        &self,
+        email: outbox::QueuedEmail,
+        hold: outbox::Hold,
+    ) -> anyhow::Result<Option<outbox::QueuedEmail>> {
+        if email.content.participant_id.is_none() || email.unsubscribe_token.is_some() {
+            return Ok(Some(email));
+        }
+        let now = self.clock.now();
+        db::write(&self.pool, move |c| {
+            unsubscribe::attach_held(c, &email, &hold, now)
+        })
+        .await
+    }
+
+    /// The List-Unsubscribe header of an email to a person.
+    fn list_unsubscribe(&self, email: &outbox::QueuedEmail) -> Option<message::ListUnsubscribe> {
+        let token = email.unsubscribe_token.as_deref()?;
+        let url = self
+            .settings
+            .server
+            .base_url
+            .join(&format!("/unsubscribe/{token}"));
+        let mailto = self.settings.organisation.contact_email.as_ref();
+        Some(message::ListUnsubscribe::new(
+            &url,
+            mailto.map(ToString::to_string).as_deref(),
+        ))
     }
 
     /// Writes a round's drafted introduction with the member's links (see

@@ -19,7 +19,7 @@ use super::{private_html, MessagePage, PageError};
 use crate::db::followups::{self, Membership};
 use crate::db::participants::{self, Participant, Status};
 use crate::db::tokens::{self, Lookup};
-use crate::db::{self, Conn};
+use crate::db::{self, unsubscribe_links, Conn};
 use crate::domain::TokenPurpose;
 use crate::startup::AppState;
 
@@ -35,6 +35,8 @@ pub type ConfirmLink = SecretLink<Confirm>;
 pub type ManageLink = SecretLink<Manage>;
 /// A link to one group member's follow-up form; its holder is the membership.
 pub type FollowupLink = SecretLink<Followup>;
+/// A List-Unsubscribe link; its holder is anyone who has not left.
+pub type UnsubscribeLink = SecretLink<Unsubscribe>;
 
 impl<P: LinkPurpose> SecretLink<P> {
     /// The token, to build this page's own form actions and redirects.
@@ -50,7 +52,7 @@ impl<P: LinkPurpose> SecretLink<P> {
     /// Checks again that the link still opens, inside the transaction that
     /// acts on it: two presses of one button may both have been let in.
     pub fn still_opens(&self, conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<bool> {
-        let lookup = tokens::lookup(conn, &self.token, P::PURPOSE, now)?;
+        let lookup = P::lookup(conn, &self.token, now)?;
         Ok(matches!(lookup, Lookup::Valid { .. }))
     }
 
@@ -78,7 +80,8 @@ pub struct LiveLink {
 
 /// What one kind of secret link opens, for whom, and what to say when it does not.
 pub trait LinkPurpose: 'static {
-    const PURPOSE: TokenPurpose;
+    /// Whose link `raw` is, if it is one of this kind.
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup>;
     /// What the route gets.
     type Holder: Send + 'static;
     /// The holder of a live link, or `None` when there is no page for them.
@@ -93,13 +96,17 @@ pub enum Confirm {}
 pub enum Manage {}
 /// `/followup/{token}`.
 pub enum Followup {}
+/// `/unsubscribe/{token}`, the List-Unsubscribe link of every email.
+pub enum Unsubscribe {}
 
 fn days(purpose: TokenPurpose) -> i64 {
     purpose.lifetime().num_days()
 }
 
 impl LinkPurpose for Confirm {
-    const PURPOSE: TokenPurpose = TokenPurpose::Confirm;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Confirm, now)
+    }
     type Holder = Participant;
 
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Participant>> {
@@ -114,7 +121,7 @@ impl LinkPurpose for Confirm {
                 &[
                     &format!(
                         "Confirmation links work for {} days, to keep your details safe.",
-                        days(Self::PURPOSE)
+                        days(TokenPurpose::Confirm)
                     ),
                     "Sign up again with the same email address and we will send you a new confirmation link.",
                 ],
@@ -132,7 +139,9 @@ impl LinkPurpose for Confirm {
 }
 
 impl LinkPurpose for Manage {
-    const PURPOSE: TokenPurpose = TokenPurpose::Manage;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Manage, now)
+    }
     type Holder = Participant;
 
     /// People who left have no page: their details are gone. A bouncing
@@ -149,7 +158,7 @@ impl LinkPurpose for Manage {
             LinkProblem::Expired => MessagePage::new(
                 "This link has expired",
                 &[
-                    &format!("Links to your details work for {} days, to keep your details safe.", days(Self::PURPOSE)),
+                    &format!("Links to your details work for {} days, to keep your details safe.", days(TokenPurpose::Manage)),
                     again,
                 ],
             ),
@@ -166,7 +175,9 @@ impl LinkPurpose for Manage {
 }
 
 impl LinkPurpose for Followup {
-    const PURPOSE: TokenPurpose = TokenPurpose::Followup;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Followup, now)
+    }
     type Holder = Membership;
 
     /// People who left have no follow-up page.
@@ -178,7 +189,7 @@ impl LinkPurpose for Followup {
     fn advice(problem: LinkProblem) -> MessagePage {
         let newest = format!(
             "Use the link in the most recent email we sent you about this introduction: the reminder has a fresh link. Links to the follow-up form work for {} days.",
-            days(Self::PURPOSE)
+            days(TokenPurpose::Followup)
         );
         match problem {
             LinkProblem::Expired => MessagePage::new("This link has expired", &[&newest]),
@@ -191,6 +202,38 @@ impl LinkPurpose for Followup {
             ),
         }
         .with_link("/", "Go to the UnMentoring home page")
+    }
+}
+
+impl LinkPurpose for Unsubscribe {
+    type Holder = Participant;
+
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        unsubscribe_links::lookup(conn, raw, now)
+    }
+
+    /// Anyone we still email: not people who left (their links are gone).
+    fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Participant>> {
+        Ok(participants::find(conn, link.participant_id)?.filter(|p| p.status != Status::Left))
+    }
+
+    /// An old link: the newest email's works, or the organisers can help.
+    fn advice(problem: LinkProblem) -> MessagePage {
+        let what = match problem {
+            LinkProblem::Expired => format!(
+                "Unsubscribe links work for {} days.",
+                unsubscribe_links::LIFETIME_DAYS
+            ),
+            LinkProblem::NotValid => "It may not have been copied in full. If you have left UnMentoring, your details have been deleted and we will not email you again.".to_owned(),
+        };
+        MessagePage::new(
+            "This unsubscribe link does not work",
+            &[
+                &what,
+                "Use the unsubscribe link in the most recent email we sent you, or contact the organisers and they will stop our emails to you.",
+            ],
+        )
+        .with_link("/contact", "Contact the organisers")
     }
 }
 
@@ -279,7 +322,7 @@ fn open<P: LinkPurpose>(
     raw: &str,
     now: NaiveDateTime,
 ) -> anyhow::Result<Result<P::Holder, LinkProblem>> {
-    let link = match tokens::lookup(conn, raw, P::PURPOSE, now)? {
+    let link = match P::lookup(conn, raw, now)? {
         Lookup::Valid {
             participant_id,
             group_member_id,

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use crate::db::followups::Membership;
 use crate::db::meetings::{self, Arranged, Meeting};
 use crate::db::participants::Participant;
-use crate::db::{self, outbox, tokens, Conn};
+use crate::db::tokens::{self, Lookup};
+use crate::db::{self, outbox, Conn};
 use crate::domain::{ArrangeForm, FieldErrors, PeopleTime, TokenPurpose};
 use crate::email::invite::Invite;
 use crate::email::nudge::partner_names;
@@ -38,7 +39,9 @@ pub struct ArrangeHolder {
 type ArrangedLink = SecretLink<ArrangedPurpose>;
 
 impl LinkPurpose for ArrangedPurpose {
-    const PURPOSE: TokenPurpose = TokenPurpose::Followup;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Followup, now)
+    }
     type Holder = ArrangeHolder;
 
     /// People who left UnMentoring have no page; people who left only the

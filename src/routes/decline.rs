@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::followups::Membership;
 use crate::db::rematches::{self, Place};
+use crate::db::tokens::{self, Lookup};
 use crate::db::{self, Conn};
 use crate::domain::{LeftReason, RematchReason, TokenPurpose};
 use crate::email::Composer;
@@ -29,7 +30,9 @@ pub struct Declining {
 }
 
 impl LinkPurpose for Decline {
-    const PURPOSE: TokenPurpose = TokenPurpose::Followup;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Followup, now)
+    }
     type Holder = Declining;
 
     /// People who left UnMentoring have no page.

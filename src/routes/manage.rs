@@ -38,6 +38,8 @@ struct ManagePage {
     cadence_label: &'static str,
     /// Some("") when paused until resumed, Some(date) when paused until a date.
     paused_until: Option<String>,
+    /// The day they used a List-Unsubscribe link, until they resume.
+    unsubscribed_on: Option<String>,
     profile: ProfileFields,
     pause_error: Option<String>,
     pause_day: String,
@@ -103,6 +105,9 @@ impl ManagePage {
                     .map(PeopleTime::calendar_date)
                     .unwrap_or_default()
             }),
+            unsubscribed_on: person
+                .unsubscribed_at
+                .map(|at| PeopleTime::calendar_date(at.date())),
             pause_error: None,
             pause_day: String::new(),
             pause_month: String::new(),

@@ -13,6 +13,7 @@ mod my_data;
 mod no_reply;
 mod pages;
 mod signup;
+mod unsubscribe;
 
 use actix_web::web;
 
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(manage::leave_page)
         .service(manage::leave)
         .service(my_data::download)
+        .service(unsubscribe::show)
+        .service(unsubscribe::unsubscribe)
         .service(health::healthz)
         .service(learned::page)
         .service(learned::feed)

@@ -8,10 +8,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::db::followups::{in_group, Membership};
 use crate::db::participants::Participant;
+use crate::db::tokens::{self, Lookup};
 use crate::db::{self, meetings, rematches, Conn};
 use crate::domain::{LeftReason, RematchReason, TokenPurpose};
 use crate::email::nudge::partner_names;
@@ -46,7 +48,9 @@ pub struct Reporter {
 }
 
 impl LinkPurpose for NoReply {
-    const PURPOSE: TokenPurpose = TokenPurpose::Followup;
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        tokens::lookup(conn, raw, TokenPurpose::Followup, now)
+    }
     type Holder = Reporter;
 
     /// People who left UnMentoring have no page, as for the follow-up form.

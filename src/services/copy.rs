@@ -173,6 +173,7 @@ copied_tables! {
         skype, topics, cadence, paused_until, consent_at, created_at,
         updated_at, confirmed_at, left_at, last_round_at, source,
         signup_email_at, resumed_at, availability, first_in_line, share_phone,
+        unsubscribed_at, last_seen_at, still_interested_at,
     }
     organisers by id { id, email, email_key, password_hash, created_at }
     rounds by id {
@@ -184,7 +185,7 @@ copied_tables! {
         id, kind, participant_id, to_name, to_address, reply_to, subject,
         body_text, body_html, message_id, status, attempts, next_attempt_at,
         locked_until, last_error, created_at, sent_at, round_id, envelope_id,
-        calendar, draft,
+        calendar, draft, unsubscribe_token,
     }
     group_members by id {
         id, round_id, group_number, participant_id, reminded_at, left_at,
@@ -219,6 +220,14 @@ copied_tables! {
         id_hash, organiser_id, csrf_token, created_at, last_seen_at,
     }
     login_failures by id { id, email_key, ip, failed_at }
+    unsubscribe_links by token_hash {
+        token_hash, participant_id, created_at, expires_at,
+    }
+    never_pairs by id { id, low_id, high_id, source, created_at }
+    concerns by id {
+        id, reporter_id, about_id, round_id, concern, created_at,
+        dealt_with_at, dealt_with_by,
+    }
 }
 
 /// The rows of one table in each database, once the copy is committed.

@@ -11,7 +11,10 @@ use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::db::followups::in_group;
 use crate::db::participants::Participant;
-use crate::db::{self, followups, organisers, outbox, participants, pending_signups, tokens, Pool};
+use crate::db::{
+    self, followups, organisers, outbox, participants, pending_signups, tokens, unsubscribe_links,
+    Pool,
+};
 use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::domain::{Token, TokenPurpose};
 use crate::email::followup::OpenRound;
@@ -246,6 +249,7 @@ pub struct Tidied {
 /// failed sign-ins (nothing else removes the last two).
 #[tracing::instrument(name = "housekeeping", skip(pool))]
 pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<Tidied> {
+    let expired_before = now - chrono::Duration::days(EXPIRED_LINK_DAYS);
     let tidied = db::write(pool, move |conn| {
         Ok(Tidied {
             signups: participants::delete_unconfirmed_before(
@@ -253,10 +257,8 @@ pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<Tidied> {
                 now - chrono::Duration::days(UNCONFIRMED_DAYS),
             )?,
             details: pending_signups::delete_unconfirmable(conn, now)?,
-            links: tokens::delete_expired_before(
-                conn,
-                now - chrono::Duration::days(EXPIRED_LINK_DAYS),
-            )?,
+            links: tokens::delete_expired_before(conn, expired_before)?
+                + unsubscribe_links::delete_expired_before(conn, expired_before)?,
             sessions: organisers::delete_idle_sessions(
                 conn,
                 now - chrono::Duration::hours(SESSION_IDLE_HOURS),

@@ -20,3 +20,4 @@ pub mod round_changes;
 pub mod round_runner;
 pub mod scheduler;
 pub mod supervisor;
+pub mod unsubscribe;

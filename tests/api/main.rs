@@ -44,3 +44,4 @@ mod signup;
 mod signup_limits;
 mod site_files;
 mod stored_values;
+mod unsubscribe;

@@ -22,6 +22,8 @@ pub struct ReceivedEmail {
     pub calendar: String,
     /// Every header name, in order.
     pub header_names: Vec<String>,
+    pub list_unsubscribe: Option<String>,
+    pub list_unsubscribe_post: Option<String>,
 }
 
 fn part_body(mail: &ParsedMail, mime: &str) -> String {
@@ -54,6 +56,8 @@ impl ReceivedEmail {
             html: part_body(&parsed, "text/html"),
             calendar: part_body(&parsed, "text/calendar"),
             header_names: parsed.headers.iter().map(|h| h.get_key()).collect(),
+            list_unsubscribe: parsed.headers.get_first_value("List-Unsubscribe"),
+            list_unsubscribe_post: parsed.headers.get_first_value("List-Unsubscribe-Post"),
         }
     }
 
@@ -69,6 +73,20 @@ impl ReceivedEmail {
             .into_iter()
             .find(|l| l.starts_with(&wanted))
             .unwrap_or_else(|| panic!("no {wanted} link in:\n{}", self.text))
+    }
+
+    /// The https link of the List-Unsubscribe header.
+    pub fn unsubscribe_link(&self) -> String {
+        let header = self
+            .list_unsubscribe
+            .as_deref()
+            .expect("a List-Unsubscribe header");
+        header
+            .split(',')
+            .map(|part| part.trim().trim_start_matches('<').trim_end_matches('>'))
+            .find(|link| link.starts_with("http"))
+            .unwrap_or_else(|| panic!("no link in List-Unsubscribe: {header}"))
+            .to_owned()
     }
 
     pub fn is_for(&self, address: &str) -> bool {

@@ -168,6 +168,17 @@ pub fn store_written(conn: &mut Conn, hold: &Hold, written: &NewEmail) -> anyhow
     Ok(changed == 1)
 }
 
+/// Stores the unsubscribe token of the email the worker holds, for every
+/// attempt to carry the same link. False, changing nothing, if the hold ran
+/// out.
+pub fn store_unsubscribe_token(conn: &mut Conn, hold: &Hold, token: &str) -> anyhow::Result<bool> {
+    let changed = diesel::update(held(hold).filter(outbox::unsubscribe_token.is_null()))
+        .set(outbox::unsubscribe_token.eq(token))
+        .execute(conn)
+        .context("could not store an unsubscribe link")?;
+    Ok(changed == 1)
+}
+
 /// Gives back the messages `ids` still held until `until` (one claim's
 /// hold), unsent, for any worker to claim at once.
 pub fn release(conn: &mut Conn, ids: &[i64], until: NaiveDateTime) -> anyhow::Result<usize> {
@@ -192,6 +203,7 @@ macro_rules! sent_at {
             outbox::body_html.eq(""),
             outbox::calendar.eq(None::<String>),
             outbox::draft.eq(None::<String>),
+            outbox::unsubscribe_token.eq(None::<String>),
             outbox::sent_at.eq($now),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),

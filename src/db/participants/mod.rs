@@ -14,7 +14,7 @@ pub use signup::{
 };
 pub use status::{
     change_by_organiser, delete_unconfirmed_before, end_bouncing, erase, mark_bouncing, pause,
-    resume, OrganiserChange, Outcome,
+    resume, unsubscribe, OrganiserChange, Outcome,
 };
 
 use anyhow::Context;
@@ -103,6 +103,8 @@ pub struct Participant {
     pub availability: Option<String>,
     /// Whether their partners see their phone number.
     pub share_phone: bool,
+    /// When they used a List-Unsubscribe link, until they resume.
+    pub unsubscribed_at: Option<NaiveDateTime>,
 }
 
 impl Participant {

@@ -162,6 +162,8 @@ pub fn confirm(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<b
         participants::status.eq(Status::Active),
         participants::confirmed_at.eq(now),
         participants::updated_at.eq(now),
+        // Confirming is asking for emails again.
+        participants::unsubscribed_at.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)
     .context("could not confirm a participant")?;

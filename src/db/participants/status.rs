@@ -22,9 +22,13 @@ pub fn pause(
 
 pub fn resume(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
     set_status(conn, id, Status::Active, None, now)?;
-    // The ghost rule starts counting again from here.
+    // The ghost rule starts counting again from here; resuming after a
+    // List-Unsubscribe link is asking for emails again.
     diesel::update(participants::table.find(id))
-        .set(participants::resumed_at.eq(now))
+        .set((
+            participants::resumed_at.eq(now),
+            participants::unsubscribed_at.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)
         .context("could not record a resume")?;
     Ok(())
@@ -52,6 +56,26 @@ fn set_status(
     Ok(())
 }
 
+/// Records that the person used a List-Unsubscribe link (the first time
+/// counts) and pauses them, with no end date, if they take part. Returns
+/// whether this is the first time.
+pub fn unsubscribe(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let first = diesel::update(
+        participants::table
+            .find(id)
+            .filter(participants::unsubscribed_at.is_null())
+            .filter(participants::status.ne(Status::Left)),
+    )
+    .set((
+        participants::unsubscribed_at.eq(now),
+        participants::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .context("could not record an unsubscribe")?;
+    set_status(conn, id, Status::Paused, None, now)?;
+    Ok(first == 1)
+}
+
 /// Erases a person's personal data (they left). The row stays, anonymised, so
 /// the rounds they were in still add up; their links and emails are deleted.
 pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()> {
@@ -75,6 +99,7 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
     crate::db::email_changes::delete_for(conn, id)?;
     crate::db::followups::erase_for(conn, id)?;
     crate::db::pending_signups::delete_for(conn, id)?;
+    crate::db::unsubscribe_links::delete_for(conn, id)?;
     diesel::delete(tokens::table.filter(tokens::participant_id.eq(id))).execute(conn)?;
     diesel::delete(outbox::table.filter(outbox::participant_id.eq(id))).execute(conn)?;
     diesel::update(participants::table.find(id))
