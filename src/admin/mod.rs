@@ -1,5 +1,5 @@
 //! The organiser console under `/admin`: sign-in, dashboard, rounds,
-//! participants, import, export and the outbox. Every state-changing request
+//! participants, concerns and never-pair rules, import, export and the outbox. Every state-changing request
 //! is a POST carrying the session's form token from this site.
 
 mod auth;
@@ -13,6 +13,7 @@ mod outbox;
 mod participants;
 pub mod password;
 mod round_pages;
+mod safety;
 mod session;
 
 use actix_web::web;
@@ -56,5 +57,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(participants::list)
         .service(participants::show)
         .service(participants::remove_page)
-        .service(participants::change);
+        .service(participants::change)
+        .service(safety::show)
+        .service(safety::dealt_with)
+        .service(safety::add_rule)
+        .service(safety::remove_rule);
 }

@@ -14,9 +14,11 @@
 //! many functions it calls, and a function is never half a change.
 
 pub mod bounces;
+pub mod concerns;
 pub mod email_changes;
 pub mod followups;
 pub mod meetings;
+pub mod never_pairs;
 pub mod organisers;
 pub mod outbox;
 pub mod participants;

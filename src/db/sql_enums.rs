@@ -18,8 +18,8 @@ use super::outbox::OutboxStatus;
 use super::participants::{Source, Status};
 use crate::domain::pairing::OddOneOut;
 use crate::domain::{
-    BounceSource, Cadence, EmailKind, LeftReason, Met, NoReason, RematchReason, TokenPurpose,
-    Trigger,
+    BounceSource, Cadence, EmailKind, LeftReason, Met, NeverPairSource, NoReason, RematchReason,
+    TokenPurpose, Trigger,
 };
 
 /// The error for a stored word that is none of an enum's values.
@@ -74,6 +74,7 @@ stored_as_text! {
     LeftReason => "reason for leaving a group",
     RematchReason => "reason for a rematch",
     BounceSource => "bounce source",
+    NeverPairSource => "never-pair rule source",
 }
 
 #[cfg(test)]

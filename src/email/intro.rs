@@ -72,6 +72,7 @@ struct MemberLinks {
     followup: Option<String>,
     arranged: Option<String>,
     decline: Option<String>,
+    report: Option<String>,
 }
 
 /// Why the introduction is sent.
@@ -248,6 +249,7 @@ impl Composer {
                 followup: link("followup"),
                 arranged: link("arranged"),
                 decline: link("decline"),
+                report: link("report"),
             }
         });
         let partners = draft.partners.as_slice();

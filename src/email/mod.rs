@@ -22,6 +22,7 @@ macro_rules! email_parts {
 pub mod alert;
 pub mod calendar;
 pub mod compose;
+pub mod concern_alert;
 pub mod dsn;
 pub mod email_change;
 pub mod envelope;

@@ -9,8 +9,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::followups::{self, Answer, Membership, SharedLink};
-use crate::db::{self};
-use crate::domain::{FieldErrors, FollowUpUrl, FollowupForm, Met, NoReason, PeopleTime, URL_SLOTS};
+use crate::db::{self, never_pairs};
+use crate::domain::{
+    FieldErrors, FollowUpUrl, FollowupForm, Met, NeverPairSource, NoReason, PeopleTime, URL_SLOTS,
+};
 use crate::email::nudge::partner_names;
 use crate::pages::forms::RadioOption;
 use crate::pages::secret_link::FollowupLink;
@@ -51,6 +53,10 @@ struct FollowupPage {
     publish_error: Option<String>,
     scores: Vec<RadioOption>,
     challenged_error: Option<String>,
+    /// The `avoid_partner` box: ticked when sent ticked.
+    avoid_partner: bool,
+    /// They asked already: the partners are never paired with them again.
+    avoided: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,6 +146,8 @@ impl FollowupPage {
             scores: radios(&SCORES, form.challenged.as_deref()),
             challenged_error: errors.get("challenged").map(str::to_owned),
             errors,
+            avoid_partner: false,
+            avoided: false,
         }
     }
 }
@@ -159,18 +167,32 @@ fn form_of(answer: Option<&Answer>) -> FollowupForm {
     }
 }
 
-/// What a member shared before: their answer and their links.
+/// What a member shared before: their answer, their links, and whether
+/// they asked not to be paired with their partners again.
 async fn shared_before(
     state: &AppState,
-    member_id: i64,
-) -> anyhow::Result<(Option<Answer>, Vec<SharedLink>)> {
+    membership: &Membership,
+) -> anyhow::Result<(Option<Answer>, Vec<SharedLink>, bool)> {
+    let member_id = membership.member_id;
+    let me = membership.person.id;
+    let partners: Vec<i64> = membership.partners.iter().map(|p| p.id).collect();
     db::run(&state.pool, move |conn| {
+        let mut avoided = !partners.is_empty();
+        for partner in &partners {
+            avoided &= never_pairs::exists(conn, me, *partner)?;
+        }
         Ok((
             followups::answer(conn, member_id)?,
             followups::links(conn, member_id)?,
+            avoided,
         ))
     })
     .await
+}
+
+/// Whether the form's `avoid_partner` box was ticked.
+fn avoid_partner_ticked(body: &[u8]) -> bool {
+    url::form_urlencoded::parse(body).any(|(k, v)| k == "avoid_partner" && v == "yes")
 }
 
 #[get("/followup/{token}")]
@@ -181,7 +203,7 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (token, membership) = link.into_parts();
-    let (answer, links) = shared_before(&state, membership.member_id).await?;
+    let (answer, links, avoided) = shared_before(&state, &membership).await?;
     let mut page = FollowupPage::new(
         token,
         state.settings.people_time(),
@@ -191,6 +213,7 @@ pub async fn show(
         FieldErrors::default(),
     );
     page.saved = query.saved == "1";
+    page.avoided = avoided;
     Ok(private_html(StatusCode::OK, &page))
 }
 
@@ -203,22 +226,32 @@ pub async fn save(
 ) -> Result<HttpResponse, PageError> {
     let (token, membership) = link.into_parts();
     let form = FollowupForm::from_pairs(url::form_urlencoded::parse(&body));
+    let avoid_partner = avoid_partner_ticked(&body);
     let answer = match form.validate() {
         Ok(answer) => answer,
         Err(errors) => {
-            let (_, links) = shared_before(&state, membership.member_id).await?;
+            let (_, links, avoided) = shared_before(&state, &membership).await?;
             let time = state.settings.people_time();
-            let page = FollowupPage::new(token, time, &membership, &form, links, errors);
+            let mut page = FollowupPage::new(token, time, &membership, &form, links, errors);
+            (page.avoid_partner, page.avoided) = (avoid_partner, avoided);
             return Ok(private_html(StatusCode::OK, &page));
         }
     };
     let member_id = membership.member_id;
+    let me = membership.person.id;
+    let partners: Vec<i64> = membership.partners.iter().map(|p| p.id).collect();
     let now = state.clock.now();
     db::write(&state.pool, move |conn| {
-        followups::save(conn, member_id, &answer, now)
+        followups::save(conn, member_id, &answer, now)?;
+        if avoid_partner {
+            for partner in &partners {
+                never_pairs::add(conn, me, *partner, NeverPairSource::Avoid, now)?;
+            }
+        }
+        Ok(())
     })
     .await?;
-    tracing::info!(member_id, "follow-up recorded");
+    tracing::info!(member_id, avoid_partner, "follow-up recorded");
     Ok(see_other(&format!(
         "/followup/{token}?saved=1#main-content"
     )))

@@ -12,6 +12,7 @@ mod manage;
 mod my_data;
 mod no_reply;
 mod pages;
+mod report;
 mod signup;
 mod unsubscribe;
 
@@ -42,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(manage::leave_page)
         .service(manage::leave)
         .service(my_data::download)
+        .service(report::show)
+        .service(report::report)
         .service(unsubscribe::show)
         .service(unsubscribe::unsubscribe)
         .service(health::healthz)

@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod bounce_reports;
 pub mod bounces;
+pub mod concerns;
 pub mod copy;
 pub mod email_change;
 pub mod export;

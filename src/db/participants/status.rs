@@ -100,6 +100,8 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
     crate::db::followups::erase_for(conn, id)?;
     crate::db::pending_signups::delete_for(conn, id)?;
     crate::db::unsubscribe_links::delete_for(conn, id)?;
+    crate::db::never_pairs::delete_for(conn, id)?;
+    crate::db::concerns::delete_for(conn, id)?;
     diesel::delete(tokens::table.filter(tokens::participant_id.eq(id))).execute(conn)?;
     diesel::delete(outbox::table.filter(outbox::participant_id.eq(id))).execute(conn)?;
     diesel::update(participants::table.find(id))
@@ -115,6 +117,7 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
             participants::topics.eq(None::<String>),
             participants::paused_until.eq(None::<NaiveDate>),
             participants::signup_email_at.eq(None::<NaiveDateTime>),
+            participants::unsubscribed_at.eq(None::<NaiveDateTime>),
             participants::updated_at.eq(now),
             participants::left_at.eq(now),
         ))
