@@ -133,6 +133,8 @@ pub const PERSONAL_LINK_PREFIXES: &[&str] = &[
     "/arranged/",
     "/decline/",
     "/no-reply/",
+    "/report/",
+    "/unsubscribe/",
 ];
 
 /// Adds `X-Robots-Tag: noindex` to every personal-link page, in case a link

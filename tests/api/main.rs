@@ -38,6 +38,7 @@ mod reminders;
 mod robustness;
 mod round_storage;
 mod rounds;
+mod safety;
 mod secret_links;
 mod share_phone;
 mod signup;
