@@ -1,6 +1,7 @@
 //! Pools too large for the exact solver: local search alone must reach the
 //! lower bound (no repeats, only the same-organisation pairs that the size
-//! of the largest organisation forces) when the history is sparse.
+//! of the largest organisation forces) when the history is sparse, and keep
+//! every never-pair rule when the rules leave room to.
 
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
@@ -77,6 +78,47 @@ fn large_pools_reach_the_lower_bound() {
                 "n {n} share {share} {odd:?} (k {k})"
             );
             assert_eq!(stats.groups + stats.sat_out, n / 2 + stats.sat_out);
+        }
+    }
+}
+
+/// Half of a large pool under never-pair rules (a random matching among
+/// them, plus rules with people outside the pool): local search alone must
+/// keep every rule without giving up anything else, and leave nobody out.
+#[test]
+fn large_pools_keep_never_pair_rules() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for n in [4000, 4001] {
+        let (people, mut history) = pool(n, 0.0, &mut rng);
+        let mut ids: Vec<i64> = people.iter().map(|c| c.id).collect();
+        ids.shuffle(&mut rng);
+        let mut rules = Vec::new();
+        for pair in ids.chunks_exact(2).take(n / 4) {
+            history.never_pair(pair[0], pair[1]);
+            rules.push((pair[0], pair[1]));
+        }
+        for (i, &id) in ids.iter().enumerate().take(100) {
+            history.never_pair(id, -1 - i as i64);
+        }
+        for odd in [OddOneOut::Trio, OddOneOut::SitOut] {
+            let request = PairingRequest {
+                candidates: &people,
+                history: &history,
+                odd_one_out: odd,
+                must_not_sit_out: [people[0].id].into(),
+            };
+            let arrangement = arrange(&request, &mut rng);
+            assert!(arrangement.left_out.is_empty(), "n {n} {odd:?}");
+            for group in &arrangement.groups {
+                for &(a, b) in &rules {
+                    assert!(!(group.contains(&a) && group.contains(&b)), "{a} and {b}");
+                }
+            }
+            assert_eq!(arrangement.stats.forced_repeats, 0, "n {n} {odd:?}");
+            assert_eq!(
+                arrangement.stats.same_organisation_pairs, 0,
+                "n {n} {odd:?}"
+            );
         }
     }
 }

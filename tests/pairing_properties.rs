@@ -297,3 +297,169 @@ fn history_keeps_the_latest_round_in_either_order() {
     assert_eq!(history.last_met(1, 3), None);
     assert_eq!(history.len(), 1);
 }
+
+/// Adds `count` random never-pair rules between the people with the given
+/// ids (a rule of someone with themselves is ignored by `History`).
+fn add_random_rules(history: &mut History, ids: &[PersonId], count: usize, rng: &mut ChaCha8Rng) {
+    if ids.is_empty() {
+        return;
+    }
+    for _ in 0..count {
+        let a = ids[rng.random_range(0..ids.len())];
+        let b = ids[rng.random_range(0..ids.len())];
+        history.never_pair(a, b);
+    }
+}
+
+/// Ids of people who are not candidates (the candidates are 100..).
+fn outsiders(count: usize) -> Vec<PersonId> {
+    (0..count as PersonId).map(|i| 10_000 + i).collect()
+}
+
+/// The structural rules once never-pair rules are in play: groups of two or
+/// three (at most one trio), every candidate exactly once in the groups, the
+/// sitter or the people left out, no group under a rule, and stats that
+/// match the final groups.
+fn check_with_rules(
+    request: &PairingRequest<'_>,
+    arrangement: &Arrangement,
+) -> Result<(), TestCaseError> {
+    let n = request.candidates.len();
+    let mut seen = HashSet::new();
+    for group in &arrangement.groups {
+        prop_assert!(group.len() == 2 || group.len() == 3);
+    }
+    let everyone = arrangement
+        .groups
+        .iter()
+        .flatten()
+        .chain(&arrangement.sat_out)
+        .chain(&arrangement.left_out);
+    for &id in everyone {
+        prop_assert!(seen.insert(id), "{id} placed twice");
+    }
+    let due: HashSet<PersonId> = request.candidates.iter().map(|c| c.id).collect();
+    prop_assert_eq!(&seen, &due, "not a partition of the people due");
+    let pairs = pairs_within(arrangement);
+    for &(a, b) in &pairs {
+        prop_assert!(!request.history.is_never_pair(a, b), "{a} and {b} grouped");
+    }
+    let trios = arrangement.groups.iter().filter(|g| g.len() == 3).count();
+    prop_assert!(trios <= 1);
+    if arrangement.sat_out.is_some() {
+        prop_assert!(n == 1 || request.odd_one_out == OddOneOut::SitOut);
+    }
+    let org_of = |id: PersonId| {
+        let c = request.candidates.iter().find(|c| c.id == id).unwrap();
+        organisation_key(&c.organisation)
+    };
+    let repeats = pairs
+        .iter()
+        .filter(|p| request.history.last_met(p.0, p.1).is_some())
+        .count();
+    let same_org = pairs.iter().filter(|p| org_of(p.0) == org_of(p.1)).count();
+    let stats = &arrangement.stats;
+    prop_assert_eq!(stats.people_due, n);
+    prop_assert_eq!(stats.groups, arrangement.groups.len());
+    prop_assert_eq!(stats.trios, trios);
+    prop_assert_eq!(stats.sat_out, usize::from(arrangement.sat_out.is_some()));
+    prop_assert_eq!(stats.forced_repeats, repeats);
+    prop_assert_eq!(stats.same_organisation_pairs, same_org);
+    Ok(())
+}
+
+/// A random request for the never-pair properties; the caller adds rules.
+fn random_request_parts(
+    n: usize,
+    orgs: usize,
+    density: f64,
+    barred: usize,
+    rng: &mut ChaCha8Rng,
+) -> (
+    Vec<Candidate>,
+    History,
+    std::collections::BTreeSet<PersonId>,
+) {
+    let people = candidates(n, orgs, rng);
+    let history = random_history(&people, density, 30, rng);
+    let mut ids: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+    ids.shuffle(rng);
+    let must_not_sit_out = ids.into_iter().take(barred.min(n)).collect();
+    (people, history, must_not_sit_out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Random rules among the candidates and with outsiders: nobody is ever
+    /// grouped with someone they must never be grouped with, and everyone is
+    /// still accounted for exactly once.
+    #[test]
+    fn no_group_ever_breaks_a_never_pair_rule(
+        n in 0usize..60, orgs in 1usize..6, density in 0.0f64..0.6,
+        rules in 0usize..40, outside in 0usize..10, barred in 0usize..4,
+        sit_out in any::<bool>(), seed in any::<u64>(),
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (people, mut history, must_not_sit_out) =
+            random_request_parts(n, orgs, density, barred, &mut rng);
+        let ids: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+        add_random_rules(&mut history, &ids, rules, &mut rng);
+        let mixed: Vec<PersonId> = ids.iter().copied().chain(outsiders(outside)).collect();
+        add_random_rules(&mut history, &mixed, outside, &mut rng);
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out };
+        let arrangement = arrange(&request, &mut rng);
+        check_with_rules(&request, &arrangement)?;
+    }
+
+    /// When the rules form a matching (each person in at most one rule) and
+    /// at least four people are due, an arrangement keeping every rule
+    /// exists (each person may join anyone but one), so nobody is left out.
+    #[test]
+    fn nobody_is_left_out_when_the_rules_can_be_kept(
+        n in 4usize..60, orgs in 1usize..6, density in 0.0f64..0.6,
+        rules in 0usize..30, barred in 0usize..4,
+        sit_out in any::<bool>(), seed in any::<u64>(),
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (people, mut history, must_not_sit_out) =
+            random_request_parts(n, orgs, density, barred, &mut rng);
+        let mut ids: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+        ids.shuffle(&mut rng);
+        for pair in ids.chunks_exact(2).take(rules) {
+            history.never_pair(pair[0], pair[1]);
+        }
+        let request = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out };
+        let arrangement = arrange(&request, &mut rng);
+        check_with_rules(&request, &arrangement)?;
+        prop_assert!(arrangement.left_out.is_empty(), "left out: {:?}", arrangement.left_out);
+        check_structure(&request, &arrangement)?;
+    }
+
+    /// Rules that involve at most one candidate play no part in the round:
+    /// the arrangement is the one without any rules, for the same seed.
+    #[test]
+    fn rules_outside_the_pool_change_nothing(
+        n in 0usize..60, orgs in 1usize..6, density in 0.0f64..0.6,
+        outside in 0usize..20, barred in 0usize..4,
+        sit_out in any::<bool>(), seed in any::<u64>(),
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (people, history, must_not_sit_out) =
+            random_request_parts(n, orgs, density, barred, &mut rng);
+        let others = outsiders(outside);
+        let mut with_rules = history.clone();
+        add_random_rules(&mut with_rules, &others, outside, &mut rng);
+        for &other in &others {
+            if n > 0 && rng.random_bool(0.5) {
+                with_rules.never_pair(people[rng.random_range(0..n)].id, other);
+            }
+        }
+        let plain = PairingRequest { candidates: &people, history: &history, odd_one_out: mode(sit_out), must_not_sit_out };
+        let ruled = PairingRequest { history: &with_rules, ..plain.clone() };
+        let expected = arrange(&plain, &mut ChaCha8Rng::seed_from_u64(seed ^ 7));
+        let got = arrange(&ruled, &mut ChaCha8Rng::seed_from_u64(seed ^ 7));
+        prop_assert!(got.left_out.is_empty());
+        prop_assert_eq!(got, expected);
+    }
+}

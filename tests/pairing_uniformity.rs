@@ -136,7 +136,18 @@ fn uniformity_p_value(
     seed: u64,
     pick: fn(&PairingRequest<'_>, &mut ChaCha8Rng) -> Arrangement,
 ) -> f64 {
-    let optimal = optimal_set(request);
+    p_value_over(&optimal_set(request), request, samples, seed, pick)
+}
+
+/// Draws `samples` arrangements with `pick`, asserts each is in `optimal`,
+/// and returns the chi-square p-value of the counts against uniform.
+fn p_value_over(
+    optimal: &[Key],
+    request: &PairingRequest<'_>,
+    samples: usize,
+    seed: u64,
+    pick: fn(&PairingRequest<'_>, &mut ChaCha8Rng) -> Arrangement,
+) -> f64 {
     let index: HashMap<&Key, usize> = optimal.iter().enumerate().map(|(i, k)| (k, i)).collect();
     let mut counts = vec![0usize; optimal.len()];
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -415,4 +426,60 @@ fn a_tie_breaking_optimiser_fails_the_same_test() {
         let p = uniformity_p_value(&request, samples, seed, tie_breaking_optimiser);
         assert!(p < 1e-4, "{name}: the biased optimiser passed, p = {p}");
     }
+}
+
+/// Four people under one rule: of the three matchings, the two that keep the
+/// rule are each chosen about half the time.
+#[test]
+fn uniform_between_the_two_matchings_that_keep_one_rule() {
+    let people = distinct_orgs(4);
+    let mut history = History::new();
+    history.never_pair(1, 2);
+    let request = request(&people, &history, OddOneOut::Trio);
+    let (mut with_three, trials) = (0, 4000);
+    for seed in 0..trials {
+        let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+        assert!(arrangement.left_out.is_empty());
+        let key = key_of(&arrangement);
+        assert!(key == [vec![1, 3], vec![2, 4]] || key == [vec![1, 4], vec![2, 3]]);
+        with_three += usize::from(key[0] == [1, 3]);
+    }
+    // Binomial(4000, 1/2): 5 standard deviations is about ±158.
+    assert!(
+        (1842..=2158).contains(&with_three),
+        "{with_three} of {trials}"
+    );
+}
+
+/// Eight people under four rules (and with the constraints of
+/// `eight_with_constraints`): the choice among the best arrangements that
+/// keep every rule is uniform.
+#[test]
+fn uniform_among_optimal_matchings_that_keep_the_rules() {
+    let (people, mut history) = eight_with_constraints();
+    let rules = [(1, 2), (3, 6), (5, 8), (4, 7)];
+    for (a, b) in rules {
+        history.never_pair(a, b);
+    }
+    let request = request(&people, &history, OddOneOut::Trio);
+    let ids: Vec<PersonId> = people.iter().map(|c| c.id).collect();
+    let keeps_rules = |key: &Key| {
+        key.iter().all(|g| {
+            rules
+                .iter()
+                .all(|&(a, b)| !(g.contains(&a) && g.contains(&b)))
+        })
+    };
+    let valid: Vec<Key> = all_arrangements(&ids, OddOneOut::Trio)
+        .into_iter()
+        .filter(keeps_rules)
+        .collect();
+    let best = valid.iter().map(|k| cost(&request, k)).min().unwrap();
+    let optimal: Vec<Key> = valid
+        .into_iter()
+        .filter(|k| cost(&request, k) == best)
+        .collect();
+    assert!(optimal.len() >= 3, "{} optimal", optimal.len());
+    let p = p_value_over(&optimal, &request, optimal.len() * 150, 8, engine);
+    assert!(p > 1e-4, "p = {p}");
 }

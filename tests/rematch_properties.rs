@@ -254,3 +254,102 @@ fn the_one_left_waiting_is_chosen_at_random() {
         assert!((871..=1129).contains(&n), "{id} left {n} times: {left:?}");
     }
 }
+
+/// The rules with never-pair rules in play: no pair under a rule, everyone
+/// waiting exactly once in `pairs`, `still_waiting` or `unplaced`, and a
+/// newcomer only in `pairs` and only when named.
+fn check_with_rules(
+    request: &PoolRequest<'_>,
+    result: &PoolArrangement,
+) -> Result<(), TestCaseError> {
+    let waiting: HashSet<PersonId> = request.waiting.iter().map(|c| c.id).collect();
+    let newcomers: HashSet<PersonId> = request.newcomers.iter().map(|c| c.id).collect();
+    for [a, b] in &result.pairs {
+        prop_assert!(!request.history.is_never_pair(*a, *b), "{a} and {b} paired");
+    }
+    let mut seen = HashSet::new();
+    let everyone = result
+        .pairs
+        .iter()
+        .flatten()
+        .chain(&result.still_waiting)
+        .chain(&result.unplaced);
+    for id in everyone {
+        prop_assert!(seen.insert(*id), "{id} placed twice");
+    }
+    let used: Vec<PersonId> = seen.difference(&waiting).copied().collect();
+    prop_assert!(used.len() <= 1, "more than one newcomer: {used:?}");
+    prop_assert_eq!(used.first().copied(), result.newcomer);
+    if let Some(n) = result.newcomer {
+        prop_assert!(newcomers.contains(&n), "{n} is not a newcomer");
+        prop_assert!(result.pairs.iter().flatten().any(|&id| id == n));
+    }
+    prop_assert!(waiting.is_subset(&seen), "someone waiting was dropped");
+    for id in &result.unplaced {
+        prop_assert!(waiting.contains(id), "{id} unplaced but not waiting");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn nobody_is_paired_against_a_never_pair_rule(
+        seed in any::<u64>(),
+        waiting in 0usize..9,
+        newcomers in 0usize..4,
+        orgs in 1usize..4,
+        density in 0.0f64..0.9,
+        rule_density in 0.0f64..0.8,
+    ) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let waiting = people(1, waiting, orgs, &mut rng);
+        let newcomers = people(100, newcomers, orgs, &mut rng);
+        let everyone: Vec<Candidate> = waiting.iter().chain(&newcomers).cloned().collect();
+        let mut history = random_history(&everyone, density, &mut rng);
+        for (i, a) in everyone.iter().enumerate() {
+            for b in &everyone[i + 1..] {
+                if rng.random_bool(rule_density) {
+                    history.never_pair(a.id, b.id);
+                }
+            }
+        }
+        let request = PoolRequest { waiting: &waiting, newcomers: &newcomers, history: &history };
+        let result = arrange_pool(&request, &mut rng);
+        check_with_rules(&request, &result)?;
+    }
+}
+
+#[test]
+fn two_waiting_under_a_rule_keep_waiting_and_the_newcomer_is_not_used() {
+    let person = |id| Candidate {
+        id,
+        organisation: format!("Org {id}"),
+    };
+    let mut history = History::new();
+    history.never_pair(1, 9);
+    let waiting = [person(1)];
+    let newcomers = [person(9)];
+    let request = PoolRequest {
+        waiting: &waiting,
+        newcomers: &newcomers,
+        history: &history,
+    };
+    let result = arrange_pool(&request, &mut ChaCha8Rng::seed_from_u64(1));
+    assert!(result.pairs.is_empty());
+    assert_eq!(result.newcomer, None);
+    assert_eq!(result.unplaced, vec![1]);
+    history.never_pair(1, 2);
+    let waiting = [person(1), person(2)];
+    let request = PoolRequest {
+        waiting: &waiting,
+        newcomers: &[],
+        history: &history,
+    };
+    let result = arrange_pool(&request, &mut ChaCha8Rng::seed_from_u64(1));
+    assert!(result.pairs.is_empty());
+    let mut unplaced = result.unplaced.clone();
+    unplaced.sort_unstable();
+    assert_eq!(unplaced, vec![1, 2]);
+}

@@ -3,14 +3,18 @@
 use std::ops::{Add, AddAssign, Sub};
 
 /// Cost of a group or arrangement, compared lexicographically field by field
-/// (the derived `Ord` follows declaration order), so that one avoidable repeat
-/// always outweighs any number of same-organisation pairs, and so on.
+/// (the derived `Ord` follows declaration order), so that one broken
+/// never-pair rule outweighs everything else, one avoidable repeat always
+/// outweighs any number of same-organisation pairs, and so on.
 ///
 /// Lexicographic order on integer vectors is compatible with addition, so
 /// comparing the summed costs of the groups a move touches is the same as
 /// comparing the totals of the two whole arrangements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub(crate) struct Cost {
+    /// Pairs inside groups who must never be grouped (a hard rule: the
+    /// engine leaves people out rather than break it).
+    pub never: u32,
     /// 1 when the person who sat out last round would sit out again.
     pub forbidden: u32,
     /// Pairs who met before.
@@ -25,6 +29,7 @@ pub(crate) struct Cost {
 impl Cost {
     /// The cost of a perfect group: nobody met before, nobody shares an organisation.
     pub const ZERO: Cost = Cost {
+        never: 0,
         forbidden: 0,
         repeats: 0,
         recency: 0,
@@ -40,8 +45,9 @@ impl Cost {
     }
 
     /// Cost of putting two people in the same group.
-    pub fn pair(last_met: Option<u32>, same_org: bool) -> Cost {
+    pub fn pair(never: bool, last_met: Option<u32>, same_org: bool) -> Cost {
         Cost {
+            never: u32::from(never),
             forbidden: 0,
             repeats: u32::from(last_met.is_some()),
             recency: last_met.map_or(0, u64::from),
@@ -59,6 +65,7 @@ impl Add for Cost {
     type Output = Cost;
     fn add(self, other: Cost) -> Cost {
         Cost {
+            never: self.never + other.never,
             forbidden: self.forbidden + other.forbidden,
             repeats: self.repeats + other.repeats,
             recency: self.recency + other.recency,
@@ -79,6 +86,7 @@ impl Sub for Cost {
     type Output = Cost;
     fn sub(self, other: Cost) -> Cost {
         Cost {
+            never: self.never - other.never,
             forbidden: self.forbidden - other.forbidden,
             repeats: self.repeats - other.repeats,
             recency: self.recency - other.recency,

@@ -1,21 +1,32 @@
-//! Who met whom before, stored so that the engine's many look-ups are cheap.
+//! Who met whom before, and who must never be grouped, stored so that the
+//! engine's many look-ups are cheap.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use super::PersonId;
 
-/// Who met whom before, and in which round they last did.
+/// Who met whom (and in which round they last did), and who must never be
+/// grouped (one asked not to meet the other again, or reported a problem).
 ///
 /// `round_index` grows with time (higher = more recent). The engine looks a
 /// pair up many times per round, so the pairs sit in a hash map with a small,
 /// deterministic, hand-written hash rather than std's SipHash: look-ups are
 /// the hot path of [`super::arrange`] for large pools, and a fixed hash also
 /// keeps behaviour identical from run to run.
+///
+/// The never-pair rules are kept both as a set of pairs (to answer
+/// [`History::is_never_pair`]) and per person (so that the engine can find the
+/// rules among a round's candidates without visiting every rule's people).
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    last_met: HashMap<PairKey, u32, BuildHasherDefault<PairHasher>>,
+    last_met: HashMap<PairKey, u32, FastHash>,
+    never: HashSet<PairKey, FastHash>,
+    never_partners: HashMap<PersonId, Vec<PersonId>, FastHash>,
 }
+
+/// The engine's deterministic hasher for integer keys (see [`PairHasher`]).
+pub(crate) type FastHash = BuildHasherDefault<PairHasher>;
 
 impl History {
     /// An empty history: nobody has met anybody.
@@ -36,6 +47,32 @@ impl History {
     /// The most recent round in which `a` and `b` met, if they ever did.
     pub fn last_met(&self, a: PersonId, b: PersonId) -> Option<u32> {
         self.last_met.get(&PairKey::new(a, b)).copied()
+    }
+
+    /// Records that `a` and `b` must never be in the same group. The order
+    /// does not matter; a rule of someone with themselves means nothing and
+    /// is ignored, as is a rule recorded twice.
+    pub fn never_pair(&mut self, a: PersonId, b: PersonId) {
+        if a != b && self.never.insert(PairKey::new(a, b)) {
+            self.never_partners.entry(a).or_default().push(b);
+            self.never_partners.entry(b).or_default().push(a);
+        }
+    }
+
+    /// Whether `a` and `b` must never be in the same group.
+    pub fn is_never_pair(&self, a: PersonId, b: PersonId) -> bool {
+        !self.never.is_empty() && self.never.contains(&PairKey::new(a, b))
+    }
+
+    /// Number of distinct never-pair rules.
+    pub fn never_pair_count(&self) -> usize {
+        self.never.len()
+    }
+
+    /// Everyone `a` must never be grouped with, in the order the rules were
+    /// recorded.
+    pub(crate) fn never_partners(&self, a: PersonId) -> &[PersonId] {
+        self.never_partners.get(&a).map_or(&[], Vec::as_slice)
     }
 
     /// Number of distinct pairs who have met.
@@ -78,7 +115,7 @@ impl Hash for PairKey {
 /// finaliser) good enough for integer keys; not meant to resist adversarial
 /// keys, which are not a concern for ids the service assigns itself.
 #[derive(Debug, Clone, Copy, Default)]
-struct PairHasher {
+pub(crate) struct PairHasher {
     state: u64,
 }
 

@@ -13,9 +13,11 @@ use super::state::State;
 /// applied only when strictly cheaper. Stops at `bound` (the cost is then
 /// provably optimal) or once `stall_limit` tries in a row bring nothing.
 ///
-/// Groups with a repeat (or a barred sitter) are repaired before groups that
-/// only share an organisation: with a dominant organisation most groups of
-/// the latter kind are forced, and picking them would starve the former.
+/// Groups that break a never-pair rule are repaired first, then groups with
+/// a repeat (or a barred sitter), then groups that only share an
+/// organisation: with a dominant organisation most groups of the latter kind
+/// are forced, and picking them would starve the former; likewise, many
+/// forced repeats must not starve the few broken rules.
 /// The partner group is, half of the time, another costly group: two costly
 /// groups often fix each other (two same-organisation pairs from different
 /// organisations swap into two mixed pairs).
@@ -51,19 +53,25 @@ pub(crate) fn repair<R: Rng + ?Sized>(
 /// Indices of costly groups, by kind. Entries go stale when a move fixes a
 /// group; they are dropped lazily when picked.
 struct CostlyLists {
-    /// Groups with a repeat or a barred sitter.
+    /// Groups that break a never-pair rule (empty when there are no rules,
+    /// so picking from it then draws nothing from the random source).
+    broken: Vec<usize>,
+    /// Other groups with a repeat or a barred sitter.
     urgent: Vec<usize>,
     /// Groups whose only cost is a shared organisation.
     same_org: Vec<usize>,
 }
 
+/// A broken rule is urgent too: a group in the urgent list that a later move
+/// turns into one still deserves repair.
 fn is_urgent(cost: &Cost) -> bool {
-    cost.forbidden > 0 || cost.repeats > 0
+    cost.never > 0 || cost.forbidden > 0 || cost.repeats > 0
 }
 
 impl CostlyLists {
     fn new(state: &State) -> Self {
         let mut lists = CostlyLists {
+            broken: Vec::new(),
             urgent: Vec::new(),
             same_org: Vec::new(),
         };
@@ -75,15 +83,21 @@ impl CostlyLists {
 
     fn add(&mut self, state: &State, group: usize) {
         let cost = &state.costs[group];
-        if is_urgent(cost) {
+        if cost.never > 0 {
+            self.broken.push(group);
+        } else if is_urgent(cost) {
             self.urgent.push(group);
         } else if !cost.is_zero() {
             self.same_org.push(group);
         }
     }
 
-    /// A random costly group (urgent ones first) and the list it came from.
+    /// A random costly group (broken rules first, then urgent ones) and the
+    /// list it came from.
     fn pick<R: Rng + ?Sized>(&mut self, state: &State, rng: &mut R) -> Option<(usize, &[usize])> {
+        if let Some(group) = pick_valid(&mut self.broken, |g| state.costs[g].never > 0, rng) {
+            return Some((group, &self.broken));
+        }
         if let Some(group) = pick_valid(&mut self.urgent, |g| is_urgent(&state.costs[g]), rng) {
             return Some((group, &self.urgent));
         }

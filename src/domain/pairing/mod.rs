@@ -2,17 +2,26 @@
 //! an odd count, one trio or one person sitting out) for 30-minute
 //! conversations.
 //!
-//! Priorities, in order: no pair meets again unless every arrangement forces
-//! it (and then as few, and as long-ago, repeats as possible); then as few
-//! pairs from the same organisation as possible; then a uniformly random
-//! choice among the arrangements that are best by those rules.
+//! Priorities, in order: never group two people under a never-pair rule (one
+//! asked not to meet the other again, or reported a problem; see
+//! [`History::never_pair`]): this rule is hard, and when no arrangement
+//! keeps it the people concerned are left out of the round
+//! ([`Arrangement::left_out`]) rather than grouped; then nobody who must not
+//! sit out sits out while someone else can; then no pair meets again unless
+//! every arrangement forces it (and then as few, and as long-ago, repeats as
+//! possible); then as few pairs from the same organisation as possible; then
+//! a uniformly random choice among the arrangements that are best by those
+//! rules.
 //!
 //! How: a uniformly random arrangement, repaired by local search until it
 //! provably meets a lower bound; when it cannot be shown optimal that way,
 //! an exact minimum-cost matching (blossom) for pools of up to 1,500;
 //! finally a random walk over equally good
 //! arrangements, so that the optimiser's tie-breaking does not bias the
-//! choice.
+//! choice. A broken rule weighs more than everything else together, so each
+//! of these steps removes broken rules first and none ever adds one; any
+//! group that still breaks a rule at the end (only when every arrangement
+//! does) is taken apart by leaving people out.
 
 mod bounds;
 mod cost;
@@ -20,6 +29,7 @@ mod exact;
 mod history;
 mod local_search;
 mod mixing;
+mod never;
 mod pool;
 mod problem;
 mod regroup;
@@ -103,6 +113,10 @@ pub struct Arrangement {
     /// Each of length 2, or one of length 3 (trio).
     pub groups: Vec<Vec<PersonId>>,
     pub sat_out: Option<PersonId>,
+    /// People left out of the round because every arrangement would group
+    /// them with someone they must never be grouped with. They are in no
+    /// group and never in `sat_out` (nor counted in `stats.sat_out`).
+    pub left_out: Vec<PersonId>,
     pub stats: PairingStats,
 }
 
@@ -112,7 +126,9 @@ pub struct Arrangement {
 /// candidates) and the random source, so a seeded generator replays a round.
 pub fn arrange<R: Rng + ?Sized>(request: &PairingRequest<'_>, rng: &mut R) -> Arrangement {
     let problem = Problem::new(request);
-    optimise(&problem, rng).into_arrangement(&problem)
+    let mut state = optimise(&problem, rng);
+    let left_out = never::leave_out_broken(&mut state, &problem, rng);
+    state.into_arrangement(&problem, left_out)
 }
 
 /// Case- and space-insensitive key: lowercase, all Unicode whitespace removed.
@@ -133,12 +149,13 @@ pub fn exact_with_random_tie_breaks<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Arrangement {
     let problem = Problem::new(request);
-    let state = if problem.len() <= 1 {
+    let mut state = if problem.len() <= 1 {
         State::random(&problem, rng)
     } else {
         exact::solve(&problem, rng)
     };
-    state.into_arrangement(&problem)
+    let left_out = never::leave_out_broken(&mut state, &problem, rng);
+    state.into_arrangement(&problem, left_out)
 }
 
 /// Local search first, since it is fast and usually provably optimal; the

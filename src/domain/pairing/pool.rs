@@ -1,12 +1,14 @@
 //! Pairing a round's rematch pool: people whose partner went (declined,
 //! bounced or did not reply) and who wait for someone new.
 //!
-//! The rules are a round's: no avoidable repeat, then as few
-//! same-organisation pairs as possible, then random. The waiting people are
-//! paired with each other; with an odd number of them, one of them is
-//! paired with a newcomer (someone who confirmed since the round ran, or sat
-//! it out) when there is one, chosen so that the whole pool's pairing is as
-//! good as it can be; otherwise one of them goes on waiting.
+//! The rules are a round's: never a pair under a never-pair rule (such a
+//! pair is not made: both keep waiting, see [`PoolArrangement::unplaced`]),
+//! no avoidable repeat, then as few same-organisation pairs as possible,
+//! then random. The waiting people are paired with each other; with an odd
+//! number of them, one of them is paired with a newcomer (someone who
+//! confirmed since the round ran, or sat it out) when there is one, chosen
+//! so that the whole pool's pairing is as good as it can be; otherwise one
+//! of them goes on waiting.
 
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -31,10 +33,15 @@ pub struct PoolRequest<'a> {
 pub struct PoolArrangement {
     /// Each a pair; at most one pair holds a newcomer (named in `newcomer`).
     pub pairs: Vec<[PersonId; 2]>,
-    /// The newcomer who joins the round, if one was needed and found.
+    /// The newcomer who joins the round, if one was needed and found (then
+    /// always in one of `pairs`).
     pub newcomer: Option<PersonId>,
     /// The waiting person nobody could be found for this time.
     pub still_waiting: Option<PersonId>,
+    /// Waiting people who keep waiting because every possible partner is
+    /// someone they must never be grouped with. (A newcomer in such a pair
+    /// is simply not used, and is neither here nor in `newcomer`.)
+    pub unplaced: Vec<PersonId>,
     pub stats: PairingStats,
 }
 
@@ -67,7 +74,10 @@ pub fn arrange_pool<R: Rng + ?Sized>(request: &PoolRequest<'_>, rng: &mut R) -> 
     };
     let newcomer = people.last().map(|c| c.id);
     let mut arrangement = pairs_of(&people, request.history, rng);
-    arrangement.newcomer = newcomer;
+    // A newcomer whose pair would break a rule does not join the round.
+    let unused = |id: &PersonId| arrangement.unplaced.contains(id);
+    arrangement.newcomer = newcomer.filter(|id| !unused(id));
+    arrangement.unplaced.retain(|&id| Some(id) != newcomer);
     arrangement
 }
 
@@ -88,6 +98,7 @@ fn pairs_of<R: Rng + ?Sized>(
         pairs: arrangement.groups.iter().map(|g| [g[0], g[1]]).collect(),
         newcomer: None,
         still_waiting: arrangement.sat_out,
+        unplaced: arrangement.left_out,
         stats: arrangement.stats,
     }
 }

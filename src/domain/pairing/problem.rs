@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use super::cost::Cost;
+use super::never::NeverRules;
 use super::state::Group;
 use super::{organisation_key, History, OddOneOut, PairingRequest, PersonId};
 
-/// Pools up to this size get a precomputed matrix of who met whom, so the
-/// many cost look-ups of local search and mixing are plain array reads.
-const DENSE_LIMIT: usize = 128;
+/// Pools up to this size get a precomputed matrix of who met whom (and of
+/// the never-pair rules among them), so the many cost look-ups of local
+/// search and mixing are plain array reads.
+pub(crate) const DENSE_LIMIT: usize = 128;
 
 /// A round's candidates as dense indices `0..n`, with everything the cost of
 /// a group depends on.
@@ -23,6 +25,8 @@ pub(crate) struct Problem<'a> {
     /// Index → whether that person must not sit out (see
     /// [`PairingRequest::must_not_sit_out`]).
     pub barred: Vec<bool>,
+    /// The never-pair rules between candidates, by index.
+    pub never: NeverRules,
     history: &'a History,
     /// Row-major `n × n` copy of the history for small pools.
     dense: Option<Vec<Option<u32>>>,
@@ -36,8 +40,10 @@ impl<'a> Problem<'a> {
             .iter()
             .map(|id| request.must_not_sit_out.contains(id))
             .collect();
+        let never = NeverRules::among(&ids, request.history);
         let mut problem = Problem {
             ids,
+            never,
             orgs,
             org_sizes,
             odd_one_out: request.odd_one_out,
@@ -71,9 +77,15 @@ impl<'a> Problem<'a> {
         }
     }
 
+    /// Whether people `a` and `b` (indices) must never be grouped.
+    pub fn is_never_pair(&self, a: u32, b: u32) -> bool {
+        self.never.contains(a, b)
+    }
+
     /// Cost of putting `a` and `b` in the same group.
     pub fn pair_cost(&self, a: u32, b: u32) -> Cost {
         Cost::pair(
+            self.never.contains(a, b),
             self.last_met(a, b),
             self.orgs[a as usize] == self.orgs[b as usize],
         )

@@ -5,7 +5,7 @@ use rand::{Rng, RngExt};
 
 use super::cost::Cost;
 use super::problem::Problem;
-use super::{Arrangement, OddOneOut, PairingStats};
+use super::{Arrangement, OddOneOut, PairingStats, PersonId};
 
 /// One group of one to three people (by index). A group of one is the person
 /// sitting out; at most one group of an arrangement is not a pair.
@@ -92,8 +92,9 @@ impl State {
         }
     }
 
-    /// Translates the groups back to person ids and counts the statistics.
-    pub fn into_arrangement(self, problem: &Problem<'_>) -> Arrangement {
+    /// Translates the groups back to person ids and counts the statistics;
+    /// `left_out` (see [`super::never::leave_out_broken`]) are in no group.
+    pub fn into_arrangement(self, problem: &Problem<'_>, left_out: Vec<PersonId>) -> Arrangement {
         let mut stats = PairingStats {
             people_due: problem.len(),
             ..PairingStats::default()
@@ -121,6 +122,7 @@ impl State {
         Arrangement {
             groups,
             sat_out,
+            left_out,
             stats,
         }
     }

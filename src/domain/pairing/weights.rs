@@ -8,6 +8,7 @@ use super::problem::Problem;
 /// arrangement, so comparing scalar totals is the same as comparing costs
 /// lexicographically. `i128` leaves room for any `u32` round numbers.
 pub(crate) struct Weights {
+    never: i128,
     forbidden: i128,
     repeat: i128,
     recency: i128,
@@ -28,7 +29,13 @@ impl Weights {
         let recency = pairs + 1;
         let repeat = pairs * span * recency + pairs + 1;
         let forbidden = (pairs + 1) * repeat;
+        // An arrangement has at most one barred sitter, so everything below
+        // the never tier adds up to less than 2 × forbidden. For a million
+        // people this is about 2^90 per broken rule (with the widest span of
+        // rounds), and a whole arrangement's total stays below 2^111.
+        let never = 2 * forbidden;
         Weights {
+            never,
             forbidden,
             repeat,
             recency,
@@ -40,7 +47,8 @@ impl Weights {
     pub fn scalar(&self, cost: Cost) -> i128 {
         let repeats = i128::from(cost.repeats);
         let recency = i128::from(cost.recency) - repeats * i128::from(self.oldest_round);
-        i128::from(cost.forbidden) * self.forbidden
+        i128::from(cost.never) * self.never
+            + i128::from(cost.forbidden) * self.forbidden
             + repeats * self.repeat
             + recency * self.recency
             + i128::from(cost.same_org)
