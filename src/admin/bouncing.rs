@@ -66,6 +66,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::SatOut => "Sat out notice",
         EmailKind::Invite => "Calendar invitation",
         EmailKind::Nudge => "Nudge",
+        EmailKind::StillInterested => "Do you want to stay?",
         EmailKind::Alert | EmailKind::Test => "An email",
     }
 }

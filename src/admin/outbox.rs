@@ -42,6 +42,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Invite => "Calendar invitation",
         EmailKind::Rematch => "New partner",
         EmailKind::Nudge => "Have you found a time?",
+        EmailKind::StillInterested => "Do you still want introductions?",
         EmailKind::Alert => "Bounce alert to organisers",
         EmailKind::Test => "Test email",
     }

@@ -10,8 +10,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 
 mod organisation;
+mod privacy;
 
 pub use organisation::OrganisationSettings;
+pub use privacy::PrivacySettings;
 
 const DEFAULTS: &str = include_str!("../../config/default.toml");
 
@@ -27,6 +29,7 @@ pub struct Settings {
     pub signup: SignupSettings,
     pub meetings: MeetingsSettings,
     pub organisation: OrganisationSettings,
+    pub privacy: PrivacySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

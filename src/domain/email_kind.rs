@@ -17,11 +17,14 @@ pub enum EmailKind {
     Nudge,
     /// To organisers: participants whose email bounced.
     Alert,
+    /// Once, to someone with no round and no visit for `privacy.inactive_months`:
+    /// do you want to stay? Without an answer they are erased 30 days later.
+    StillInterested,
     Test,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 10] = [
+    pub const ALL: [EmailKind; 11] = [
         Self::Confirm,
         Self::Manage,
         Self::Intro,
@@ -31,6 +34,7 @@ impl EmailKind {
         Self::Rematch,
         Self::Nudge,
         Self::Alert,
+        Self::StillInterested,
         Self::Test,
     ];
 
@@ -51,6 +55,7 @@ impl EmailKind {
             Self::Rematch => "rematch",
             Self::Nudge => "nudge",
             Self::Alert => "alert",
+            Self::StillInterested => "still_interested",
             Self::Test => "test",
         }
     }

@@ -33,6 +33,7 @@ pub mod message;
 pub mod nudge;
 pub mod rematch;
 pub mod smtp;
+pub mod still_interested;
 pub mod transport;
 pub mod worker;
 

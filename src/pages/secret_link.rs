@@ -6,6 +6,10 @@
 //!
 //! Each purpose says who holds its links and when they have no page (a
 //! person who left has none), so no route repeats those rules.
+//!
+//! Opening one's own link is also a sign of life: it is recorded as the
+//! holder's `last_seen_at` (at most once a day) and answers the "do you
+//! still want introductions?" question (see `services::inactive`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,6 +41,9 @@ pub type ManageLink = SecretLink<Manage>;
 pub type FollowupLink = SecretLink<Followup>;
 /// A List-Unsubscribe link; its holder is anyone who has not left.
 pub type UnsubscribeLink = SecretLink<Unsubscribe>;
+/// A manage link opened at `/me/{token}/stay`: the same holder as
+/// [`ManageLink`], but opening it is not yet an answer.
+pub type StayLink = SecretLink<Stay>;
 
 impl<P: LinkPurpose> SecretLink<P> {
     /// The token, to build this page's own form actions and redirects.
@@ -88,6 +95,9 @@ pub trait LinkPurpose: 'static {
     fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Self::Holder>>;
     /// The page for a link that does not open: what happened, what to do.
     fn advice(problem: LinkProblem) -> MessagePage;
+    /// Whether opening the link counts as a visit: the holder is still
+    /// interested.
+    const RECORDS_VISIT: bool = true;
 }
 
 /// `/confirm/{token}`.
@@ -98,6 +108,8 @@ pub enum Manage {}
 pub enum Followup {}
 /// `/unsubscribe/{token}`, the List-Unsubscribe link of every email.
 pub enum Unsubscribe {}
+/// `/me/{token}/stay`, the button of the `still_interested` email.
+pub enum Stay {}
 
 fn days(purpose: TokenPurpose) -> i64 {
     purpose.lifetime().num_days()
@@ -205,8 +217,32 @@ impl LinkPurpose for Followup {
     }
 }
 
+impl LinkPurpose for Stay {
+    fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
+        Manage::lookup(conn, raw, now)
+    }
+    type Holder = Participant;
+
+    fn holder(conn: &mut Conn, link: LiveLink) -> anyhow::Result<Option<Participant>> {
+        Manage::holder(conn, link)
+    }
+
+    fn advice(problem: LinkProblem) -> MessagePage {
+        Manage::advice(problem)
+    }
+
+    /// Mail scanners open the links in an email before its reader does: the
+    /// answer is pressing the button, which records the visit itself.
+    const RECORDS_VISIT: bool = false;
+}
+
 impl LinkPurpose for Unsubscribe {
     type Holder = Participant;
+
+    /// Unsubscribing says "no more email", not "keep my details": it must
+    /// not answer the question that asks whether to keep them. A mail
+    /// program may also press it without its reader.
+    const RECORDS_VISIT: bool = false;
 
     fn lookup(conn: &mut Conn, raw: &str, now: NaiveDateTime) -> anyhow::Result<Lookup> {
         unsubscribe_links::lookup(conn, raw, now)
@@ -309,19 +345,41 @@ impl<P: LinkPurpose> FromRequest for SecretLink<P> {
             let now = state.clock.now();
             let found = db::run(&state.pool, move |conn| open::<P>(conn, &raw, now)).await?;
             match found {
-                Ok(holder) => Ok(Self { token, holder }),
+                Ok((holder, visitor)) => {
+                    if let Some(id) = visitor {
+                        record_visit(&state, id, now).await;
+                    }
+                    Ok(Self { token, holder })
+                }
                 Err(problem) => Err(LinkError::Refused(Box::new(P::advice(problem)))),
             }
         })
     }
 }
 
-/// Whose link `raw` is, for purpose `P`, or why it does not open.
+/// Records that person `id` opened one of their links. The page does not
+/// depend on it: if the write fails, the next visit records it.
+async fn record_visit(state: &AppState, id: i64, now: NaiveDateTime) {
+    let recorded = db::write(&state.pool, move |conn| {
+        participants::record_visit(conn, id, now)
+    })
+    .await;
+    if let Err(e) = recorded {
+        tracing::warn!(participant_id = id, error = %format!("{e:#}"), "could not record a visit");
+    }
+}
+
+/// A link's holder, and their id when their visit needs writing.
+type Opened<H> = (H, Option<i64>);
+
+/// Whose link `raw` is, for purpose `P`, or why it does not open; with the
+/// holder's id when their visit needs writing (see
+/// [`participants::visit_due`]), so that most views are reads only.
 fn open<P: LinkPurpose>(
     conn: &mut Conn,
     raw: &str,
     now: NaiveDateTime,
-) -> anyhow::Result<Result<P::Holder, LinkProblem>> {
+) -> anyhow::Result<Result<Opened<P::Holder>, LinkProblem>> {
     let link = match P::lookup(conn, raw, now)? {
         Lookup::Valid {
             participant_id,
@@ -333,5 +391,9 @@ fn open<P: LinkPurpose>(
         Lookup::Expired => return Ok(Err(LinkProblem::Expired)),
         Lookup::Unknown => return Ok(Err(LinkProblem::NotValid)),
     };
-    Ok(P::holder(conn, link)?.ok_or(LinkProblem::NotValid))
+    let Some(holder) = P::holder(conn, link)? else {
+        return Ok(Err(LinkProblem::NotValid));
+    };
+    let due = P::RECORDS_VISIT && participants::visit_due(conn, link.participant_id, now)?;
+    Ok(Ok((holder, due.then_some(link.participant_id))))
 }

@@ -135,6 +135,7 @@ pub async fn show(
         "details" => Some("Your details have been saved"),
         "paused" => Some("You are paused"),
         "resumed" => Some("You are taking part again"),
+        "stayed" => Some("You are staying in UnMentoring"),
         "email" => Some(
             "We have emailed a link to your new address. Follow it to start using that address",
         ),

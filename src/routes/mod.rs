@@ -14,6 +14,7 @@ mod no_reply;
 mod pages;
 mod report;
 mod signup;
+mod stay;
 mod unsubscribe;
 
 use actix_web::web;
@@ -40,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(manage::pause)
         .service(manage::resume_page)
         .service(manage::resume)
+        .service(stay::show)
+        .service(stay::stay)
         .service(manage::leave_page)
         .service(manage::leave)
         .service(my_data::download)

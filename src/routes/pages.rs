@@ -31,6 +31,11 @@ impl Organisers {
 #[template(path = "privacy.html")]
 struct PrivacyPage {
     organisers: Organisers,
+    /// `privacy.inactive_months`: how long without a round or a visit
+    /// before we ask whether to keep someone's details.
+    inactive_months: u32,
+    /// How long they then have to answer.
+    answer_days: i64,
 }
 
 #[derive(Template)]
@@ -46,7 +51,12 @@ struct AccessibilityPage;
 #[get("/privacy")]
 pub async fn privacy(state: web::Data<AppState>) -> HttpResponse {
     let organisers = Organisers::of(&state.settings.organisation);
-    html(StatusCode::OK, &PrivacyPage { organisers })
+    let page = PrivacyPage {
+        organisers,
+        inactive_months: state.settings.privacy.inactive_months,
+        answer_days: crate::services::inactive::ANSWER_DAYS,
+    };
+    html(StatusCode::OK, &page)
 }
 
 #[get("/contact")]

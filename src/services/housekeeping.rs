@@ -1,5 +1,6 @@
 //! Background jobs that run inside `serve`, beside the delivery worker and the
-//! scheduler: hourly clean-up, follow-up reminders, nudges and the rematch pool.
+//! scheduler: hourly clean-up, follow-up reminders, nudges, the rematch pool
+//! and inactive people.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +20,8 @@ use crate::domain::sign_in::{FAILURE_WINDOW_MINUTES, SESSION_IDLE_HOURS};
 use crate::domain::{Token, TokenPurpose};
 use crate::email::followup::OpenRound;
 use crate::email::Composer;
-use crate::services::nudges;
 use crate::services::rematch::{match_waiting, MatchReport};
+use crate::services::{inactive, nudges};
 
 /// Unconfirmed signups are deleted after this many days.
 pub const UNCONFIRMED_DAYS: i64 = 30;
@@ -66,6 +67,11 @@ impl Jobs {
             self.nudge().await;
             self.match_rematches().await;
             self.wake_if_queued(self.send_bounce_alerts().await, "bounce alerts");
+            let inactive = self.ask_inactive().await;
+            self.wake_if_queued(
+                inactive.map(|(asked, erased)| asked + erased),
+                "inactive people",
+            );
             tokio::time::sleep(EVERY).await;
         }
     }
@@ -107,6 +113,31 @@ impl Jobs {
             crate::services::bounces::alert_if_due(conn, &composer, now)
         })
         .await
+    }
+
+    /// Erases the people who did not answer "do you still want
+    /// introductions?" within 30 days, then asks those inactive for
+    /// `privacy.inactive_months` (see `services::inactive`). Two
+    /// transactions, so that a failure in one does not hold up the other.
+    /// Returns (asked, erased).
+    #[tracing::instrument(name = "inactive_people", skip(self))]
+    pub async fn ask_inactive(&self) -> anyhow::Result<(usize, usize)> {
+        let now = self.clock.now();
+        let (composer, settings) = (self.composer.clone(), self.settings.clone());
+        let erased = db::write(&self.pool, move |conn| {
+            inactive::erase_unanswered(conn, &composer, &settings, now)
+        })
+        .await;
+        let (composer, settings) = (self.composer.clone(), self.settings.clone());
+        let asked = db::write(&self.pool, move |conn| {
+            inactive::ask(conn, &composer, &settings, now)
+        })
+        .await?;
+        let erased = erased?;
+        if asked > 0 || erased > 0 {
+            tracing::info!(asked, erased, "inactive people asked or erased");
+        }
+        Ok((asked, erased))
     }
 
     /// Wakes the delivery worker if a job queued email; logs a job that failed.

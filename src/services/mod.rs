@@ -11,6 +11,7 @@ pub mod email_change;
 pub mod export;
 pub mod housekeeping;
 pub mod import;
+pub mod inactive;
 pub mod intro_drafts;
 pub mod leaving;
 pub mod my_data;

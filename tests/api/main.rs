@@ -26,6 +26,7 @@ mod fixtures;
 mod followup;
 mod health;
 mod helpers;
+mod inactive;
 mod intro_drafts;
 mod learned;
 mod manage;

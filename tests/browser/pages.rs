@@ -142,6 +142,16 @@ async fn the_manage_page_in_every_state() {
         1
     );
 
+    // The page linked from the "do you still want introductions?" email.
+    browser.visit(&format!("{manage}/stay")).await;
+    assert_eq!(browser.h1().await, "Do you want to stay in UnMentoring?");
+    audit.check(&browser, "stay").await;
+    browser.press("Yes, I want to stay").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("You are staying in UnMentoring"));
+
     // Too much text for the server (64 KB): the 413 page.
     browser
         .script(

@@ -1,11 +1,17 @@
 //! Participants: who they are and how they joined (`signup`), how their
-//! state changes (`status`), and the organisers' search (`search`).
+//! state changes (`status`), whether they still take an interest
+//! (`activity`), and the organisers' search (`search`).
 
+mod activity;
 mod organisations;
 mod search;
 mod signup;
 mod status;
 
+pub use activity::{
+    asked_at, inactive_since, mark_asked, record_visit, unanswered_since, visit_due,
+    VISIT_EVERY_HOURS,
+};
 pub use organisations::organisation_spellings;
 pub use search::{search, Results, Search, PAGE_SIZE};
 pub use signup::{

@@ -118,6 +118,8 @@ pub fn erase(conn: &mut Conn, id: i64, now: NaiveDateTime) -> anyhow::Result<()>
             participants::paused_until.eq(None::<NaiveDate>),
             participants::signup_email_at.eq(None::<NaiveDateTime>),
             participants::unsubscribed_at.eq(None::<NaiveDateTime>),
+            participants::last_seen_at.eq(None::<NaiveDateTime>),
+            participants::still_interested_at.eq(None::<NaiveDateTime>),
             participants::updated_at.eq(now),
             participants::left_at.eq(now),
         ))
