@@ -95,6 +95,8 @@ struct PreviewPage {
     round_key: String,
     groups: Vec<Group>,
     sat_out: Option<Person>,
+    /// Left out: every group for them would break a never-pair rule.
+    left_out: Vec<Person>,
     stats: PairingStats,
     /// "Round 4 ran on … (3 minutes ago)", when that was under 10 minutes ago.
     recent_round: Option<String>,
@@ -177,6 +179,7 @@ async fn preview_page(
             })
             .collect(),
         sat_out: plan.sat_out.as_ref().map(Person::from),
+        left_out: plan.left_out.iter().map(Person::from).collect(),
         stats: plan.stats,
         recent_round,
         force,

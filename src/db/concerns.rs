@@ -41,32 +41,29 @@ pub struct OpenConcern {
     pub created_at: NaiveDateTime,
 }
 
+/// A concern as read: id, reporter, about, round start, (text, when).
+type ConcernRow = (
+    i64,
+    (i64, String),
+    (i64, String),
+    NaiveDateTime,
+    (String, NaiveDateTime),
+);
+
 /// Concerns nobody has dealt with yet, oldest first.
 pub fn open(conn: &mut Conn) -> anyhow::Result<Vec<OpenConcern>> {
     let (reporter, about) = diesel::alias!(participants as reporter, participants as about);
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        i64,
-        String,
-        NaiveDateTime,
-        String,
-        NaiveDateTime,
-    )> = concerns::table
+    let rows: Vec<ConcernRow> = concerns::table
         .inner_join(reporter.on(reporter.field(participants::id).eq(concerns::reporter_id)))
         .inner_join(about.on(about.field(participants::id).eq(concerns::about_id)))
         .inner_join(rounds::table)
         .filter(concerns::dealt_with_at.is_null())
         .select((
             concerns::id,
-            concerns::reporter_id,
-            reporter.field(participants::name),
-            concerns::about_id,
-            about.field(participants::name),
+            (concerns::reporter_id, reporter.field(participants::name)),
+            (concerns::about_id, about.field(participants::name)),
             rounds::started_at,
-            concerns::concern,
-            concerns::created_at,
+            (concerns::concern, concerns::created_at),
         ))
         .order(concerns::id)
         .load(conn)
@@ -74,10 +71,10 @@ pub fn open(conn: &mut Conn) -> anyhow::Result<Vec<OpenConcern>> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, r, r_name, a, a_name, round_started_at, concern, created_at)| OpenConcern {
+            |(id, reporter, about, round_started_at, (concern, created_at))| OpenConcern {
                 id,
-                reporter: (r, r_name),
-                about: (a, a_name),
+                reporter,
+                about,
                 round_started_at,
                 concern,
                 created_at,

@@ -44,6 +44,8 @@ pub struct RoundPlan {
     pub seed: u64,
     pub groups: Vec<Vec<Participant>>,
     pub sat_out: Option<Participant>,
+    /// Left out of this round: grouping them would break a never-pair rule.
+    pub left_out: Vec<Participant>,
     pub stats: PairingStats,
 }
 
@@ -152,10 +154,22 @@ pub fn plan(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let sat_out = arrangement.sat_out.map(&mut take).transpose()?;
+    let left_out = arrangement
+        .left_out
+        .iter()
+        .map(|&id| take(id))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if !left_out.is_empty() {
+        tracing::info!(
+            left_out = left_out.len(),
+            "people left out: every group for them would break a never-pair rule"
+        );
+    }
     Ok(RoundPlan {
         seed,
         groups,
         sat_out,
+        left_out,
         stats: arrangement.stats,
     })
 }

@@ -70,7 +70,8 @@ fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Every pair who shared a group, with the most recent round they met in.
+/// Every pair who shared a group, with the most recent round they met in,
+/// and every never-pair rule: what the pairing engine must know about pairs.
 /// Groups are read in order and paired up here: one pass over the table.
 pub fn history(conn: &mut Conn) -> anyhow::Result<History> {
     let rows: Vec<(i64, i32, i64)> = group_members::table
@@ -90,6 +91,9 @@ pub fn history(conn: &mut Conn) -> anyhow::Result<History> {
                 history.record_meeting(a.2, b.2, round_index);
             }
         }
+    }
+    for (a, b) in super::never_pairs::all(conn)? {
+        history.never_pair(a, b);
     }
     Ok(history)
 }
