@@ -10,7 +10,7 @@
 //! - `driver`, `actions`: the browser, and what a person does with it;
 //! - `audit`: the checks run on every page;
 //! - `server`: the server under test, and fixtures;
-//! - `journeys`, `keyboard`, `pages`, `admin`: the tests;
+//! - `journeys`, `keyboard`, `pages`, `safety`, `admin`: the tests;
 //! - `self_test`: the checks fail on a page with faults.
 
 #[path = "../common/mod.rs"]
@@ -29,5 +29,6 @@ mod driver;
 mod journeys;
 mod keyboard;
 mod pages;
+mod safety;
 mod self_test;
 mod server;
