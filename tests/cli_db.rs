@@ -12,12 +12,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use unmentoring::clock::Clock;
 use unmentoring::db::{
-    self, bounces, email_changes, followups, meetings, organisers, outbox, pending_signups,
-    rematches, rounds, tokens,
+    self, bounces, concerns, email_changes, followups, meetings, never_pairs, organisers, outbox,
+    pending_signups, rematches, rounds, tokens, unsubscribe_links,
 };
 use unmentoring::domain::{
-    Availability, BounceSource, Cadence, FollowUpUrl, Met, RematchReason, TokenPurpose,
-    ValidFollowup, ValidProfile,
+    Availability, BounceSource, Cadence, FollowUpUrl, Met, NeverPairSource, RematchReason,
+    TokenPurpose, ValidFollowup, ValidProfile,
 };
 use unmentoring::services::copy::TABLES;
 
@@ -195,6 +195,16 @@ fn fill(site: &mut Site) {
     };
     pending_signups::store(conn, &link, person, &profile, Availability::default(), now).unwrap();
 
+    unsubscribe_links::issue(conn, person, now).unwrap();
+    never_pairs::add(conn, 1, 3, NeverPairSource::Organiser, now).unwrap();
+    let concern = concerns::NewConcern {
+        reporter_id: 1,
+        about_id: 3,
+        round_id: round,
+        concern: "He said \"no\", twice.\nThen left.",
+    };
+    concerns::insert(conn, &concern, now).unwrap();
+
     let url = database_of(site);
     let empty: Vec<_> = counts(&url).into_iter().filter(|(_, n)| *n == 0).collect();
     assert!(empty.is_empty(), "fill leaves no table empty: {empty:?}");
@@ -260,7 +270,7 @@ fn assert_counts_printed(ran: &Ran, url: &str) {
     }
     assert!(
         ran.stdout
-            .contains("All 15 tables have the same number of rows in both databases"),
+            .contains("All 18 tables have the same number of rows in both databases"),
         "{}",
         ran.stdout
     );

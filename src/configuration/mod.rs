@@ -361,6 +361,16 @@ impl Settings {
     }
 }
 
+/// Settings from the defaults and `toml` as a `--config` file, for the
+/// section modules' tests.
+#[cfg(test)]
+fn load_with(toml: &str) -> Result<Settings, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, toml).unwrap();
+    load(dir.path(), Some(&file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,14 +42,7 @@ fn contact_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Address>, D
 
 #[cfg(test)]
 mod tests {
-    use super::super::load;
-
-    fn load_with(toml: &str) -> Result<super::super::Settings, String> {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("s.toml");
-        std::fs::write(&file, toml).unwrap();
-        load(dir.path(), Some(&file))
-    }
+    use super::super::load_with;
 
     #[test]
     fn a_contact_email_that_is_not_an_address_is_refused_naming_its_key() {

@@ -16,14 +16,7 @@ pub struct PrivacySettings {
 
 #[cfg(test)]
 mod tests {
-    use super::super::load;
-
-    fn load_with(toml: &str) -> Result<super::super::Settings, String> {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("s.toml");
-        std::fs::write(&file, toml).unwrap();
-        load(dir.path(), Some(&file))
-    }
+    use super::super::load_with;
 
     #[test]
     fn inactive_months_defaults_to_two_years() {

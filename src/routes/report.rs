@@ -9,7 +9,8 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 
 use crate::db;
-use crate::db::followups::Membership;
+use crate::db::followups::{self, Membership};
+use crate::db::participants::{Participant, Status};
 use crate::domain::{parse_concern, FieldErrors};
 use crate::pages::secret_link::FollowupLink;
 use crate::pages::{private_html, MessagePage, PageError};
@@ -37,10 +38,9 @@ struct ReportPage {
 }
 
 impl ReportPage {
-    fn new(token: String, membership: &Membership, sent: &Sent, errors: FieldErrors) -> Self {
-        let choices = if membership.partners.len() > 1 {
-            membership
-                .partners
+    fn new(token: String, partners: &[Participant], sent: &Sent, errors: FieldErrors) -> Self {
+        let choices = if partners.len() > 1 {
+            partners
                 .iter()
                 .map(|p| PartnerChoice {
                     id: p.id,
@@ -55,7 +55,7 @@ impl ReportPage {
             token,
             choices,
             about_error: errors.get("about").map(str::to_owned),
-            partner_name: crate::email::nudge::partner_names(&membership.partners),
+            partner_name: crate::email::nudge::partner_names(partners),
             concern: sent.concern.clone(),
             concern_error: errors.get("concern").map(str::to_owned),
             errors,
@@ -84,14 +84,14 @@ impl Sent {
     }
 
     /// The partner it is about and the concern, or what to fix.
-    fn validate(&self, membership: &Membership) -> Result<(i64, String), FieldErrors> {
+    fn validate(&self, partners: &[Participant]) -> Result<(i64, String), FieldErrors> {
         let mut errors = FieldErrors::default();
-        let about = match membership.partners.as_slice() {
+        let about = match partners {
             [only] => Some(only.id),
             partners => self.about.filter(|id| partners.iter().any(|p| p.id == *id)),
         };
         if about.is_none() {
-            let first = membership.partners.first().map_or(0, |p| p.id);
+            let first = partners.first().map_or(0, |p| p.id);
             errors.add(format!("about-{first}"), "Select who it is about");
         }
         let concern = parse_concern(&self.concern).map_err(|e| errors.add("concern", e));
@@ -102,12 +102,48 @@ impl Sent {
     }
 }
 
+/// Who the member can report: the others in their group, or, once those
+/// have all gone from it (declined, bounced, reported silent), the people
+/// they were introduced to; never anyone who has left UnMentoring.
+async fn reportable(state: &AppState, membership: &Membership) -> anyhow::Result<Vec<Participant>> {
+    let member_id = membership.member_id;
+    let partners = db::run(&state.pool, move |conn| {
+        followups::in_group::partners_of(conn, member_id)
+    })
+    .await?;
+    Ok(partners
+        .into_iter()
+        .filter(|p| p.status != Status::Left)
+        .collect())
+}
+
+/// For a member whose partners have all left: there is nobody to report,
+/// and the organisers can still be written to.
+fn nobody_left() -> HttpResponse {
+    let page = MessagePage::new(
+        "The people in your group have left",
+        &[
+            "Everyone you were introduced to in this round has left UnMentoring, and their details have been deleted, so you will not be paired with them again.",
+            "If you still want to tell the organisers what happened, you can write to them.",
+        ],
+    )
+    .with_link("/contact", "Contact the organisers");
+    private_html(StatusCode::OK, &page)
+}
+
 #[get("/report/{token}")]
 #[tracing::instrument(name = "report_page", skip_all)]
-pub async fn show(link: FollowupLink) -> HttpResponse {
+pub async fn show(
+    link: FollowupLink,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
     let (token, membership) = link.into_parts();
-    let page = ReportPage::new(token, &membership, &Sent::default(), FieldErrors::default());
-    private_html(StatusCode::OK, &page)
+    let partners = reportable(&state, &membership).await?;
+    if partners.is_empty() {
+        return Ok(nobody_left());
+    }
+    let page = ReportPage::new(token, &partners, &Sent::default(), FieldErrors::default());
+    Ok(private_html(StatusCode::OK, &page))
 }
 
 #[post("/report/{token}")]
@@ -118,16 +154,19 @@ pub async fn report(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (token, membership) = link.into_parts();
+    let partners = reportable(&state, &membership).await?;
+    if partners.is_empty() {
+        return Ok(nobody_left());
+    }
     let sent = Sent::parse(&body);
-    let (about_id, concern) = match sent.validate(&membership) {
+    let (about_id, concern) = match sent.validate(&partners) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = ReportPage::new(token, &membership, &sent, errors);
+            let page = ReportPage::new(token, &partners, &sent, errors);
             return Ok(private_html(StatusCode::OK, &page));
         }
     };
-    let about_name = membership
-        .partners
+    let about_name = partners
         .iter()
         .find(|p| p.id == about_id)
         .map(|p| p.name.clone())

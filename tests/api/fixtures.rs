@@ -53,6 +53,26 @@ pub fn at(text: &str) -> NaiveDateTime {
 }
 
 impl TestApp {
+    /// Ann and Bob, taking part and paired in a round; Ann's introduction.
+    pub async fn pair_ann_and_bob(&self) -> crate::common::mail::ReceivedEmail {
+        self.add_participant("Ann Able", "ann@example.org", "Leeds");
+        self.add_participant("Bob Baker", "bob@example.org", "Kent");
+        self.run_round_for_everyone().await;
+        let intro = self.email_for("ann@example.org", 2).await;
+        assert_eq!(intro.kind, "intro");
+        intro
+    }
+
+    /// The kinds of the emails `address` received, oldest first.
+    pub fn kinds_for(&self, address: &str) -> Vec<String> {
+        self.smtp
+            .received()
+            .into_iter()
+            .filter(|e| e.is_for(address))
+            .map(|e| e.kind)
+            .collect()
+    }
+
     /// Runs fixture work on a connection of its own; panics if it fails.
     pub fn db<T>(&self, work: impl FnOnce(&mut db::Conn) -> anyhow::Result<T>) -> T {
         let mut conn = self.pool.get().unwrap();

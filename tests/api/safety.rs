@@ -7,31 +7,14 @@ use std::collections::HashSet;
 use unmentoring::db::never_pairs;
 use unmentoring::domain::NeverPairSource;
 
-use crate::common::mail::ReceivedEmail;
-use crate::helpers::{spawn_app, TestApp};
-
-async fn pair_ann_and_bob(app: &TestApp) -> ReceivedEmail {
-    app.add_participant("Ann Able", "ann@example.org", "Leeds");
-    app.add_participant("Bob Baker", "bob@example.org", "Kent");
-    app.run_round_for_everyone().await;
-    app.email_for("ann@example.org", 2).await
-}
-
-fn kinds_for(app: &TestApp, address: &str) -> Vec<String> {
-    app.smtp
-        .received()
-        .into_iter()
-        .filter(|e| e.is_for(address))
-        .map(|e| e.kind)
-        .collect()
-}
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn a_report_is_kept_for_the_organisers_who_are_alerted_and_the_partner_is_not_told() {
     let app = spawn_app().await;
     app.add_organiser("org1@council.example", "a long test password");
     app.add_organiser("org2@council.example", "a long test password");
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     let report = intro.link_to(app.link_base(), "/report/");
 
     let page = app.get(&report).await;
@@ -75,7 +58,7 @@ async fn a_report_is_kept_for_the_organisers_who_are_alerted_and_the_partner_is_
         }
     }
     assert_eq!(
-        kinds_for(&app, "bob@example.org"),
+        app.kinds_for("bob@example.org"),
         ["intro"],
         "Bob is not told"
     );
@@ -112,7 +95,7 @@ async fn a_report_from_a_trio_says_who_it_is_about() {
 #[tokio::test]
 async fn avoid_partner_on_the_follow_up_form_sets_a_rule_the_partner_never_hears_of() {
     let app = spawn_app().await;
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     let followup = intro.link_to(app.link_base(), "/followup/");
     let page = app.get(&followup).await;
     assert!(page.body.contains("name=\"avoid_partner\""));
@@ -140,13 +123,13 @@ async fn avoid_partner_on_the_follow_up_form_sets_a_rule_the_partner_never_hears
         .body
         .contains("You have asked not to be paired with Bob Baker again"));
     app.deliver().await;
-    assert_eq!(kinds_for(&app, "bob@example.org"), ["intro"]);
+    assert_eq!(app.kinds_for("bob@example.org"), ["intro"]);
 }
 
 #[tokio::test]
 async fn organisers_see_open_concerns_mark_them_dealt_with_and_manage_rules() {
     let app = spawn_app().await;
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     let report = intro.link_to(app.link_base(), "/report/");
     app.post_form(&report, &[("concern", "Line one.\nLine two.")])
         .await;
@@ -275,7 +258,7 @@ async fn never_pair_rules_hold_across_twenty_seeded_rounds() {
 #[tokio::test]
 async fn leaving_takes_the_person_out_of_rules_and_concerns() {
     let app = spawn_app().await;
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     let report = intro.link_to(app.link_base(), "/report/");
     app.post_form(&report, &[("concern", "Bob Baker was rude.")])
         .await;
@@ -288,4 +271,32 @@ async fn leaving_takes_the_person_out_of_rules_and_concerns() {
     );
     assert_eq!(app.count("concerns"), 0);
     assert_eq!(app.count("never_pairs"), 0);
+}
+
+#[tokio::test]
+async fn a_partner_who_declined_can_still_be_reported_but_one_who_left_cannot() {
+    let app = spawn_app().await;
+    let intro = app.pair_ann_and_bob().await;
+    let to_bob = app.email_for("bob@example.org", 2).await;
+    crate::rematch::decline(&app, &to_bob).await;
+    let report = intro.link_to(app.link_base(), "/report/");
+    let page = app.get(&report).await;
+    assert!(
+        page.body.contains("your introduction to Bob Baker"),
+        "{}",
+        page.body
+    );
+
+    let bob_manage = to_bob.link_to(app.link_base(), "/me/");
+    app.post_form(&format!("{bob_manage}/leave"), &[("", "")])
+        .await;
+    let page = app.get(&report).await;
+    assert!(
+        page.body.contains("The people in your group have left"),
+        "{}",
+        page.body
+    );
+    let sent = app.post_form(&report, &[("concern", "Too late?")]).await;
+    assert!(sent.body.contains("The people in your group have left"));
+    assert_eq!(app.count("concerns"), 0);
 }

@@ -3,7 +3,7 @@
 //! stops every email the person did not ask for, and a GET changes nothing.
 
 use crate::common::mail::ReceivedEmail;
-use crate::common::smtp::TestSmtp;
+use crate::common::smtp::{Answer, TestSmtp};
 use crate::helpers::{spawn_app, spawn_app_in, TestApp};
 
 const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
@@ -110,28 +110,10 @@ async fn the_one_click_post_pauses_once_and_the_manage_page_offers_resume_and_le
     );
 }
 
-async fn pair_ann_and_bob(app: &TestApp) -> ReceivedEmail {
-    app.add_participant("Ann Able", "ann@example.org", "Leeds");
-    app.add_participant("Bob Baker", "bob@example.org", "Kent");
-    app.run_round_for_everyone().await;
-    let intro = app.email_for("ann@example.org", 2).await;
-    assert_eq!(intro.kind, "intro");
-    intro
-}
-
-fn kinds_for(app: &TestApp, address: &str) -> Vec<String> {
-    app.smtp
-        .received()
-        .into_iter()
-        .filter(|e| e.is_for(address))
-        .map(|e| e.kind)
-        .collect()
-}
-
 #[tokio::test]
 async fn unsubscribing_during_a_round_frees_the_partner() {
     let app = spawn_app().await;
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     assert_eq!(one_click(&app, &intro).await, 200);
     assert_eq!(
         app.count("rematch_requests WHERE reason = 'partner_declined'"),
@@ -140,26 +122,26 @@ async fn unsubscribing_during_a_round_frees_the_partner() {
     );
     assert_eq!(app.count("group_members WHERE left_reason = 'declined'"), 1);
     app.deliver().await;
-    assert_eq!(kinds_for(&app, "ann@example.org"), ["intro"]);
+    assert_eq!(app.kinds_for("ann@example.org"), ["intro"]);
 }
 
 #[tokio::test]
 async fn after_unsubscribing_only_what_the_person_asks_for_is_sent() {
     let app = spawn_app().await;
-    let intro = pair_ann_and_bob(&app).await;
+    let intro = app.pair_ann_and_bob().await;
     // The round is over; the follow-ups fall due, and Ann unsubscribes.
     let after = i64::from(app.settings.followup.after_days) + 1;
     app.clock.advance(chrono::Duration::days(after));
     assert_eq!(one_click(&app, &intro).await, 200);
     app.jobs().send_reminders().await.unwrap();
     app.deliver().await;
-    assert_eq!(kinds_for(&app, "bob@example.org"), ["intro", "followup"]);
-    assert_eq!(kinds_for(&app, "ann@example.org"), ["intro"]);
+    assert_eq!(app.kinds_for("bob@example.org"), ["intro", "followup"]);
+    assert_eq!(app.kinds_for("ann@example.org"), ["intro"]);
 
     // Asking for one's own link (signing up again) is still answered.
     assert_eq!(app.sign_up("ann@example.org").await.status, 303);
     app.deliver().await;
-    assert_eq!(kinds_for(&app, "ann@example.org"), ["intro", "manage"]);
+    assert_eq!(app.kinds_for("ann@example.org"), ["intro", "manage"]);
 }
 
 #[tokio::test]
@@ -179,4 +161,20 @@ async fn someone_not_yet_confirmed_can_unsubscribe_and_still_confirm_later() {
         1,
         "confirming is asking for emails again"
     );
+}
+
+#[tokio::test]
+async fn a_retried_email_carries_the_link_issued_for_its_first_attempt() {
+    let app = spawn_app().await;
+    app.smtp.answer_with(Answer::Temporary);
+    assert_eq!(app.sign_up("kim@example.org").await.status, 303);
+    assert_eq!(app.deliver().await.retrying, 1);
+    assert_eq!(app.count("outbox WHERE unsubscribe_token IS NOT NULL"), 1);
+    assert_eq!(app.count("unsubscribe_links"), 1);
+
+    app.smtp.answer_with(Answer::Accept);
+    app.clock.advance(chrono::Duration::hours(1));
+    let confirm = app.email_for("kim@example.org", 1).await;
+    assert_eq!(app.count("unsubscribe_links"), 1, "no second link");
+    assert_eq!(app.get(&confirm.unsubscribe_link()).await.status, 200);
 }
