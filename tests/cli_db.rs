@@ -204,6 +204,15 @@ fn fill(site: &mut Site) {
         concern: "He said \"no\", twice.\nThen left.",
     };
     concerns::insert(conn, &concern, now).unwrap();
+    unmentoring::services::round_drafts::draw(
+        conn,
+        true,
+        unmentoring::configuration::OddOneOutSetting::Trio,
+        14,
+        None,
+        now,
+    )
+    .unwrap();
 
     let url = database_of(site);
     let empty: Vec<_> = counts(&url).into_iter().filter(|(_, n)| *n == 0).collect();
@@ -270,7 +279,7 @@ fn assert_counts_printed(ran: &Ran, url: &str) {
     }
     assert!(
         ran.stdout
-            .contains("All 18 tables have the same number of rows in both databases"),
+            .contains("All 20 tables have the same number of rows in both databases"),
         "{}",
         ran.stdout
     );
@@ -624,7 +633,7 @@ mod on_postgres {
         )
         .load(&mut conn)
         .unwrap();
-        assert_eq!(with_identity.len(), 10, "the tables keyed by an id");
+        assert_eq!(with_identity.len(), 13, "the tables keyed by an id");
         for Name { table_name: table } in with_identity {
             let largest = largest_id(&postgres, &table);
             let next: i64 = diesel::dsl::sql::<BigInt>(&format!(

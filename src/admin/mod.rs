@@ -12,6 +12,7 @@ mod import;
 mod outbox;
 mod participants;
 pub mod password;
+mod round_drafts;
 mod round_pages;
 mod safety;
 mod session;
@@ -49,8 +50,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(export::show)
         .service(export::download)
         .service(round_pages::list)
-        .service(round_pages::preview)
-        .service(round_pages::run)
+        .service(round_drafts::preview)
+        .service(round_drafts::draw)
+        .service(round_drafts::show)
+        .service(round_drafts::swap)
+        .service(round_drafts::send)
         .service(round_pages::show)
         .service(outbox::list)
         .service(outbox::retry)

@@ -1,37 +1,32 @@
-//! `/admin/rounds`: the rounds so far, a dry run of the next one, running it,
-//! and each round's groups, emails and follow-up answers.
+//! `/admin/rounds`: the rounds so far, and each round's groups, emails and
+//! follow-up answers. Drawing and sending a round: `round_drafts`.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use std::collections::HashSet;
 
 use super::outbox::{when, EmailView};
-use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
+use super::{AdminError, AdminForm, Chrome, SignedIn};
 use crate::db::participants::{self, Participant};
 use crate::db::rounds::{self, MemberRow, Round};
 use crate::db::{self, outbox, rematches};
-use crate::domain::pairing::{OddOneOut, PairingStats};
+use crate::domain::pairing::OddOneOut;
 use crate::domain::Met;
 use crate::domain::OrganisationNames;
-use crate::pages::{private_html, see_other, MessagePage};
+use crate::pages::{private_html, MessagePage};
 use crate::services::round_changes::{self, ChangeRow};
-use crate::services::round_runner::MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES;
-use crate::services::round_runner::{self as runner, RoundOptions, RoundOutcome, Trigger};
 use crate::startup::AppState;
 
-/// The longest `round_key` a form may send.
-const MAX_KEY_LENGTH: usize = 100;
-
 /// A person as listed: people who left have no name any more.
-struct Person {
-    name: String,
-    organisation: String,
+pub(super) struct Person {
+    pub(super) name: String,
+    pub(super) organisation: String,
 }
 
 impl Person {
-    fn new(name: &str, organisation: &str) -> Self {
+    pub(super) fn new(name: &str, organisation: &str) -> Self {
         Self {
             name: if name.is_empty() { "(left)" } else { name }.to_owned(),
             organisation: organisation.to_owned(),
@@ -45,9 +40,9 @@ impl From<&Participant> for Person {
     }
 }
 
-struct Group {
-    number: usize,
-    people: Vec<Person>,
+pub(super) struct Group {
+    pub(super) number: usize,
+    pub(super) people: Vec<Person>,
 }
 
 struct RoundRow {
@@ -83,182 +78,7 @@ pub async fn list(
     Ok(private_html(StatusCode::OK, &page))
 }
 
-#[derive(Template)]
-#[template(path = "admin/round_preview.html")]
-struct PreviewPage {
-    chrome: Chrome,
-    /// (field id, message) for the error summary.
-    errors: Vec<(String, String)>,
-    /// The field the error is about: "all", "force" or none.
-    error_field: String,
-    all: bool,
-    round_key: String,
-    groups: Vec<Group>,
-    sat_out: Option<Person>,
-    /// Left out: every group for them would break a never-pair rule.
-    left_out: Vec<Person>,
-    stats: PairingStats,
-    /// "Round 4 ran on … (3 minutes ago)", when that was under 10 minutes ago.
-    recent_round: Option<String>,
-    force: bool,
-    minutes: i64,
-}
-
-/// Why a run was refused, shown in the error summary.
-enum Refusal {
-    TooSoon(Round),
-    NotEnoughPeople(usize),
-}
-
-/// The dry run, with the form that runs the round for real.
-async fn preview_page(
-    state: &web::Data<AppState>,
-    signed_in: &SignedIn,
-    all: bool,
-    round_key: String,
-    force: bool,
-    refusal: Option<Refusal>,
-) -> Result<HttpResponse, AdminError> {
-    let odd = state.settings.pairing.odd_one_out;
-    let after_days = state.settings.followup.after_days;
-    let now = state.clock.now();
-    let (plan, latest) = db::run(&state.pool, move |conn| {
-        let ghosts = runner::ghosts(conn, now, after_days)?;
-        let plan = runner::plan(conn, now, all, odd, &ghosts, runner::new_seed())?;
-        Ok((plan, rounds::latest(conn)?))
-    })
-    .await?;
-    let recent_round = latest
-        .filter(|last| now - last.started_at < chrono::Duration::minutes(MIN_MINUTES))
-        .map(|last| {
-            let ago = (now - last.started_at).num_minutes();
-            format!(
-                "Round {} ran on {} ({} minute{} ago)",
-                last.id,
-                when(state, last.started_at),
-                ago,
-                if ago == 1 { "" } else { "s" }
-            )
-        });
-    let errors = match refusal {
-        None => Vec::new(),
-        Some(Refusal::TooSoon(last)) => vec![(
-            "force".to_owned(),
-            format!(
-                "Round {} ran on {}, less than {MIN_MINUTES} minutes ago. To run another round anyway, select “Run even though a round ran in the last {MIN_MINUTES} minutes”",
-                last.id,
-                when(state, last.started_at)
-            ),
-        )],
-        Some(Refusal::NotEnoughPeople(due)) => vec![(
-            "all".to_owned(),
-            format!(
-                "Only {due} {} due for a round, and a round needs at least 2. To include everyone taking part, select “Include everyone taking part” and preview again",
-                if due == 1 { "person is" } else { "people are" }
-            ),
-        )],
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::CONFLICT
-    };
-    let page = PreviewPage {
-        chrome: Chrome::new(signed_in, "rounds"),
-        error_field: errors.first().map(|e| e.0.clone()).unwrap_or_default(),
-        errors,
-        all,
-        round_key,
-        groups: plan
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| Group {
-                number: i + 1,
-                people: g.iter().map(Person::from).collect(),
-            })
-            .collect(),
-        sat_out: plan.sat_out.as_ref().map(Person::from),
-        left_out: plan.left_out.iter().map(Person::from).collect(),
-        stats: plan.stats,
-        recent_round,
-        force,
-        minutes: MIN_MINUTES,
-    };
-    Ok(private_html(status, &page))
-}
-
-/// A fresh key for one press of "Run this round": the same form sent twice
-/// makes one round.
-fn new_round_key() -> String {
-    format!("manual:{}", uuid::Uuid::new_v4())
-}
-
-fn valid_round_key(key: &str) -> bool {
-    key.len() > "manual:".len() && key.len() <= MAX_KEY_LENGTH && key.starts_with("manual:")
-}
-
-#[get("/admin/rounds/preview")]
-#[tracing::instrument(name = "admin_round_preview", skip_all)]
-pub async fn preview(
-    req: HttpRequest,
-    signed_in: SignedIn,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let query = AdminForm::parse(req.query_string().as_bytes());
-    let all = query.get("all") == Some("yes");
-    preview_page(&state, &signed_in, all, new_round_key(), false, None).await
-}
-
-#[post("/admin/rounds")]
-#[tracing::instrument(name = "admin_round_run", skip_all)]
-pub async fn run(
-    CheckedPost { signed_in, form }: CheckedPost,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let key = form.text("round_key");
-    if !valid_round_key(&key) {
-        return Ok(message(
-            StatusCode::BAD_REQUEST,
-            "This round could not be run",
-            "The form was not complete. Preview the round again, then run it from the preview.",
-        ));
-    }
-    let all = form.get("all") == Some("yes");
-    let force = form.get("force") == Some("yes");
-    let options = RoundOptions {
-        key: key.clone(),
-        trigger: Trigger::Manual,
-        include_all: all,
-        force,
-        odd_one_out: state.settings.pairing.odd_one_out,
-        followup_after_days: state.settings.followup.after_days,
-    };
-    let composer = state.composer.clone();
-    let now = state.clock.now();
-    let outcome = db::run(&state.pool, move |conn| {
-        runner::run(conn, &composer, &options, now)
-    })
-    .await?;
-    match outcome {
-        RoundOutcome::Ran { round, .. } => {
-            tracing::info!(round_id = round.id, "an organiser ran a round");
-            state.wake_mailer();
-            Ok(see_other(&format!("/admin/rounds/{}?ran=1", round.id)))
-        }
-        RoundOutcome::AlreadyRan(round) => Ok(see_other(&format!("/admin/rounds/{}", round.id))),
-        RoundOutcome::TooSoon { last } => {
-            let refusal = Some(Refusal::TooSoon(last));
-            preview_page(&state, &signed_in, all, key, force, refusal).await
-        }
-        RoundOutcome::NotEnoughPeople { due } => {
-            let refusal = Some(Refusal::NotEnoughPeople(due));
-            preview_page(&state, &signed_in, all, key, force, refusal).await
-        }
-    }
-}
-
-fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
+pub(super) fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
     private_html(
         status,
         &MessagePage::new(heading, &[text]).with_link("/admin/rounds", "Go to the rounds"),
@@ -401,17 +221,4 @@ pub async fn show(
         round,
     };
     Ok(private_html(StatusCode::OK, &page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_keys_must_be_manual_and_short() {
-        assert!(valid_round_key(&new_round_key()));
-        assert!(!valid_round_key("manual:"));
-        assert!(!valid_round_key("schedule:2026-01-01T09:00"));
-        assert!(!valid_round_key(&format!("manual:{}", "x".repeat(100))));
-    }
 }

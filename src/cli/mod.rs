@@ -10,6 +10,7 @@ mod organiser;
 mod participants;
 mod report;
 mod round;
+mod round_drafts;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

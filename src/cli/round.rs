@@ -1,4 +1,5 @@
-//! `unmentoring round run [--dry-run] [--all] [--force]`, `round list`, `round show ID`.
+//! `unmentoring round run [--dry-run] [--all] [--force]`, `round list`, `round show ID`,
+//! and (in `round_drafts`) `round send DRAFT_ID`, `round replay ROUND_ID`.
 
 use std::collections::HashSet;
 use std::process::ExitCode;
@@ -14,6 +15,8 @@ use crate::domain::pairing::PairingStats;
 use crate::domain::OrganisationNames;
 use crate::email::Composer;
 use crate::services::round_changes;
+
+use super::round_drafts as drafts;
 use crate::services::round_runner::{
     self as runner, RoundOptions, RoundOutcome, RoundPlan, Trigger,
 };
@@ -22,7 +25,8 @@ use crate::services::round_runner::{
 pub enum RoundCommand {
     /// Pair everyone who is due now and queue their introductions.
     Run {
-        /// Show the groups and statistics without storing or emailing anything.
+        /// Draw the groups and store them as a draft to check, without
+        /// emailing anyone: prints the draft's number for `round send`.
         #[arg(long)]
         dry_run: bool,
         /// Include every active participant, whatever their cadence (a launch or event round).
@@ -39,6 +43,21 @@ pub enum RoundCommand {
         /// The round's number, from `round list`.
         id: i64,
     },
+    /// Send a draft made by `round run --dry-run` (or the console's
+    /// preview): exactly its groups, unless who is due has changed since.
+    Send {
+        /// The draft's number, as `round run --dry-run` printed it.
+        draft_id: i64,
+        /// Send even if a round ran less than 10 minutes ago.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Draw a round again from its stored seed and inputs, and say whether
+    /// the result is identical to what was sent.
+    Replay {
+        /// The round's number, from `round list`.
+        id: i64,
+    },
 }
 
 pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<ExitCode> {
@@ -46,36 +65,19 @@ pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<Ex
     match command {
         RoundCommand::Run {
             dry_run: true, all, ..
-        } => dry_run(&pool, &settings, all).await,
+        } => drafts::dry_run(&pool, &settings, all).await,
         RoundCommand::Run { all, force, .. } => run_round(&pool, &settings, all, force).await,
         RoundCommand::List => list(&pool).await,
         RoundCommand::Show { id } => show(&pool, id).await,
+        RoundCommand::Send { draft_id, force } => {
+            drafts::send(&pool, &settings, draft_id, force).await
+        }
+        RoundCommand::Replay { id } => drafts::replay(&pool, id).await,
     }
 }
 
-async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
-    let odd = settings.pairing.odd_one_out;
-    let after_days = settings.followup.after_days;
-    let now = crate::clock::Clock::system().now();
-    let (plan, ghosts) = db::run(pool, move |conn| {
-        let ghost_ids = runner::ghosts(conn, now, after_days)?;
-        let plan = runner::plan(conn, now, all, odd, &ghost_ids, runner::new_seed())?;
-        let ghosts = ghost_ids
-            .into_iter()
-            .filter_map(|id| participants::find(conn, id).transpose())
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok((plan, ghosts))
-    })
-    .await?;
-    println!("Dry run: nothing is stored and no email is sent.\n");
-    print_plan(&plan);
-    print_stats(&plan.stats);
-    print_ghosts(&ghosts);
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Who the real run would pause for silence, and so leave out.
-fn print_ghosts(ghosts: &[Participant]) {
+pub(super) fn print_ghosts(ghosts: &[Participant]) {
     if ghosts.is_empty() {
         return;
     }
@@ -275,7 +277,7 @@ fn describe(name: &str, organisation: &str) -> String {
     }
 }
 
-fn print_plan(plan: &RoundPlan) {
+pub(super) fn print_plan(plan: &RoundPlan) {
     for (i, group) in plan.groups.iter().enumerate() {
         let people: Vec<String> = group
             .iter()
@@ -289,7 +291,7 @@ fn print_plan(plan: &RoundPlan) {
     println!();
 }
 
-fn print_stats(s: &PairingStats) {
+pub(super) fn print_stats(s: &PairingStats) {
     println!("People due:              {}", s.people_due);
     println!("Groups:                  {}", s.groups);
     println!("Trios:                   {}", s.trios);

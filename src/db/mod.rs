@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod participants;
 pub mod pending_signups;
 pub mod rematches;
+pub mod round_drafts;
 pub mod rounds;
 pub mod schema;
 mod sql_enums;

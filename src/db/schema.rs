@@ -254,6 +254,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    round_inputs (round_id) {
+        round_id -> BigInt,
+        inputs -> Text,
+        drawn -> Text,
+        edits -> Text,
+    }
+}
+
+diesel::table! {
+    round_drafts (id) {
+        id -> BigInt,
+        seed -> BigInt,
+        include_all -> Bool,
+        inputs -> Text,
+        drawn -> Text,
+        edits -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        round_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
@@ -290,5 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_changes,
     unsubscribe_links,
     never_pairs,
-    concerns
+    concerns,
+    round_inputs,
+    round_drafts
 );

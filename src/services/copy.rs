@@ -228,6 +228,11 @@ copied_tables! {
         id, reporter_id, about_id, round_id, concern, created_at,
         dealt_with_at, dealt_with_by,
     }
+    round_inputs by round_id { round_id, inputs, drawn, edits }
+    round_drafts by id {
+        id, seed, include_all, inputs, drawn, edits, created_by, created_at,
+        expires_at, round_id,
+    }
 }
 
 /// The rows of one table in each database, once the copy is committed.

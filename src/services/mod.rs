@@ -19,6 +19,7 @@ pub mod nudges;
 pub mod registration;
 pub mod rematch;
 pub mod round_changes;
+pub mod round_drafts;
 pub mod round_runner;
 pub mod scheduler;
 pub mod supervisor;

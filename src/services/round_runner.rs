@@ -4,15 +4,15 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
-use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 
 use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
+use crate::db::rounds::inputs::StoredDraw;
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
-use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
-use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
+use crate::domain::pairing::{Candidate, OddOneOut, PairingStats};
+use crate::domain::{is_due, is_ghost, DrawInputs, OrganisationNames, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
 
@@ -47,6 +47,8 @@ pub struct RoundPlan {
     /// Left out of this round: grouping them would break a never-pair rule.
     pub left_out: Vec<Participant>,
     pub stats: PairingStats,
+    /// What the engine was given and drew, and any swaps: stored with the round.
+    pub draw: StoredDraw,
 }
 
 #[derive(Debug)]
@@ -101,16 +103,20 @@ pub fn ghosts(conn: &mut Conn, now: NaiveDateTime, after_days: u32) -> anyhow::R
         .collect())
 }
 
-/// Works out the groups for the people due now, leaving out `ghosts` (see
-/// [`ghosts`]; the caller finds them once). Reads only.
-pub fn plan(
+/// Who is due now, leaving out `ghosts` (see [`ghosts`]; the caller finds
+/// them once), and what the pairing engine is given for them. Reads only.
+pub struct Prepared {
+    pub due: Vec<Participant>,
+    pub inputs: DrawInputs,
+}
+
+pub fn prepare(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
     ghosts: &[i64],
-    seed: u64,
-) -> anyhow::Result<RoundPlan> {
+) -> anyhow::Result<Prepared> {
     let ghosts: std::collections::HashSet<i64> = ghosts.iter().copied().collect();
     let mut due = due_participants(participants::taking_part(conn)?, now, include_all);
     due.retain(|p| !ghosts.contains(&p.id));
@@ -131,20 +137,44 @@ pub fn plan(
             organisation: p.organisation.clone(),
         })
         .collect();
-    let request = PairingRequest {
-        candidates: &candidates,
-        history: &history,
-        odd_one_out: engine_odd_one_out(odd),
-        must_not_sit_out,
+    let inputs = DrawInputs::new(
+        &candidates,
+        &history,
+        &must_not_sit_out,
+        engine_odd_one_out(odd),
+    );
+    Ok(Prepared { due, inputs })
+}
+
+/// Works out the groups for the people due now (see [`prepare`]). Reads only.
+pub fn plan(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    include_all: bool,
+    odd: OddOneOutSetting,
+    ghosts: &[i64],
+    seed: u64,
+) -> anyhow::Result<RoundPlan> {
+    let prepared = prepare(conn, now, include_all, odd, ghosts)?;
+    let (drawn, _) = prepared.inputs.draw(seed);
+    let draw = StoredDraw {
+        inputs: prepared.inputs,
+        drawn,
+        edits: Vec::new(),
     };
-    let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+    plan_of(prepared.due, seed, draw)
+}
+
+/// The plan for `draw` (as drawn, with its swaps) of the people `due`.
+pub fn plan_of(due: Vec<Participant>, seed: u64, draw: StoredDraw) -> anyhow::Result<RoundPlan> {
+    let sent = draw.drawn.with_swaps(&draw.edits);
     let mut by_id: HashMap<i64, Participant> = due.into_iter().map(|p| (p.id, p)).collect();
     let mut take = |id: i64| {
         by_id
             .remove(&id)
             .ok_or_else(|| anyhow::anyhow!("the pairing named someone not due"))
     };
-    let groups = arrangement
+    let groups = sent
         .groups
         .iter()
         .map(|g| {
@@ -153,8 +183,8 @@ pub fn plan(
                 .collect::<anyhow::Result<Vec<_>>>()
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let sat_out = arrangement.sat_out.map(&mut take).transpose()?;
-    let left_out = arrangement
+    let sat_out = sent.sat_out.map(&mut take).transpose()?;
+    let left_out = sent
         .left_out
         .iter()
         .map(|&id| take(id))
@@ -170,7 +200,8 @@ pub fn plan(
         groups,
         sat_out,
         left_out,
-        stats: arrangement.stats,
+        stats: draw.inputs.stats(&sent),
+        draw,
     })
 }
 
@@ -195,12 +226,8 @@ pub fn run(
             return Ok(RoundOutcome::AlreadyRan(existing));
         }
         if options.trigger == Trigger::Manual && !options.force {
-            if let Some(last) = rounds::latest(conn)? {
-                if now - last.started_at
-                    < chrono::Duration::minutes(MIN_MINUTES_BETWEEN_MANUAL_ROUNDS)
-                {
-                    return Ok(RoundOutcome::TooSoon { last });
-                }
+            if let Some(last) = too_soon(conn, now)? {
+                return Ok(RoundOutcome::TooSoon { last });
             }
         }
         let paused = pause_ghosts(conn, composer, now, options.followup_after_days)?;
@@ -232,9 +259,18 @@ pub fn run(
     })
 }
 
+/// The last round, if it ran less than
+/// [`MIN_MINUTES_BETWEEN_MANUAL_ROUNDS`] ago: a manual round now is
+/// almost always a double click or a repeated command.
+pub fn too_soon(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Option<Round>> {
+    Ok(rounds::latest(conn)?.filter(|last| {
+        now - last.started_at < chrono::Duration::minutes(MIN_MINUTES_BETWEEN_MANUAL_ROUNDS)
+    }))
+}
+
 /// Pauses everyone who went silent and tells them how to come back; returns
 /// who they are.
-fn pause_ghosts(
+pub(crate) fn pause_ghosts(
     conn: &mut Conn,
     composer: &Composer,
     now: NaiveDateTime,
@@ -252,7 +288,7 @@ fn pause_ghosts(
     Ok(ghosts)
 }
 
-fn store(
+pub(crate) fn store(
     conn: &mut Conn,
     composer: &Composer,
     options: &RoundOptions,
@@ -278,6 +314,7 @@ fn store(
         },
         &ids,
     )?;
+    rounds::inputs::store(conn, round_id, &plan.draw)?;
     queue_introductions(conn, composer, &plan.groups, round_id, now)?;
     if let Some(person) = &plan.sat_out {
         let manage = tokens::issue(conn, person.id, TokenPurpose::Manage, now)?;

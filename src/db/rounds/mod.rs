@@ -4,6 +4,7 @@
 pub mod days;
 mod figure_groups;
 pub mod figures;
+pub mod inputs;
 mod members;
 
 pub use members::{

@@ -84,6 +84,17 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.last_met.is_empty()
     }
+
+    /// Every pair who met, smaller id first, with the round they last met
+    /// in; in no particular order.
+    pub fn meetings(&self) -> impl Iterator<Item = (PersonId, PersonId, u32)> + '_ {
+        self.last_met.iter().map(|(k, &r)| (k.low, k.high, r))
+    }
+
+    /// Every never-pair rule, smaller id first; in no particular order.
+    pub fn never_pairs(&self) -> impl Iterator<Item = (PersonId, PersonId)> + '_ {
+        self.never.iter().map(|k| (k.low, k.high))
+    }
 }
 
 /// An unordered pair of people, stored with the smaller id first.

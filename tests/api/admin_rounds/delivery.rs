@@ -179,10 +179,8 @@ async fn names_are_escaped_on_every_page() {
     app.add_participant("<script>alert(1)</script>", "x@example.org", "<b>Org</b>");
     app.add_participant("Bob Baker", "bob@example.org", "Bristol City Council");
     let organiser = app.organiser().await;
-    let (preview_page, key) = preview(&organiser, false).await;
-    let ran = organiser
-        .post("/admin/rounds", &[("round_key", &key)])
-        .await;
+    let (preview_page, draft) = draw(&organiser, false).await;
+    let ran = send(&organiser, draft, false).await;
     let id = round_id(&ran.location());
     app.assert_all_email_sent().await;
     let round = organiser.get(&format!("/admin/rounds/{id}")).await;

@@ -1,20 +1,15 @@
-//! The organiser pages for rounds and the outbox: preview, run (once per
-//! form), each round's page, resending failed emails.
+//! The organiser pages for rounds and the outbox: draw a draft, swap, send
+//! exactly it (once), replay, each round's page, resending failed emails.
 
-use unmentoring::db::outbox;
+use std::collections::BTreeMap;
+
+use unmentoring::db::{self, outbox};
 use unmentoring::domain::{Met, ValidFollowup};
+use unmentoring::services::round_drafts::{self, Replay};
 
 use crate::common::smtp::Answer;
 use crate::fixtures::{followup, link};
 use crate::helpers::{spawn_app, Organiser, Page, TestApp};
-
-/// The `value` of the form field `name` in a page.
-pub(super) fn field(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = body.find(&marker).expect("the field") + marker.len();
-    let end = body[start..].find('"').unwrap() + start;
-    body[start..end].to_owned()
-}
 
 /// Four people due, from three organisations.
 pub(super) fn four_people(app: &TestApp) {
@@ -24,18 +19,28 @@ pub(super) fn four_people(app: &TestApp) {
     app.add_participant("Dan Dale", "dan@example.org", "Leeds City Council");
 }
 
-/// The preview page and the round key its run form carries.
-pub(super) async fn preview(organiser: &Organiser<'_>, all: bool) -> (Page, String) {
-    let page = organiser
-        .get(if all {
-            "/admin/rounds/preview?all=yes"
-        } else {
-            "/admin/rounds/preview"
-        })
-        .await;
+/// Draws a draft from the console; returns its page and id.
+pub(super) async fn draw(organiser: &Organiser<'_>, all: bool) -> (Page, i64) {
+    let fields: &[(&str, &str)] = if all { &[("all", "yes")] } else { &[] };
+    let drawn = organiser.post("/admin/rounds/drafts", fields).await;
+    assert_eq!(drawn.status, 303, "{}", drawn.body);
+    let location = drawn.location();
+    let id = location
+        .strip_prefix("/admin/rounds/drafts/")
+        .expect("a draft page")
+        .parse()
+        .unwrap();
+    let page = organiser.get(&location).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let key = field(&page.body, "round_key");
-    (page, key)
+    (page, id)
+}
+
+/// Sends a draft, with the force box ticked or not.
+pub(super) async fn send(organiser: &Organiser<'_>, draft: i64, force: bool) -> Page {
+    let fields: &[(&str, &str)] = if force { &[("force", "yes")] } else { &[] };
+    organiser
+        .post(&format!("/admin/rounds/drafts/{draft}/send"), fields)
+        .await
 }
 
 /// The round id in `/admin/rounds/{id}...`.
@@ -46,14 +51,29 @@ pub(super) fn round_id(location: &str) -> i64 {
     rest.split('?').next().unwrap().parse().unwrap()
 }
 
-/// Runs a round from a fresh preview; returns its id.
+/// Runs a round from a fresh draft; returns its id.
 pub(super) async fn run_round(organiser: &Organiser<'_>) -> i64 {
-    let (_, key) = preview(organiser, false).await;
-    let ran = organiser
-        .post("/admin/rounds", &[("round_key", &key)])
-        .await;
+    let (_, draft) = draw(organiser, false).await;
+    let ran = send(organiser, draft, false).await;
     assert_eq!(ran.status, 303, "{}", ran.body);
     round_id(&ran.location())
+}
+
+/// A draft's groups as it would send them.
+fn draft_groups(app: &TestApp, draft: i64) -> Vec<Vec<i64>> {
+    app.db(|c| db::round_drafts::find(c, draft))
+        .expect("a draft")
+        .groups()
+        .groups
+}
+
+/// A round's groups as stored, by group number.
+fn round_groups(app: &TestApp, round: i64) -> Vec<Vec<i64>> {
+    let mut groups: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for (number, person) in app.db(|c| db::rounds::members(c, round)) {
+        groups.entry(number).or_default().push(person.id);
+    }
+    groups.into_values().collect()
 }
 
 /// Sends what is due, then checks that `sql_table` has a row.
@@ -63,19 +83,21 @@ pub(super) async fn deliver_then_expect(app: &TestApp, sql_table: &str) {
 }
 
 #[tokio::test]
-pub(super) async fn the_preview_shows_the_groups_and_figures_and_stores_nothing() {
+pub(super) async fn a_draft_shows_the_groups_and_figures_and_emails_nobody() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
     let list = organiser.get("/admin/rounds").await;
-    assert_eq!(list.status, 200);
     assert!(list.body.contains("No rounds yet"));
     assert!(list.body.contains("action=\"/admin/rounds/preview\""));
+    let preview = organiser.get("/admin/rounds/preview").await;
+    assert!(preview.body.contains("action=\"/admin/rounds/drafts\""));
+    assert_eq!(app.count("round_drafts"), 0, "looking draws nothing");
 
-    let (page, key) = preview(&organiser, false).await;
+    let (page, _) = draw(&organiser, false).await;
     assert_eq!(page.header("cache-control"), "no-store");
     for name in ["Ann Able", "Bob Baker", "Cat Cole", "Dan Dale"] {
-        assert!(page.body.contains(name), "{name} in the preview");
+        assert!(page.body.contains(name), "{name} in the draft");
     }
     assert!(page.body.contains("(Kent County Council)"));
     assert!(page
@@ -84,80 +106,155 @@ pub(super) async fn the_preview_shows_the_groups_and_figures_and_stores_nothing(
     assert!(page
         .body
         .contains("<th scope=\"row\">Groups</th><td>2</td>"));
-    assert!(page.body.contains("The real round is drawn again"));
-    assert!(key.starts_with("manual:") && key.len() > 20, "{key}");
-    assert!(
-        !page.body.contains("name=\"force\""),
-        "no round ran lately, so nothing to force"
-    );
-    let (again, second_key) = preview(&organiser, true).await;
-    assert_ne!(key, second_key, "each preview has its own key");
-    assert!(again.body.contains("name=\"all\" value=\"yes\">"));
-
+    assert!(page.body.contains("Send these introductions"));
+    assert!(!page.body.contains("name=\"force\""), "no round ran lately");
     assert_eq!(app.count("rounds"), 0);
-    assert_eq!(app.count("group_members"), 0);
     assert_eq!(app.count("outbox WHERE kind = 'intro'"), 0);
     assert_eq!(app.count("participants WHERE last_round_at IS NOT NULL"), 0);
 }
 
 #[tokio::test]
-pub(super) async fn running_from_the_preview_makes_a_round_and_the_same_form_again_makes_no_other()
-{
+pub(super) async fn sending_a_draft_sends_exactly_its_groups_and_only_once() {
     let app = spawn_app().await;
-    four_people(&app);
+    for i in 0..9 {
+        app.add_participant(
+            &format!("Person {i}"),
+            &format!("p{i}@example.org"),
+            &format!("Council {}", i % 4),
+        );
+    }
     let organiser = app.organiser().await;
-    let (_, key) = preview(&organiser, false).await;
-    let ran = organiser
-        .post("/admin/rounds", &[("round_key", &key)])
-        .await;
+    let (_, draft) = draw(&organiser, false).await;
+    let previewed = draft_groups(&app, draft);
+    let ran = send(&organiser, draft, false).await;
     assert_eq!(ran.status, 303, "{}", ran.body);
     let id = round_id(&ran.location());
     assert_eq!(ran.location(), format!("/admin/rounds/{id}?ran=1"));
-    assert_eq!(app.count("rounds"), 1);
-    assert_eq!(app.count("group_members"), 4);
+    assert_eq!(
+        round_groups(&app, id),
+        previewed,
+        "exactly the previewed groups"
+    );
     assert_eq!(
         app.count(&format!("outbox WHERE kind = 'intro' AND round_id = {id}")),
-        4
+        9
     );
 
-    let shown = organiser.get(&ran.location()).await;
-    assert_eq!(shown.status, 200);
-    assert!(shown.body.contains(&format!("Round {id} has run")));
-
-    // The browser sends the same form again (a double click, or back and resubmit).
-    let again = organiser
-        .post("/admin/rounds", &[("round_key", &key)])
-        .await;
-    assert_eq!(again.status, 303);
+    let again = send(&organiser, draft, false).await;
     assert_eq!(again.location(), format!("/admin/rounds/{id}"));
+    let (a, b) = tokio::join!(send(&organiser, draft, true), send(&organiser, draft, true));
+    assert_eq!((a.status, b.status), (303, 303));
     assert_eq!(app.count("rounds"), 1);
-    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 4);
-
-    app.assert_all_email_sent().await;
-    assert_eq!(app.wait_for_emails(4).await.len(), 4);
-    let list = organiser.get("/admin/rounds").await;
-    assert!(list
-        .body
-        .contains(&format!("<a href=\"/admin/rounds/{id}\">Round {id}</a>")));
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 9);
 }
 
 #[tokio::test]
-pub(super) async fn two_posts_of_the_same_form_at_once_make_one_round() {
+pub(super) async fn a_signup_between_the_draw_and_sending_refuses_the_send() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
-    let (_, key) = preview(&organiser, false).await;
-    let form = [("round_key", key.as_str())];
-    let (a, b) = tokio::join!(
-        organiser.post("/admin/rounds", &form),
-        organiser.post("/admin/rounds", &form),
-    );
-    assert_eq!((a.status, b.status), (303, 303), "{} {}", a.body, b.body);
-    assert_eq!(round_id(&a.location()), round_id(&b.location()));
-    assert_eq!(app.count("rounds"), 1);
-    assert_eq!(app.count("group_members"), 4);
-    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 4);
-    app.assert_all_email_sent().await;
+    let (_, draft) = draw(&organiser, false).await;
+    app.add_participant("Eve Evans", "eve@example.org", "York Council");
+    let refused = send(&organiser, draft, false).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.title().starts_with("Error: "));
+    assert!(refused.body.contains("Who is due has changed"));
+    assert!(refused.body.contains("Due now: Eve Evans"));
+    assert!(refused.body.contains("Draw the groups again"));
+    assert_eq!(app.count("rounds"), 0);
+    assert_eq!(app.count("outbox WHERE kind = 'intro'"), 0);
+}
+
+#[tokio::test]
+pub(super) async fn a_draft_expires_after_a_day() {
+    let app = spawn_app().await;
+    four_people(&app);
+    let organiser = app.organiser().await;
+    let (_, draft) = draw(&organiser, false).await;
+    // In steps, with the organiser busy in between: a session ends after
+    // 12 idle hours.
+    for hours in [11, 11, 3] {
+        app.clock.advance(chrono::Duration::hours(hours));
+        assert_eq!(organiser.get("/admin/rounds").await.status, 200);
+    }
+    let refused = send(&organiser, draft, false).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("more than 24 hours old"));
+    assert_eq!(app.count("rounds"), 0);
+}
+
+#[tokio::test]
+pub(super) async fn a_swap_changes_exactly_two_groups_and_the_round_records_it() {
+    let app = spawn_app().await;
+    for i in 0..6 {
+        app.add_participant(
+            &format!("Person {i}"),
+            &format!("p{i}@example.org"),
+            &format!("Council {i}"),
+        );
+    }
+    let organiser = app.organiser().await;
+    let (_, draft) = draw(&organiser, false).await;
+    let before = draft_groups(&app, draft);
+    let (a, b) = (before[0][0], before[2][1]);
+    let same_group = organiser
+        .post(
+            &format!("/admin/rounds/drafts/{draft}/swap"),
+            &[
+                ("first", &before[0][0].to_string()),
+                ("second", &before[0][1].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(same_group.status, 409);
+    assert!(same_group
+        .body
+        .contains("Choose two people in different groups"));
+
+    let swapped = organiser
+        .post(
+            &format!("/admin/rounds/drafts/{draft}/swap"),
+            &[("first", &a.to_string()), ("second", &b.to_string())],
+        )
+        .await;
+    assert_eq!(swapped.status, 303, "{}", swapped.body);
+    let page = organiser.get(&swapped.location()).await;
+    assert!(page.body.contains("The two people have swapped groups"));
+    assert!(page.body.contains("1 swap so far"));
+    let after = draft_groups(&app, draft);
+    let changed: Vec<usize> = (0..before.len())
+        .filter(|&i| before[i] != after[i])
+        .collect();
+    assert_eq!(changed, [0, 2], "exactly the two groups");
+    assert!(after[0].contains(&b) && after[2].contains(&a));
+
+    let ran = send(&organiser, draft, false).await;
+    let id = round_id(&ran.location());
+    assert_eq!(round_groups(&app, id), after);
+    let replay = app.db(|c| round_drafts::replay(c, id));
+    let Replay::Identical { edits } = replay else {
+        panic!("{replay:?}")
+    };
+    assert_eq!(edits.len(), 1);
+    assert_eq!((edits[0].first, edits[0].second), (a, b));
+    assert!(edits[0].by.is_some(), "who made it");
+}
+
+#[tokio::test]
+pub(super) async fn rounds_drawn_again_from_their_seed_are_identical() {
+    let app = spawn_app().await;
+    for i in 0..11 {
+        app.add_participant(
+            &format!("Person {i}"),
+            &format!("p{i}@example.org"),
+            &format!("Council {}", i % 3),
+        );
+    }
+    for _ in 0..5 {
+        let round = app.run_round_for_everyone().await;
+        let replay = app.db(|c| round_drafts::replay(c, round));
+        assert_eq!(replay, Replay::Identical { edits: vec![] }, "round {round}");
+    }
 }
 
 #[tokio::test]
@@ -168,29 +265,20 @@ pub(super) async fn a_second_round_within_ten_minutes_needs_force() {
     let first = run_round(&organiser).await;
 
     // Everyone just had a round, so only "everyone" makes a second one possible.
-    let (page, key) = preview(&organiser, true).await;
+    let (page, draft) = draw(&organiser, true).await;
     assert!(
         page.body.contains("name=\"force\""),
         "the force box is offered"
     );
     assert!(page.body.contains(&format!("Round {first} ran on")));
-    let refused = organiser
-        .post("/admin/rounds", &[("round_key", &key), ("all", "yes")])
-        .await;
+    let refused = send(&organiser, draft, false).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
-    assert!(refused.title().starts_with("Error: "));
     assert!(refused.body.contains("class=\"error-summary\""));
     assert!(refused.body.contains("less than 10 minutes ago"));
     assert!(refused.body.contains("href=\"#force\""));
-    assert_eq!(field(&refused.body, "round_key"), key, "the same request");
     assert_eq!(app.count("rounds"), 1);
 
-    let forced = organiser
-        .post(
-            "/admin/rounds",
-            &[("round_key", &key), ("all", "yes"), ("force", "yes")],
-        )
-        .await;
+    let forced = send(&organiser, draft, true).await;
     assert_eq!(forced.status, 303, "{}", forced.body);
     assert_ne!(round_id(&forced.location()), first);
     assert_eq!(app.count("rounds"), 2);
@@ -203,58 +291,35 @@ pub(super) async fn too_few_people_is_explained() {
     let app = spawn_app().await;
     app.add_participant("Ann Able", "ann@example.org", "Leeds City Council");
     let organiser = app.organiser().await;
-    let page = organiser.get("/admin/rounds/preview").await;
-    assert_eq!(page.status, 200);
+    let (page, _) = draw(&organiser, false).await;
     assert!(page.body.contains("Nobody would be paired"));
     assert!(
-        !page.body.contains("action=\"/admin/rounds\""),
-        "no run button"
+        !page.body.contains("Send these introductions"),
+        "no send button"
     );
-    let refused = organiser
-        .post(
-            "/admin/rounds",
-            &[("round_key", "manual:from-an-old-preview")],
-        )
-        .await;
-    assert_eq!(refused.status, 409);
-    assert!(refused.body.contains("Only 1 person is due"));
-    assert!(refused.body.contains("href=\"#all\""));
     assert_eq!(app.count("rounds"), 0);
 }
 
 #[tokio::test]
-pub(super) async fn posts_without_the_form_token_or_a_good_key_run_nothing() {
+pub(super) async fn posts_without_the_form_token_draw_and_send_nothing() {
     let app = spawn_app().await;
     four_people(&app);
     let organiser = app.organiser().await;
-    let (_, key) = preview(&organiser, false).await;
-    let no_token = organiser
-        .post_raw_form("/admin/rounds", &[("round_key", &key)])
-        .await;
-    assert_eq!(no_token.status, 403);
-    let forged = organiser
-        .post_raw_form(
-            "/admin/rounds",
-            &[("round_key", &key), ("csrf_token", "forged")],
-        )
-        .await;
-    assert_eq!(forged.status, 403);
-    let signed_out = app
-        .post_form(
-            "/admin/rounds",
-            &[
-                ("round_key", key.as_str()),
-                ("csrf_token", &organiser.csrf_token),
-            ],
-        )
-        .await;
-    assert_eq!(signed_out.status, 303);
-    assert_eq!(signed_out.location(), "/admin/login");
-    let long_key = format!("manual:{}", "x".repeat(100));
-    for bad in ["", "schedule:2030-01-01T09:00", long_key.as_str()] {
-        let page = organiser.post("/admin/rounds", &[("round_key", bad)]).await;
-        assert_eq!(page.status, 400, "{bad}");
+    let (_, draft) = draw(&organiser, false).await;
+    let send_path = format!("/admin/rounds/drafts/{draft}/send");
+    for path in ["/admin/rounds/drafts", send_path.as_str()] {
+        let no_token = organiser.post_raw_form(path, &[]).await;
+        assert_eq!(no_token.status, 403, "{path}");
+        let forged = organiser
+            .post_raw_form(path, &[("csrf_token", "forged")])
+            .await;
+        assert_eq!(forged.status, 403, "{path}");
+        let signed_out = app
+            .post_form(path, &[("csrf_token", &organiser.csrf_token)])
+            .await;
+        assert_eq!(signed_out.location(), "/admin/login");
     }
+    assert_eq!(app.count("round_drafts"), 1);
     assert_eq!(app.count("rounds"), 0);
     assert_eq!(app.count("outbox"), 0);
 }
@@ -282,6 +347,7 @@ pub(super) async fn getting_the_pages_changes_nothing() {
         "/admin/rounds".to_owned(),
         "/admin/rounds/preview".to_owned(),
         "/admin/rounds/preview?all=yes&force=yes".to_owned(),
+        "/admin/rounds/drafts/1".to_owned(),
         format!("/admin/rounds/{id}"),
         "/admin/outbox".to_owned(),
         "/admin/outbox?status=failed".to_owned(),

@@ -1,0 +1,2 @@
+DROP TABLE round_drafts;
+DROP TABLE round_inputs;
