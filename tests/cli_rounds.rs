@@ -39,13 +39,22 @@ fn count(site: &Site, table: &str) -> i64 {
         .unwrap()
 }
 
+/// The draft number `round run --dry-run` printed.
+fn draft_id(stdout: &str) -> String {
+    let rest = stdout.strip_prefix("Draft ").expect("a draft number");
+    rest.split(':').next().unwrap().to_owned()
+}
+
 #[test]
-fn a_dry_run_shows_the_groups_and_stores_nothing() {
+fn a_dry_run_shows_the_groups_and_keeps_them_as_a_draft_that_sends_exactly_them() {
     let mut site = Site::new();
     add_people(&mut site);
     let ran = site.run(&["round", "run", "--dry-run"]);
     assert!(ran.ok, "{}", ran.all());
-    assert!(ran.stdout.contains("Dry run"));
+    let draft = draft_id(&ran.stdout);
+    assert!(ran
+        .stdout
+        .contains(&format!("unmentoring round send {draft}")));
     assert_eq!(ran.stdout.matches("Group ").count(), 3, "{}", ran.stdout);
     for i in 0..6 {
         assert!(ran
@@ -60,6 +69,66 @@ fn a_dry_run_shows_the_groups_and_stores_nothing() {
         count(&site, "participants WHERE last_round_at IS NOT NULL"),
         0
     );
+    let groups_shown: Vec<&str> = ran
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Group "))
+        .collect();
+
+    let sent = site.run(&["round", "send", &draft]);
+    assert!(sent.ok, "{}", sent.all());
+    assert!(
+        sent.stdout
+            .contains(&format!("Draft {draft} sent as round 1")),
+        "{}",
+        sent.stdout
+    );
+    assert_eq!(count(&site, "outbox WHERE kind = 'intro'"), 6);
+    // `round show` lists each group's people one per line, in the same order.
+    let shown = site.run(&["round", "show", "1"]);
+    for group in groups_shown {
+        let (heading, people) = group.split_once(": ").unwrap();
+        let listed: String = people.split(" + ").map(|p| format!("\n  {p}")).collect();
+        assert!(
+            shown.stdout.contains(&format!("{heading}{listed}")),
+            "{group} in:\n{}",
+            shown.stdout
+        );
+    }
+    let again = site.run(&["round", "send", &draft]);
+    assert_eq!(again.code, Some(3), "{}", again.all());
+    assert!(again.stderr.contains("was sent already, as round 1"));
+
+    let replay = site.run(&["round", "replay", "1"]);
+    assert!(replay.ok, "{}", replay.all());
+    assert!(
+        replay.stdout.contains("identical to what was sent"),
+        "{}",
+        replay.stdout
+    );
+}
+
+#[test]
+fn a_draft_is_not_sent_when_who_is_due_changed() {
+    let mut site = Site::new();
+    add_people(&mut site);
+    let ran = site.run(&["round", "run", "--dry-run"]);
+    let draft = draft_id(&ran.stdout);
+    let pool = db::connect(site.database_url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let person = participants::find_by_email_key(&mut conn, "p0@example.org")
+        .unwrap()
+        .unwrap();
+    participants::pause(&mut conn, person.id, None, Clock::system().now()).unwrap();
+    drop(conn);
+    let sent = site.run(&["round", "send", &draft]);
+    assert_eq!(sent.code, Some(3), "{}", sent.all());
+    assert!(
+        sent.stderr.contains("No longer due: Person 0"),
+        "{}",
+        sent.stderr
+    );
+    assert_eq!(count(&site, "rounds"), 0);
 }
 
 #[test]
