@@ -254,7 +254,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organiser_invites (token_hash) {
+        token_hash -> Text,
+        email -> Text,
+        email_key -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organisation_names (key) {
+        key -> Text,
+        shown -> Text,
+        chosen_by -> Nullable<BigInt>,
+        chosen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
+diesel::joinable!(organiser_invites -> organisers (invited_by));
+diesel::joinable!(organisation_names -> organisers (chosen_by));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
 diesel::joinable!(pending_signups -> participants (participant_id));
@@ -290,5 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_changes,
     unsubscribe_links,
     never_pairs,
-    concerns
+    concerns,
+    organiser_invites,
+    organisation_names
 );

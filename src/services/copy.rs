@@ -228,6 +228,10 @@ copied_tables! {
         id, reporter_id, about_id, round_id, concern, created_at,
         dealt_with_at, dealt_with_by,
     }
+    organiser_invites by token_hash {
+        token_hash, email, email_key, invited_by, created_at, expires_at, used_at,
+    }
+    organisation_names by key { key, shown, chosen_by, chosen_at }
 }
 
 /// The rows of one table in each database, once the copy is committed.
