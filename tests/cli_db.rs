@@ -12,8 +12,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use unmentoring::clock::Clock;
 use unmentoring::db::{
-    self, bounces, concerns, email_changes, followups, meetings, never_pairs, organisers, outbox,
-    pending_signups, rematches, rounds, tokens, unsubscribe_links,
+    self, bounces, concerns, email_changes, followups, meetings, never_pairs, organisation_names,
+    organiser_invites, organisers, outbox, pending_signups, rematches, rounds, tokens,
+    unsubscribe_links,
 };
 use unmentoring::domain::{
     Availability, BounceSource, Cadence, FollowUpUrl, Met, NeverPairSource, RematchReason,
@@ -213,6 +214,17 @@ fn fill(site: &mut Site) {
         now,
     )
     .unwrap();
+    let invite = unmentoring::domain::Token::generate();
+    let invitee = ("New@Example.org", "new@example.org");
+    organiser_invites::store(conn, &invite, invitee, organiser.id, now, now).unwrap();
+    organisation_names::choose(
+        conn,
+        "leedscitycouncil",
+        "Leeds City Council",
+        organiser.id,
+        now,
+    )
+    .unwrap();
 
     let url = database_of(site);
     let empty: Vec<_> = counts(&url).into_iter().filter(|(_, n)| *n == 0).collect();
@@ -279,7 +291,7 @@ fn assert_counts_printed(ran: &Ran, url: &str) {
     }
     assert!(
         ran.stdout
-            .contains("All 20 tables have the same number of rows in both databases"),
+            .contains("All 22 tables have the same number of rows in both databases"),
         "{}",
         ran.stdout
     );

@@ -1,4 +1,4 @@
-//! `unmentoring organiser add | remove | list`: the password comes from
+//! `unmentoring organiser add | password | remove | list`: the password comes from
 //! standard input (or a prompt), never from the command line.
 
 mod common;
@@ -11,7 +11,12 @@ use diesel::prelude::*;
 
 /// Runs `organiser add EMAIL` with `input` on standard input.
 fn add(site: &mut Site, email: &str, input: &str) -> (bool, String) {
-    let (mut cmd, out, err) = site.command(&["organiser", "add", email], "add");
+    with_input(site, "add", email, input)
+}
+
+/// Runs `organiser {command} EMAIL` with `input` on standard input.
+fn with_input(site: &mut Site, command: &str, email: &str, input: &str) -> (bool, String) {
+    let (mut cmd, out, err) = site.command(&["organiser", command, email], command);
     cmd.stdin(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     child
@@ -116,4 +121,55 @@ fn the_password_keeps_its_spaces_and_the_address_is_normalised() {
     let hash = stored_hash(&site, "boss@example.org").expect("stored under the plain key");
     assert!(verify("  spaced password  ", Some(&hash)));
     assert!(!verify("spaced password", Some(&hash)));
+}
+
+#[test]
+fn a_new_password_is_set_and_the_organiser_is_signed_out_everywhere() {
+    use unmentoring::admin::password::verify;
+    let mut site = Site::new();
+    let (ok, text) = add(&mut site, "boss@example.org", "the first password\n");
+    assert!(ok, "{text}");
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
+    let organiser = unmentoring::db::organisers::find_by_key(&mut conn, "boss@example.org")
+        .unwrap()
+        .unwrap();
+    let now = unmentoring::clock::Clock::system().now();
+    for session in ["one", "two"] {
+        unmentoring::db::organisers::create_session(&mut conn, session, organiser.id, "c", now)
+            .unwrap();
+    }
+    drop(conn);
+
+    let (ok, text) = with_input(&mut site, "password", "boss@example.org", "short\n");
+    assert!(!ok);
+    assert!(
+        text.contains("at least 12 characters") && text.contains("Nothing was changed"),
+        "{text}"
+    );
+    let (ok, text) = with_input(
+        &mut site,
+        "password",
+        "nobody@example.org",
+        "a long new password\n",
+    );
+    assert!(!ok);
+    assert!(text.contains("is not an organiser"), "{text}");
+
+    let (ok, text) = with_input(
+        &mut site,
+        "password",
+        "BOSS@example.org",
+        "  a long new password\n",
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("signed out everywhere"), "{text}");
+    let hash = stored_hash(&site, "boss@example.org").unwrap();
+    assert!(verify("  a long new password", Some(&hash)), "spaces kept");
+    assert!(!verify("the first password", Some(&hash)));
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
+    let sessions: i64 =
+        diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COUNT(*) FROM admin_sessions")
+            .get_result(&mut conn)
+            .unwrap();
+    assert_eq!(sessions, 0, "their sessions have ended");
 }

@@ -36,6 +36,7 @@ struct LoginPage {
 #[serde(default)]
 pub struct LoginQuery {
     signed_out: String,
+    invited: String,
 }
 
 fn login_page(status: StatusCode, page: &LoginPage) -> HttpResponse {
@@ -49,7 +50,13 @@ fn login_page(status: StatusCode, page: &LoginPage) -> HttpResponse {
 
 #[get("/admin/login")]
 pub async fn show(query: web::Query<LoginQuery>) -> HttpResponse {
-    let notice = (query.signed_out == "1").then_some("You have signed out");
+    let notice = if query.signed_out == "1" {
+        Some("You have signed out")
+    } else if query.invited == "1" {
+        Some("Your password is set. You are an organiser now: sign in below")
+    } else {
+        None
+    };
     login_page(
         StatusCode::OK,
         &LoginPage {

@@ -67,6 +67,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Invite => "Calendar invitation",
         EmailKind::Nudge => "Nudge",
         EmailKind::StillInterested => "Do you want to stay?",
+        EmailKind::OrganiserInvite => "Organiser invitation",
         EmailKind::Alert | EmailKind::Test => "An email",
     }
 }

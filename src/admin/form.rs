@@ -40,6 +40,14 @@ impl AdminForm {
         self.get(name).unwrap_or_default().to_owned()
     }
 
+    /// The pairs encoded again, for reading into a typed form (the body
+    /// itself was read by [`super::CheckedPost`]).
+    pub fn encoded(&self) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&self.0)
+            .finish()
+    }
+
     pub fn csrf_token(&self) -> Option<&str> {
         self.get("csrf_token")
     }

@@ -1,7 +1,10 @@
 //! The organiser console under `/admin`: sign-in, dashboard, rounds,
-//! participants, concerns and never-pair rules, import, export and the outbox. Every state-changing request
-//! is a POST carrying the session's form token from this site.
+//! participants, concerns and never-pair rules, import, export, the outbox,
+//! organisers (invitations, passwords) and organisation names. Every
+//! state-changing request is a POST carrying the session's form token from
+//! this site (but the invitation page, whose link is the secret).
 
+mod account;
 mod auth;
 mod bouncing;
 mod chart;
@@ -9,7 +12,11 @@ mod dashboard;
 mod export;
 mod form;
 mod import;
+mod invite;
+mod organisations;
+mod organisers;
 mod outbox;
+mod participant_edit;
 mod participants;
 pub mod password;
 mod round_drafts;
@@ -61,9 +68,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(participants::list)
         .service(participants::show)
         .service(participants::remove_page)
+        .service(participant_edit::show)
+        .service(participant_edit::save)
+        .service(participant_edit::resend_confirmation)
         .service(participants::change)
         .service(safety::show)
         .service(safety::dealt_with)
         .service(safety::add_rule)
-        .service(safety::remove_rule);
+        .service(safety::remove_rule)
+        .service(organisers::list)
+        .service(organisers::invite)
+        .service(organisers::remove)
+        .service(invite::show)
+        .service(invite::accept)
+        .service(account::show)
+        .service(account::change)
+        .service(organisations::list)
+        .service(organisations::choose);
 }

@@ -44,6 +44,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Nudge => "Have you found a time?",
         EmailKind::StillInterested => "Do you still want introductions?",
         EmailKind::Alert => "Bounce alert to organisers",
+        EmailKind::OrganiserInvite => "Invitation to become an organiser",
         EmailKind::Test => "Test email",
     }
 }

@@ -216,6 +216,7 @@ struct PersonPage {
     tag: &'static str,
     can_pause: bool,
     can_resume: bool,
+    pending: bool,
     history: Vec<HistoryRow>,
     bounces: Vec<super::bouncing::BounceRow>,
 }
@@ -298,6 +299,8 @@ pub async fn show(
         notice: match query.done.as_str() {
             "paused" => Some("They are paused until someone resumes them"),
             "resumed" => Some("They are taking part again"),
+            "edited" => Some("Their details are saved"),
+            "resent" => Some("A new confirmation email is on its way to them"),
             _ => None,
         },
         details: details(time, &person, &state_text),
@@ -305,6 +308,7 @@ pub async fn show(
         tag,
         can_pause: status == Status::Active,
         can_resume: status == Status::Paused,
+        pending: status == Status::Pending,
         history: history
             .into_iter()
             .map(|r| HistoryRow {

@@ -23,6 +23,22 @@ pub fn check_new(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a new password typed twice on a console form (`new_password` and
+/// `confirm_password`), adding what is wrong to `errors`: the same rule as
+/// `unmentoring organiser add`.
+pub fn check_typed_twice(new: &str, again: &str, errors: &mut crate::domain::FieldErrors) {
+    if new.is_empty() {
+        errors.add("new_password", "Enter a new password");
+    } else if let Err(problem) = check_new(new) {
+        errors.add("new_password", problem);
+    } else if new != again {
+        errors.add(
+            "confirm_password",
+            "The two passwords are different. Type the same password twice",
+        );
+    }
+}
+
 /// An argon2id hash in PHC string form, with a fresh random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];

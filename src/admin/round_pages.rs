@@ -14,7 +14,6 @@ use crate::db::rounds::{self, MemberRow, Round};
 use crate::db::{self, outbox, rematches};
 use crate::domain::pairing::OddOneOut;
 use crate::domain::Met;
-use crate::domain::OrganisationNames;
 use crate::pages::{private_html, MessagePage};
 use crate::services::round_changes::{self, ChangeRow};
 use crate::startup::AppState;
@@ -156,7 +155,7 @@ pub async fn show(
             return Ok(None);
         };
         // Organisations as the members saw them in their introductions.
-        let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+        let names = crate::db::organisation_names::names(conn)?;
         let sat_out = match round.sat_out_participant_id {
             Some(p) => participants::name_of(conn, p)?.map(|(name, org)| (name, names.shown(&org))),
             None => None,

@@ -1,4 +1,4 @@
-//! `unmentoring organiser add EMAIL | remove EMAIL | list`.
+//! `unmentoring organiser add EMAIL | password EMAIL | remove EMAIL | list`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -19,6 +19,9 @@ pub enum OrganiserCommand {
         /// Their email address, used to sign in.
         email: String,
     },
+    /// Set a new password for an organiser and sign them out everywhere.
+    /// Read like `add`'s: asked for, or from standard input.
+    Password { email: String },
     /// Remove an organiser and sign them out.
     Remove { email: String },
     /// List the organisers.
@@ -36,7 +39,7 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
                     return Ok(ExitCode::from(2));
                 }
             };
-            let secret = match read_password() {
+            let secret = match read_password(NEW_ORGANISER) {
                 Ok(secret) => secret,
                 Err(problem) => {
                     eprintln!("{problem}");
@@ -67,6 +70,41 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
                 Ok(ExitCode::from(3))
             }
         }
+        OrganiserCommand::Password { email } => {
+            let key = ParticipantEmail::lookup_key(&email);
+            let lookup = key.clone();
+            let Some(organiser) =
+                db::run(&pool, move |conn| organisers::find_by_key(conn, &lookup)).await?
+            else {
+                eprintln!("{} is not an organiser.", email.trim());
+                return Ok(ExitCode::from(3));
+            };
+            let secret = match read_password(NEW_PASSWORD) {
+                Ok(secret) => secret,
+                Err(problem) => {
+                    eprintln!("{problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+            let id = organiser.id;
+            let changed = db::write(&pool, move |conn| {
+                let changed = organisers::set_password(conn, id, &hash)?;
+                organisers::end_sessions_of(conn, id, None)?;
+                Ok(changed)
+            })
+            .await?;
+            if changed {
+                println!(
+                    "Changed the password of {}. They are signed out everywhere.",
+                    organiser.email
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} is not an organiser.", email.trim());
+                Ok(ExitCode::from(3))
+            }
+        }
         OrganiserCommand::Remove { email } => {
             let key = ParticipantEmail::lookup_key(&email);
             let removed = db::run(&pool, move |conn| organisers::remove(conn, &key)).await?;
@@ -91,15 +129,33 @@ pub async fn run(command: OrganiserCommand, settings: Settings) -> anyhow::Resul
     }
 }
 
+/// What `read_password` asks, and says when it refuses.
+struct Asking {
+    prompt: &'static str,
+    nothing_done: &'static str,
+}
+
+const NEW_ORGANISER: Asking = Asking {
+    prompt: "Password for the new organiser: ",
+    nothing_done: "Nothing was added.",
+};
+
+const NEW_PASSWORD: Asking = Asking {
+    prompt: "New password: ",
+    nothing_done: "Nothing was changed.",
+};
+
 /// From a prompt (typed twice, not shown) or one line of standard input.
-fn read_password() -> Result<String, String> {
+fn read_password(asking: Asking) -> Result<String, String> {
     let secret = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password for the new organiser: ")
-            .map_err(|e| e.to_string())?;
+        let first = rpassword::prompt_password(asking.prompt).map_err(|e| e.to_string())?;
         let again =
             rpassword::prompt_password("The same password again: ").map_err(|e| e.to_string())?;
         if first != again {
-            return Err("The two passwords were different. Nothing was added.".into());
+            return Err(format!(
+                "The two passwords were different. {}",
+                asking.nothing_done
+            ));
         }
         first
     } else {
@@ -112,6 +168,6 @@ fn read_password() -> Result<String, String> {
         // sign-in does not trim them either.
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    password::check_new(&secret).map_err(|e| format!("{e}. Nothing was added."))?;
+    password::check_new(&secret).map_err(|e| format!("{e}. {}", asking.nothing_done))?;
     Ok(secret)
 }

@@ -10,9 +10,8 @@ use crate::configuration::Settings;
 use crate::db::open_database;
 use crate::db::participants::Participant;
 use crate::db::rounds::{self, Round};
-use crate::db::{self, participants, rematches, Pool};
+use crate::db::{self, rematches, Pool};
 use crate::domain::pairing::PairingStats;
-use crate::domain::OrganisationNames;
 use crate::email::Composer;
 use crate::services::round_changes;
 
@@ -210,7 +209,7 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
             return Ok(None);
         };
         // Organisations as the members saw them in their introductions.
-        let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+        let names = crate::db::organisation_names::names(conn)?;
         let mut members = rounds::members(conn, id)?;
         for (_, person) in &mut members {
             person.organisation = names.shown(&person.organisation);

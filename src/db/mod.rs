@@ -19,6 +19,8 @@ pub mod email_changes;
 pub mod followups;
 pub mod meetings;
 pub mod never_pairs;
+pub mod organisation_names;
+pub mod organiser_invites;
 pub mod organisers;
 pub mod outbox;
 pub mod participants;

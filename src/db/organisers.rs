@@ -49,10 +49,55 @@ pub fn add(
 
 /// Removes an organiser and signs them out everywhere; false if unknown.
 pub fn remove(conn: &mut Conn, key: &str) -> anyhow::Result<bool> {
-    let removed = diesel::delete(organisers::table.filter(organisers::email_key.eq(key)))
+    match find_by_key(conn, key)? {
+        Some(organiser) => remove_by_id(conn, organiser.id),
+        None => Ok(false),
+    }
+}
+
+/// Removes an organiser and signs them out everywhere; false if unknown.
+/// Their sessions are deleted here, not left to the foreign key's cascade:
+/// a session must never outlive its organiser, whatever the database's
+/// settings.
+pub fn remove_by_id(conn: &mut Conn, id: i64) -> anyhow::Result<bool> {
+    end_sessions_of(conn, id, None)?;
+    let removed = diesel::delete(organisers::table.find(id))
         .execute(conn)
         .context("could not remove an organiser")?;
     Ok(removed == 1)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> anyhow::Result<Option<Organiser>> {
+    organisers::table
+        .find(id)
+        .select(Organiser::as_select())
+        .first(conn)
+        .optional()
+        .context("could not look up an organiser")
+}
+
+/// Stores a new password hash for an organiser; false if unknown.
+pub fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> anyhow::Result<bool> {
+    let changed = diesel::update(organisers::table.find(id))
+        .set(organisers::password_hash.eq(password_hash))
+        .execute(conn)
+        .context("could not change a password")?;
+    Ok(changed == 1)
+}
+
+/// Ends an organiser's sessions, all of them or all but `keep` (the one
+/// in use when they change their own password). Returns how many.
+pub fn end_sessions_of(
+    conn: &mut Conn,
+    organiser_id: i64,
+    keep: Option<&str>,
+) -> anyhow::Result<usize> {
+    let theirs = admin_sessions::table.filter(admin_sessions::organiser_id.eq(organiser_id));
+    match keep {
+        Some(keep) => diesel::delete(theirs.filter(admin_sessions::id_hash.ne(keep))).execute(conn),
+        None => diesel::delete(theirs).execute(conn),
+    }
+    .context("could not end an organiser's sessions")
 }
 
 pub fn list(conn: &mut Conn) -> anyhow::Result<Vec<Organiser>> {

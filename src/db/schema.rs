@@ -278,6 +278,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organiser_invites (token_hash) {
+        token_hash -> Text,
+        email -> Text,
+        email_key -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organisation_names (key) {
+        key -> Text,
+        shown -> Text,
+        chosen_by -> Nullable<BigInt>,
+        chosen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(admin_sessions -> organisers (organiser_id));
 diesel::joinable!(tokens -> participants (participant_id));
 diesel::joinable!(outbox -> participants (participant_id));
@@ -294,6 +315,8 @@ diesel::joinable!(bounces -> participants (participant_id));
 diesel::joinable!(bounces -> outbox (outbox_id));
 diesel::joinable!(email_changes -> participants (participant_id));
 diesel::joinable!(email_changes -> tokens (token_hash));
+diesel::joinable!(organiser_invites -> organisers (invited_by));
+diesel::joinable!(organisation_names -> organisers (chosen_by));
 diesel::joinable!(unsubscribe_links -> participants (participant_id));
 diesel::joinable!(concerns -> rounds (round_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -316,5 +339,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     never_pairs,
     concerns,
     round_inputs,
-    round_drafts
+    round_drafts,
+    organiser_invites,
+    organisation_names
 );

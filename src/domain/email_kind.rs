@@ -20,11 +20,13 @@ pub enum EmailKind {
     /// Once, to someone with no round and no visit for `privacy.inactive_months`:
     /// do you want to stay? Without an answer they are erased 30 days later.
     StillInterested,
+    /// To someone invited to become an organiser: a one-time link to set a password.
+    OrganiserInvite,
     Test,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 11] = [
+    pub const ALL: [EmailKind; 12] = [
         Self::Confirm,
         Self::Manage,
         Self::Intro,
@@ -35,6 +37,7 @@ impl EmailKind {
         Self::Nudge,
         Self::Alert,
         Self::StillInterested,
+        Self::OrganiserInvite,
         Self::Test,
     ];
 
@@ -56,6 +59,7 @@ impl EmailKind {
             Self::Nudge => "nudge",
             Self::Alert => "alert",
             Self::StillInterested => "still_interested",
+            Self::OrganiserInvite => "organiser_invite",
             Self::Test => "test",
         }
     }

@@ -38,6 +38,21 @@ impl OrganisationNames {
         Self(chosen)
     }
 
+    /// Organisers' choices, as (organisation key, spelling), win over the
+    /// most common spelling: people may mostly type an old or short name.
+    #[must_use]
+    pub fn choosing(mut self, chosen: impl IntoIterator<Item = (String, String)>) -> Self {
+        for (key, text) in chosen {
+            let spelling = Spelling {
+                people: self.0.get(&key).map_or(0, |s| s.people),
+                first_id: 0,
+                text,
+            };
+            self.0.insert(key, spelling);
+        }
+        self
+    }
+
     /// How the organisation that `typed` names is shown: its chosen
     /// spelling, or `typed` itself if none is known (nor for an empty one).
     pub fn shown(&self, typed: &str) -> String {
@@ -75,6 +90,20 @@ mod tests {
             "unknown: as typed"
         );
         assert_eq!(names.shown(""), "");
+    }
+
+    #[test]
+    fn a_chosen_spelling_wins_over_the_most_common_one() {
+        let names = OrganisationNames::new([
+            spelling("bristol city council", 5, 1),
+            spelling("Bristol City Council", 1, 2),
+        ])
+        .choosing([(
+            organisation_key("Bristol City Council"),
+            "Bristol City Council".to_owned(),
+        )]);
+        assert_eq!(names.shown("bristol city council"), "Bristol City Council");
+        assert_eq!(names.shown("Leeds"), "Leeds", "others are as before");
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod intro;
 pub mod invite;
 pub mod message;
 pub mod nudge;
+pub mod organiser_invite;
 pub mod rematch;
 pub mod smtp;
 pub mod still_interested;

@@ -1,7 +1,8 @@
 //! What the form templates need to draw GOV.UK-style fields: labels, hints,
 //! "(optional)", the person's own values, and each field's error.
 
-use crate::domain::{Cadence, FieldErrors, FormKind, ProfileForm, Slot};
+use crate::db::participants::Participant;
+use crate::domain::{Availability, Cadence, FieldErrors, FormKind, ProfileForm, Slot};
 
 pub struct TextField {
     pub id: &'static str,
@@ -203,6 +204,24 @@ pub fn profile_fields(form: &ProfileForm, errors: &FieldErrors, kind: FormKind) 
         share_phone_error: errors.get("share_phone").map(str::to_owned),
         availability: availability_boxes(form),
         availability_error: errors.get("availability").map(str::to_owned),
+    }
+}
+
+/// The details form filled in with what is stored about `person`: their
+/// manage page, and an organiser's edit page, start from it.
+pub fn form_of(person: &Participant) -> ProfileForm {
+    ProfileForm {
+        name: person.name.clone(),
+        email: person.email.clone().unwrap_or_default(),
+        phone: person.phone.clone().unwrap_or_default(),
+        organisation: person.organisation.clone(),
+        google_id: person.google_id.clone().unwrap_or_default(),
+        skype: person.skype.clone().unwrap_or_default(),
+        topics: person.topics.clone().unwrap_or_default(),
+        cadence: person.cadence.as_str().to_owned(),
+        consent: String::new(),
+        share_phone: if person.share_phone { "yes" } else { "no" }.to_owned(),
+        availability: Availability::from_stored(person.availability.as_deref()).codes(),
     }
 }
 

@@ -14,8 +14,7 @@ use diesel::Connection;
 
 use crate::db;
 use crate::db::followups::published::{self, Output};
-use crate::db::participants;
-use crate::domain::{FollowUpUrl, OrganisationNames, PeopleTime};
+use crate::domain::{FollowUpUrl, PeopleTime};
 use crate::pages::{html, PageError};
 use crate::startup::AppState;
 
@@ -149,12 +148,12 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
 }
 
 /// The outputs with each organisation spelled as most of its people spell
-/// it ([`OrganisationNames`]), not as each author typed it.
+/// it ([`crate::domain::OrganisationNames`]), not as each author typed it.
 fn with_shown_organisations(
     conn: &mut db::Conn,
     mut outputs: Vec<Output>,
 ) -> anyhow::Result<Vec<Output>> {
-    let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+    let names = crate::db::organisation_names::names(conn)?;
     for output in &mut outputs {
         output.organisation = names.shown(&output.organisation);
     }

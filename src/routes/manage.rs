@@ -10,10 +10,9 @@ use serde::Deserialize;
 use crate::db::participants::{Participant, Status};
 use crate::db::{self, participants};
 use crate::domain::{
-    parse_pause_until, Audience, Availability, FieldErrors, FormKind, ParticipantEmail, PeopleTime,
-    ProfileForm,
+    parse_pause_until, Audience, FieldErrors, FormKind, ParticipantEmail, PeopleTime, ProfileForm,
 };
-use crate::pages::forms::{profile_fields, read_form, ProfileFields};
+use crate::pages::forms::{form_of, profile_fields, read_form, ProfileFields};
 use crate::pages::secret_link::ManageLink;
 use crate::pages::{private_html, see_other, MessagePage, PageError};
 use crate::services::email_change::{self, Change};
@@ -59,22 +58,6 @@ pub struct PauseForm {
 #[serde(default)]
 pub struct Done {
     done: String,
-}
-
-fn form_of(person: &Participant) -> ProfileForm {
-    ProfileForm {
-        name: person.name.clone(),
-        email: person.email.clone().unwrap_or_default(),
-        phone: person.phone.clone().unwrap_or_default(),
-        organisation: person.organisation.clone(),
-        google_id: person.google_id.clone().unwrap_or_default(),
-        skype: person.skype.clone().unwrap_or_default(),
-        topics: person.topics.clone().unwrap_or_default(),
-        cadence: person.cadence.as_str().to_owned(),
-        consent: String::new(),
-        share_phone: if person.share_phone { "yes" } else { "no" }.to_owned(),
-        availability: Availability::from_stored(person.availability.as_deref()).codes(),
-    }
 }
 
 impl ManagePage {

@@ -233,6 +233,10 @@ copied_tables! {
         id, seed, include_all, inputs, drawn, edits, created_by, created_at,
         expires_at, round_id,
     }
+    organiser_invites by token_hash {
+        token_hash, email, email_key, invited_by, created_at, expires_at, used_at,
+    }
+    organisation_names by key { key, shown, chosen_by, chosen_at }
 }
 
 /// The rows of one table in each database, once the copy is committed.

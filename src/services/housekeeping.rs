@@ -267,7 +267,7 @@ pub struct Tidied {
     pub signups: usize,
     /// Details sent with a confirmation link that has expired.
     pub details: usize,
-    /// Links expired for more than [`EXPIRED_LINK_DAYS`].
+    /// Links (and organiser invitations) expired for more than [`EXPIRED_LINK_DAYS`].
     pub links: usize,
     /// Organiser sessions idle past their expiry.
     pub sessions: usize,
@@ -289,7 +289,8 @@ pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<Tidied> {
             )?,
             details: pending_signups::delete_unconfirmable(conn, now)?,
             links: tokens::delete_expired_before(conn, expired_before)?
-                + unsubscribe_links::delete_expired_before(conn, expired_before)?,
+                + unsubscribe_links::delete_expired_before(conn, expired_before)?
+                + crate::db::organiser_invites::delete_expired_before(conn, expired_before)?,
             sessions: organisers::delete_idle_sessions(
                 conn,
                 now - chrono::Duration::hours(SESSION_IDLE_HOURS),

@@ -79,7 +79,7 @@ pub fn match_waiting_with<R: Rng + ?Sized>(
         composer,
         wait: Duration::hours(i64::from(settings.meetings.rematch_wait_hours)),
         now,
-        names: OrganisationNames::new(participants::organisation_spellings(conn)?),
+        names: crate::db::organisation_names::names(conn)?,
     };
     for (round_id, requests) in by_round {
         let round = rounds::find(conn, round_id)?

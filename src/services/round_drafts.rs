@@ -59,7 +59,7 @@ pub fn find(conn: &mut Conn, draft_id: i64) -> anyhow::Result<Option<(Draft, Rou
     for &(id, _) in &draft.inputs.candidates {
         people.extend(participants::find(conn, id)?);
     }
-    let names = crate::domain::OrganisationNames::new(participants::organisation_spellings(conn)?);
+    let names = crate::db::organisation_names::names(conn)?;
     for person in &mut people {
         person.organisation = names.shown(&person.organisation);
     }

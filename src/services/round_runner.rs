@@ -12,7 +12,7 @@ use crate::db::rounds::inputs::StoredDraw;
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
 use crate::domain::pairing::{Candidate, OddOneOut, PairingStats};
-use crate::domain::{is_due, is_ghost, DrawInputs, OrganisationNames, TokenPurpose};
+use crate::domain::{is_due, is_ghost, DrawInputs, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
 
@@ -37,7 +37,7 @@ pub struct RoundOptions {
 }
 
 /// Who would be paired with whom, before anything is stored. Each person's
-/// organisation is the one others see ([`OrganisationNames`]), which may be
+/// organisation is the one others see ([`crate::domain::OrganisationNames`]), which may be
 /// spelled differently from their record.
 #[derive(Debug, Clone)]
 pub struct RoundPlan {
@@ -122,7 +122,7 @@ pub fn prepare(
     due.retain(|p| !ghosts.contains(&p.id));
     // Everything made from the plan (the introductions, the printed groups)
     // shows each organisation as most of its people spell it.
-    let names = OrganisationNames::new(participants::organisation_spellings(conn)?);
+    let names = crate::db::organisation_names::names(conn)?;
     for person in &mut due {
         person.organisation = names.shown(&person.organisation);
     }

@@ -6,6 +6,7 @@ mod common;
 
 mod admin_auth;
 mod admin_import;
+mod admin_participant_edit;
 mod admin_participants;
 mod admin_rounds;
 mod arranged;
@@ -34,6 +35,7 @@ mod my_data;
 mod no_reply;
 mod nudges;
 mod organisation_names;
+mod organisers;
 mod rematch;
 mod reminders;
 mod robustness;

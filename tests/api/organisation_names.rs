@@ -76,3 +76,72 @@ async fn an_organisation_is_shown_to_others_as_most_of_its_people_spell_it() {
         manage.body
     );
 }
+
+#[tokio::test]
+async fn a_spelling_chosen_by_an_organiser_is_shown_instead_of_the_most_common() {
+    let app = spawn_app().await;
+    let organiser = app.organiser().await;
+    app.add_participant("Olu Odd", "olu@bristol.gov.uk", ODD);
+    app.add_participant("Ann Able", "ann@bristol.gov.uk", ODD);
+    app.add_participant("Bob Baker", "bob@bristol.gov.uk", USUAL);
+    app.add_participant("Cat Cole", "cat@leeds.gov.uk", "Leeds City Council");
+
+    let page = organiser.get("/admin/organisations").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("aria-current=\"page\">Organisations"));
+    assert!(
+        page.body
+            .contains(&format!("&ldquo;{ODD}&rdquo;: 2 people")),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(&format!("&ldquo;{USUAL}&rdquo;: 1 person")));
+    assert!(
+        page.body.contains("Leeds City Council"),
+        "one spelling: listed too"
+    );
+
+    let key = "bristolcitycouncil";
+    let refused = organiser
+        .post(
+            "/admin/organisations",
+            &[("key", key), ("shown", "Bristol CC")],
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.title().starts_with("Error: "));
+    assert_eq!(app.count("organisation_names"), 0, "only a spelling in use");
+
+    let chosen = organiser
+        .post("/admin/organisations", &[("key", key), ("shown", USUAL)])
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert!(organiser
+        .get(&chosen.location())
+        .await
+        .body
+        .contains("The spelling is saved"));
+    assert_eq!(
+        app.count("organisation_names WHERE chosen_by IS NOT NULL"),
+        1
+    );
+
+    // A new round's introductions use the chosen spelling, though fewer type it.
+    app.run_round_for_everyone().await;
+    let emails = app.wait_for_emails(4).await;
+    let intros: Vec<_> = emails.iter().filter(|e| e.kind == "intro").collect();
+    let about_olu = intros
+        .iter()
+        .find(|e| !e.is_for("olu@bristol.gov.uk") && e.text.contains("Olu Odd"))
+        .expect("someone is introduced to Olu");
+    assert!(
+        about_olu.text.contains(&format!("Olu Odd, {USUAL}")),
+        "{}",
+        about_olu.text
+    );
+    for intro in &intros {
+        assert!(!intro.text.contains(ODD), "{}", intro.text);
+    }
+}

@@ -300,3 +300,96 @@ async fn participants_import_export_and_the_outbox() {
     browser.quit().await;
     audit.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisers_organisations_and_changing_a_participant() {
+    let app = server::spawn().await;
+    people(&app).await;
+    // A second spelling of Cat's organisation, to choose between.
+    app.add_participant("Gil Gray", "gil@example.org", "leeds city council");
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+    sign_in(&browser).await;
+
+    browser.follow("Organisers").await;
+    assert_eq!(browser.h1().await, "Organisers");
+    audit.check(&browser, "admin-organisers").await;
+    browser.press("Send the invitation").await;
+    audit
+        .check_errors(&browser, "admin-organisers-errors")
+        .await;
+    browser
+        .fill("Their email address", "helper@example.org")
+        .await;
+    browser.press("Send the invitation").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("The invitation is on its way"));
+    audit.check(&browser, "admin-organisers-invited").await;
+
+    browser.follow("Change your password").await;
+    audit.check(&browser, "admin-password").await;
+    browser.press("Change my password").await;
+    audit.check_errors(&browser, "admin-password-errors").await;
+
+    let invite = email_of_kind(&app, "helper@example.org", "organiser_invite").await;
+    browser.visit(&link(&app, &invite, "/admin/invite/")).await;
+    assert_eq!(browser.h1().await, "Become an UnMentoring organiser");
+    audit.check(&browser, "admin-invite").await;
+    browser.press("Set my password").await;
+    audit.check_errors(&browser, "admin-invite-errors").await;
+    browser
+        .fill("New password", "a helper's long password")
+        .await;
+    browser
+        .fill("Type the new password again", "a helper's long password")
+        .await;
+    browser.press("Set my password").await;
+    assert!(browser.main_text().await.contains("Your password is set"));
+    audit.check(&browser, "admin-invite-accepted").await;
+    browser.visit(&link(&app, &invite, "/admin/invite/")).await;
+    assert_eq!(browser.h1().await, "This invitation has been used");
+    audit.check(&browser, "admin-invite-used").await;
+
+    browser.visit("/admin/organisations").await;
+    assert_eq!(browser.h1().await, "Organisations");
+    audit.check(&browser, "admin-organisations").await;
+    browser
+        .choose("\u{201c}leeds city council\u{201d}: 1 person")
+        .await;
+    browser.press_starting("Use this spelling").await;
+    assert!(browser.main_text().await.contains("The spelling is saved"));
+    audit.check(&browser, "admin-organisations-chosen").await;
+
+    let bob = app.id_of("bob@example.org");
+    browser.visit(&format!("/admin/participants/{bob}")).await;
+    browser.follow("Change Bob Baker's details").await;
+    audit.check(&browser, "admin-participant-edit").await;
+    browser.fill("Full name", "").await;
+    browser.press("Save their details").await;
+    audit
+        .check_errors(&browser, "admin-participant-edit-errors")
+        .await;
+    browser.fill("Full name", "Bob Baker").await;
+    browser.press("Save their details").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("Their details are saved"));
+    audit.check(&browser, "admin-participant-edited").await;
+
+    let pending = app.id_of("pending@example.org");
+    browser
+        .visit(&format!("/admin/participants/{pending}"))
+        .await;
+    browser.press("Send the confirmation email again").await;
+    assert!(browser
+        .main_text()
+        .await
+        .contains("A new confirmation email is on its way"));
+    audit.check(&browser, "admin-participant-resent").await;
+
+    browser.quit().await;
+    audit.finish();
+}

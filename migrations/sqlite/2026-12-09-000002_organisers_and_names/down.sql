@@ -1,0 +1,2 @@
+DROP TABLE organisation_names;
+DROP TABLE organiser_invites;
