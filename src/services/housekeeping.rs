@@ -290,7 +290,8 @@ pub async fn tidy(pool: &Pool, now: NaiveDateTime) -> anyhow::Result<Tidied> {
             details: pending_signups::delete_unconfirmable(conn, now)?,
             links: tokens::delete_expired_before(conn, expired_before)?
                 + unsubscribe_links::delete_expired_before(conn, expired_before)?
-                + crate::db::organiser_invites::delete_expired_before(conn, expired_before)?,
+                + crate::db::organiser_invites::delete_expired_before(conn, expired_before)?
+                + crate::db::round_drafts::delete_expired_before(conn, now)?,
             sessions: organisers::delete_idle_sessions(
                 conn,
                 now - chrono::Duration::hours(SESSION_IDLE_HOURS),

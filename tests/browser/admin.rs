@@ -77,12 +77,14 @@ async fn signing_in_the_dashboard_and_rounds() {
     browser.follow("Rounds").await;
     audit.check(&browser, "admin-rounds-empty").await;
     browser.press("Preview the next round").await;
+    audit.check(&browser, "admin-round-preview").await;
+    browser.press("Draw the groups").await;
     assert!(browser
         .main_text()
         .await
         .contains("Who would be paired with whom"));
-    audit.check(&browser, "admin-round-preview").await;
-    browser.press("Run this round and email everyone").await;
+    audit.check(&browser, "admin-round-draft").await;
+    browser.press("Send these introductions").await;
     assert!(browser.main_text().await.contains("has run"));
     audit.check(&browser, "admin-round").await;
 
@@ -105,33 +107,33 @@ async fn signing_in_the_dashboard_and_rounds() {
     assert!(browser.main_text().await.contains("Round 1"));
     audit.check(&browser, "admin-rounds").await;
     browser.press("Preview the next round").await;
+    browser.press("Draw the groups").await;
     assert!(browser.main_text().await.contains("Nobody would be paired"));
-    audit
-        .check(&browser, "admin-round-preview-nobody-due")
-        .await;
+    audit.check(&browser, "admin-round-draft-nobody-due").await;
 
     // Everyone, straight after a round: the organiser must say they mean it.
+    browser.visit("/admin/rounds/preview").await;
     browser.tick("all").await;
-    browser.press("Preview again").await;
-    browser.press("Run this round and email everyone").await;
+    browser.press("Draw the groups").await;
+    browser.press("Send these introductions").await;
     audit
-        .check_errors(&browser, "admin-round-preview-too-soon-errors")
+        .check_errors(&browser, "admin-round-draft-too-soon-errors")
         .await;
     assert_eq!(app.count("rounds"), 1);
 
-    // Everyone but Ann pauses between the preview and the run: too few left.
+    // Everyone but Ann pauses between the draw and sending: the draft is refused.
     for email in OTHERS_TAKING_PART {
         app.pause(app.id_of(email));
     }
     browser.tick("force").await;
-    browser.press("Run this round and email everyone").await;
+    browser.press("Send these introductions").await;
     audit
-        .check_errors(&browser, "admin-round-preview-too-few-errors")
+        .check_errors(&browser, "admin-round-draft-changed-errors")
         .await;
     assert!(browser
         .error_summary()
         .await
-        .contains("Only 1 person is due for a round"));
+        .contains("Who is due has changed since these groups were drawn"));
     assert_eq!(app.count("rounds"), 1);
 
     let now = app.clock.now();
@@ -139,10 +141,9 @@ async fn signing_in_the_dashboard_and_rounds() {
         let id = app.id_of(email);
         app.db(|c| participants::resume(c, id, now));
     }
-    browser.tick("all").await;
-    browser.press("Preview again").await;
+    browser.press("Draw the groups again").await;
     browser.tick("force").await;
-    browser.press("Run this round and email everyone").await;
+    browser.press("Send these introductions").await;
     assert!(browser.main_text().await.contains("Round 2 has run"));
     assert_eq!(app.count("rounds"), 2);
 

@@ -103,6 +103,7 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
     assert_eq!(browser.h1().await, "Dashboard");
     browser.follow("Rounds").await;
     browser.press("Preview the next round").await;
+    browser.press("Draw the groups").await;
     let preview = browser.main_text().await;
     assert!(
         preview.contains("Jo Bloggs (Leeds City Council)"),
@@ -112,7 +113,7 @@ async fn a_person_signs_up_is_paired_shares_what_they_learned_and_leaves() {
         preview.contains("Sam Partner (Kent County Council)"),
         "{preview}"
     );
-    browser.press("Run this round and email everyone").await;
+    browser.press("Send these introductions").await;
     assert!(browser.main_text().await.contains("has run"));
     assert_eq!(app.count("rounds"), 1);
 
