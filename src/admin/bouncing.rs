@@ -68,6 +68,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::Nudge => "Nudge",
         EmailKind::StillInterested => "Do you want to stay?",
         EmailKind::OrganiserInvite => "Organiser invitation",
+        EmailKind::Event => "Event group",
         EmailKind::Alert | EmailKind::Test => "An email",
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod bouncing;
 mod chart;
 mod dashboard;
+mod events;
 mod export;
 mod form;
 mod import;
@@ -54,6 +55,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(dashboard::dashboard)
         .service(import::show)
         .service(import::upload_route())
+        .service(events::show)
+        .service(events::groups)
+        .service(events::print)
+        .service(events::email)
         .service(export::show)
         .service(export::download)
         .service(round_pages::list)

@@ -45,6 +45,7 @@ fn kind_label(kind: EmailKind) -> &'static str {
         EmailKind::StillInterested => "Do you still want introductions?",
         EmailKind::Alert => "Bounce alert to organisers",
         EmailKind::OrganiserInvite => "Invitation to become an organiser",
+        EmailKind::Event => "Group at an event",
         EmailKind::Test => "Test email",
     }
 }

@@ -9,6 +9,7 @@ mod healthcheck;
 mod organiser;
 mod participants;
 mod report;
+mod event;
 mod round;
 mod round_drafts;
 
@@ -59,6 +60,9 @@ enum Command {
     /// Run, list and show rounds.
     #[command(subcommand)]
     Round(round::RoundCommand),
+    /// Small groups on the day of an event.
+    #[command(subcommand)]
+    Event(event::EventCommand),
     /// The experiment's results: who met, what was shared, per round and overall.
     Report(report::ReportArgs),
     /// Add, remove and list the organisers who can sign in to /admin.
@@ -111,6 +115,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Outbox { all } => show_outbox(settings, all).await,
         Command::SendTestEmail { address } => send_test_email(settings, &address).await,
         Command::Round(command) => round::run(command, settings).await,
+        Command::Event(command) => event::run(command, settings).await,
         Command::Report(args) => report::run(args, settings).await,
         Command::Organiser(command) => organiser::run(command, settings).await,
         Command::Participants(command) => participants::run(command, settings).await,

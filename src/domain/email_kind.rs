@@ -22,11 +22,13 @@ pub enum EmailKind {
     StillInterested,
     /// To someone invited to become an organiser: a one-time link to set a password.
     OrganiserInvite,
+    /// To someone at an event: which small group they are in.
+    Event,
     Test,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 12] = [
+    pub const ALL: [EmailKind; 13] = [
         Self::Confirm,
         Self::Manage,
         Self::Intro,
@@ -38,6 +40,7 @@ impl EmailKind {
         Self::Alert,
         Self::StillInterested,
         Self::OrganiserInvite,
+        Self::Event,
         Self::Test,
     ];
 
@@ -60,6 +63,7 @@ impl EmailKind {
             Self::Alert => "alert",
             Self::StillInterested => "still_interested",
             Self::OrganiserInvite => "organiser_invite",
+            Self::Event => "event",
             Self::Test => "test",
         }
     }

@@ -1,6 +1,7 @@
 //! Pure types that parse and check their input, and the pairing engine.
 
 mod arrangement;
+mod attendees;
 mod audience;
 mod availability;
 mod cadence;
@@ -27,6 +28,7 @@ pub mod pairing;
 pub mod sign_in;
 
 pub use arrangement::ArrangeForm;
+pub use attendees::{read_list, Attendee};
 pub use audience::{sentence_case, Audience};
 pub use availability::{shared_sentence, Availability, Slot};
 pub use cadence::Cadence;

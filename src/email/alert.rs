@@ -42,6 +42,7 @@ fn what(kind: Option<EmailKind>, round_id: Option<i64>) -> String {
         Some(EmailKind::Nudge) => "the \"have you found a time?\" email",
         Some(EmailKind::StillInterested) => "the email asking whether they want to stay",
         Some(EmailKind::OrganiserInvite) => "an invitation to become an organiser",
+        Some(EmailKind::Event) => "the email naming their group at an event",
         Some(EmailKind::Alert | EmailKind::Test) | None => "an email",
     };
     format!("{what}{round}")

@@ -25,6 +25,7 @@ pub mod compose;
 pub mod concern_alert;
 pub mod dsn;
 pub mod email_change;
+pub mod event;
 pub mod envelope;
 pub mod followup;
 pub mod intro;

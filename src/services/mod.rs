@@ -8,6 +8,7 @@ pub mod bounces;
 pub mod concerns;
 pub mod copy;
 pub mod email_change;
+pub mod events;
 pub mod export;
 pub mod housekeeping;
 pub mod import;
