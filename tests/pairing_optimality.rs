@@ -429,3 +429,108 @@ fn optimal_with_huge_round_numbers() {
         );
     }
 }
+
+/// `n` people: `big` of them in one organisation, the rest spread evenly
+/// over `others` more; then `rounds` rounds of random pairs as history.
+fn skewed_pool(
+    n: usize,
+    big: usize,
+    others: usize,
+    rounds: u32,
+    seed: u64,
+) -> (Vec<Candidate>, History) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut due: Vec<Candidate> = (0..n)
+        .map(|i| Candidate {
+            id: 5000 + i as PersonId,
+            organisation: if i < big {
+                "Big Council".to_string()
+            } else {
+                format!("Council {}", i % others)
+            },
+        })
+        .collect();
+    let mut history = History::new();
+    for round in 0..rounds {
+        due.shuffle(&mut rng);
+        for pair in due.chunks_exact(2) {
+            history.record_meeting(pair[0].id, pair[1].id, round);
+        }
+    }
+    due.shuffle(&mut rng);
+    (due, history)
+}
+
+/// A zero-cost arrangement with a trio, found the checker's way: a perfect
+/// matching of everyone but `x` that costs nothing, and a pair of it that
+/// `x` can join at no cost. Any such witness shows the optimum is zero.
+fn zero_cost_trio_exists(checker: &Checker<'_>) -> bool {
+    let n = checker.n();
+    // Trying members of small organisations first finds a witness at once:
+    // leaving one of the dominant organisation out leaves a single pair
+    // without it to join.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&x| {
+        (0..n)
+            .filter(|&y| checker.orgs[y] == checker.orgs[x])
+            .count()
+    });
+    order.into_iter().take(8).any(|x| {
+        let rest: Vec<usize> = (0..n).filter(|&v| v != x).collect();
+        let m = rest.len();
+        let mut w = vec![0i64; m * m];
+        for i in 0..m {
+            for j in 0..m {
+                if i != j {
+                    w[i * m + j] = checker.weight(rest[i], rest[j]);
+                }
+            }
+        }
+        let mate = min_weight_perfect_matching(&w, m);
+        let total: i64 = (0..m)
+            .filter(|&i| i < mate[i])
+            .map(|i| w[i * m + mate[i]])
+            .sum();
+        total == 0
+            && (0..m).any(|i| {
+                i < mate[i]
+                    && checker.weight(x, rest[i]) == 0
+                    && checker.weight(x, rest[mate[i]]) == 0
+            })
+    })
+}
+
+/// An odd pool of 201 with 100 people from one organisation is above the
+/// full trio search's size: every seed must still find the arrangement
+/// without repeats or same-organisation pairs that exists for each of them.
+#[test]
+fn optimal_for_a_skewed_odd_pool_above_the_full_trio_search() {
+    let mut misses = Vec::new();
+    for seed in 0..200u64 {
+        let (due, history) = skewed_pool(201, 100, 12, 10, seed);
+        for odd in OddOneOut::ALL {
+            let request = PairingRequest {
+                candidates: &due,
+                history: &history,
+                odd_one_out: odd,
+                must_not_sit_out: Default::default(),
+            };
+            let label = format!("skewed seed {seed} {odd:?}");
+            let checker = Checker::new(&request);
+            let best = match odd {
+                OddOneOut::SitOut => checker.optimum(),
+                OddOneOut::Trio => {
+                    assert!(zero_cost_trio_exists(&checker), "{label}: no witness");
+                    0
+                }
+            };
+            let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+            let got = checker.cost_of_arrangement(&arrangement);
+            let same_org = arrangement.stats.same_organisation_pairs as i64;
+            if scalar(got) != best || same_org != best % W_RECENCY {
+                misses.push(format!("{label}: engine cost {got:?}, best {best}"));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{misses:#?}");
+}

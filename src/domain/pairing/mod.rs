@@ -25,7 +25,10 @@
 
 mod bounds;
 mod cost;
+mod event;
 mod exact;
+mod group_search;
+mod groups;
 mod history;
 mod local_search;
 mod mixing;
@@ -41,6 +44,8 @@ use std::collections::BTreeSet;
 
 use rand::Rng;
 
+pub use event::{event_groups, EventRequest};
+pub use groups::{arrange_groups, GroupRequest};
 pub use history::History;
 pub use pool::{arrange_pool, PoolArrangement, PoolRequest};
 use problem::Problem;

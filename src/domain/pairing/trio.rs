@@ -19,7 +19,9 @@ use super::state::Group;
 
 /// Largest pool for the full trio search (one blossom run per person plus
 /// one per promising trio); beyond it the near-perfect-matching arrangement
-/// is used, whose bound gap is almost always zero in such large pools.
+/// is used, with the person left out attached to a pair, or, when that
+/// misses the bound, the best of its one-swap neighbours
+/// ([`attach_after_one_swap`]).
 const FULL_SEARCH_LIMIT: usize = 160;
 
 /// The cheapest arrangement into pairs and one trio (graph size odd, ≥ 3).
@@ -32,8 +34,12 @@ pub(crate) fn solve(graph: &Graph) -> Vec<Group> {
             .map(|x| cheapest_two_edges(graph, x))
             .min()
             .unwrap_or(0);
-    if best.total > bound && n <= FULL_SEARCH_LIMIT {
-        search_all_trios(graph, &mut best);
+    if best.total > bound {
+        if n <= FULL_SEARCH_LIMIT {
+            search_all_trios(graph, &mut best);
+        } else {
+            attach_after_one_swap(graph, &near, left_out, &mut best);
+        }
     }
     best.into_groups(graph)
 }
@@ -73,6 +79,49 @@ impl Candidate {
                 .map(|&(v, u)| Group::new(&[graph.people[v], graph.people[u]])),
         );
         groups
+    }
+}
+
+/// Improves `best` with every arrangement one swap away from `near` (which
+/// leaves `x` out): `x` takes the place of `v` in `v`'s pair, and `v` joins
+/// the pair where it costs least.
+///
+/// Why: the near-perfect matching fixes who is left out, but among its many
+/// equally cheap versions the solver's choice is arbitrary, and the person
+/// it leaves out may fit no pair. With one organisation holding half of an
+/// odd pool, say, a matching that leaves one of its members out has a single
+/// pair without that organisation; if that member met either of the pair
+/// before, attaching them anywhere costs a repeat or a same-organisation
+/// pair, while leaving out one of that pair instead (and pairing `x` with
+/// the other) often costs nothing. Every swap is tried, O(n²) in all.
+fn attach_after_one_swap(graph: &Graph, near: &Matching, x: usize, best: &mut Candidate) {
+    for (at, &(a, b)) in near.pairs.iter().enumerate() {
+        for (v, kept) in [(a, b), (b, a)] {
+            let swapped = near.total - graph.edge(a, b) + graph.edge(x, kept);
+            if swapped >= best.total {
+                continue;
+            }
+            // `v` joins the new pair (x, kept) or any other pair of `near`.
+            let mut join = (usize::MAX, graph.edge(v, x) + graph.edge(v, kept));
+            for (j, &(y, z)) in near.pairs.iter().enumerate() {
+                let extra = graph.edge(v, y) + graph.edge(v, z);
+                if j != at && extra < join.1 {
+                    join = (j, extra);
+                }
+            }
+            if swapped + join.1 >= best.total {
+                continue;
+            }
+            let mut pairs = near.pairs.clone();
+            pairs[at] = (x, kept);
+            let trio_pair = if join.0 == usize::MAX { at } else { join.0 };
+            let (y, z) = pairs.swap_remove(trio_pair);
+            *best = Candidate {
+                trio: [v, y, z],
+                pairs,
+                total: swapped + join.1,
+            };
+        }
     }
 }
 
