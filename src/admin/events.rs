@@ -200,7 +200,7 @@ async fn groups_then(
 
 #[post("/admin/events")]
 #[tracing::instrument(name = "admin_event_groups", skip_all)]
-pub async fn groups(
+pub async fn make(
     post: CheckedPost,
     state: actix_web::web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
@@ -209,7 +209,7 @@ pub async fn groups(
 
 #[post("/admin/events/print")]
 #[tracing::instrument(name = "admin_event_print", skip_all)]
-pub async fn print(
+pub async fn print_page(
     post: CheckedPost,
     state: actix_web::web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
@@ -218,7 +218,7 @@ pub async fn print(
 
 #[post("/admin/events/email")]
 #[tracing::instrument(name = "admin_event_email", skip_all)]
-pub async fn email(
+pub async fn email_all(
     post: CheckedPost,
     state: actix_web::web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
