@@ -120,11 +120,12 @@ async fn preview_page(
     refusal: Option<Refusal>,
 ) -> Result<HttpResponse, AdminError> {
     let odd = state.settings.pairing.odd_one_out;
+    let group_size = state.settings.pairing.group_size;
     let after_days = state.settings.followup.after_days;
     let now = state.clock.now();
     let (plan, latest) = db::run(&state.pool, move |conn| {
         let ghosts = runner::ghosts(conn, now, after_days)?;
-        let plan = runner::plan(conn, now, all, odd, &ghosts, runner::new_seed())?;
+        let plan = runner::plan(conn, now, all, odd, group_size, &ghosts, runner::new_seed())?;
         Ok((plan, rounds::latest(conn)?))
     })
     .await?;
@@ -232,6 +233,7 @@ pub async fn run(
         include_all: all,
         force,
         odd_one_out: state.settings.pairing.odd_one_out,
+        group_size: state.settings.pairing.group_size,
         followup_after_days: state.settings.followup.after_days,
     };
     let composer = state.composer.clone();

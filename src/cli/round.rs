@@ -55,11 +55,20 @@ pub async fn run(command: RoundCommand, settings: Settings) -> anyhow::Result<Ex
 
 async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
     let odd = settings.pairing.odd_one_out;
+    let group_size = settings.pairing.group_size;
     let after_days = settings.followup.after_days;
     let now = crate::clock::Clock::system().now();
     let (plan, ghosts) = db::run(pool, move |conn| {
         let ghost_ids = runner::ghosts(conn, now, after_days)?;
-        let plan = runner::plan(conn, now, all, odd, &ghost_ids, runner::new_seed())?;
+        let plan = runner::plan(
+            conn,
+            now,
+            all,
+            odd,
+            group_size,
+            &ghost_ids,
+            runner::new_seed(),
+        )?;
         let ghosts = ghost_ids
             .into_iter()
             .filter_map(|id| participants::find(conn, id).transpose())
@@ -118,6 +127,7 @@ async fn run_round(
         include_all: all,
         force,
         odd_one_out: settings.pairing.odd_one_out,
+        group_size: settings.pairing.group_size,
         followup_after_days: settings.followup.after_days,
     };
     let composer = Composer::new(settings);

@@ -11,7 +11,7 @@ use crate::configuration::OddOneOutSetting;
 use crate::db::participants::{Participant, Status};
 use crate::db::rounds::{self, NewRound, Round};
 use crate::db::{followups, meetings, outbox, participants, tokens, Conn};
-use crate::domain::pairing::{arrange, Candidate, OddOneOut, PairingRequest, PairingStats};
+use crate::domain::pairing::{arrange_groups, Candidate, GroupRequest, OddOneOut, PairingStats};
 use crate::domain::{is_due, is_ghost, OrganisationNames, TokenPurpose};
 use crate::email::intro::{Intro, Occasion, PartnerCard};
 use crate::email::Composer;
@@ -32,6 +32,8 @@ pub struct RoundOptions {
     /// Run even if a manual round ran in the last few minutes.
     pub force: bool,
     pub odd_one_out: OddOneOutSetting,
+    /// `pairing.group_size`: 2 for pairs, more for larger groups.
+    pub group_size: usize,
     /// `followup.after_days`: how long members have to answer before silence counts.
     pub followup_after_days: u32,
 }
@@ -101,13 +103,16 @@ pub fn ghosts(conn: &mut Conn, now: NaiveDateTime, after_days: u32) -> anyhow::R
         .collect())
 }
 
-/// Works out the groups for the people due now, leaving out `ghosts` (see
-/// [`ghosts`]; the caller finds them once). Reads only.
+/// Works out the groups (of `group_size`, see `pairing.group_size`) for the
+/// people due now, leaving out `ghosts` (see [`ghosts`]; the caller finds
+/// them once). Reads only.
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
+    group_size: usize,
     ghosts: &[i64],
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
@@ -131,13 +136,15 @@ pub fn plan(
             organisation: p.organisation.clone(),
         })
         .collect();
-    let request = PairingRequest {
+    // Size 2 is the pair engine itself; larger groups have nobody sitting out.
+    let request = GroupRequest {
         candidates: &candidates,
         history: &history,
+        size: group_size,
         odd_one_out: engine_odd_one_out(odd),
         must_not_sit_out,
     };
-    let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+    let arrangement = arrange_groups(&request, &mut ChaCha8Rng::seed_from_u64(seed));
     let mut by_id: HashMap<i64, Participant> = due.into_iter().map(|p| (p.id, p)).collect();
     let mut take = |id: i64| {
         by_id
@@ -209,6 +216,7 @@ pub fn run(
             now,
             options.include_all,
             options.odd_one_out,
+            options.group_size,
             &paused,
             new_seed(),
         )?;

@@ -37,6 +37,7 @@ mod organisation_names;
 mod rematch;
 mod reminders;
 mod robustness;
+mod round_groups;
 mod round_storage;
 mod rounds;
 mod safety;
