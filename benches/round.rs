@@ -173,6 +173,7 @@ fn run_round(pool: Pool, composer: &Composer) -> Pool {
         include_all: false,
         force: true,
         odd_one_out: OddOneOutSetting::Trio,
+        group_size: 2,
         followup_after_days: 14,
     };
     match round_runner::run(&mut conn, composer, &options, at(NOW)).unwrap() {

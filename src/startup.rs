@@ -98,6 +98,7 @@ impl Application {
             composer: composer.clone(),
             settings: settings.schedule.clone(),
             odd_one_out: settings.pairing.odd_one_out,
+            group_size: settings.pairing.group_size,
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),

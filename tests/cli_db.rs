@@ -208,7 +208,7 @@ fn fill(site: &mut Site) {
     unmentoring::services::round_drafts::draw(
         conn,
         true,
-        unmentoring::configuration::OddOneOutSetting::Trio,
+        (unmentoring::configuration::OddOneOutSetting::Trio, 2),
         14,
         None,
         now,

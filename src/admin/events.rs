@@ -15,6 +15,9 @@ use crate::pages::private_html;
 use crate::services::events::{self, Groups};
 use crate::startup::AppState;
 
+/// (field, message) pairs for the error summary.
+type Errors = Vec<(String, String)>;
+
 /// The form, as sent (kept when it comes back with errors).
 #[derive(Default, Clone)]
 struct EventForm {
@@ -36,11 +39,18 @@ impl EventForm {
     }
 
     /// The size, seed and attendees, or what is wrong, by field.
-    fn validate(&self) -> Result<(usize, u64, Vec<Attendee>), Vec<(String, String)>> {
+    fn validate(&self) -> Result<(usize, u64, Vec<Attendee>), Errors> {
         let mut errors = Vec::new();
-        let size = self.size.parse::<usize>().ok().filter(|s| events::SIZES.contains(s));
+        let size = self
+            .size
+            .parse::<usize>()
+            .ok()
+            .filter(|s| events::SIZES.contains(s));
         if size.is_none() {
-            errors.push(("size".to_owned(), "Enter a group size from 2 to 8".to_owned()));
+            errors.push((
+                "size".to_owned(),
+                "Enter a group size from 2 to 8".to_owned(),
+            ));
         }
         let seed = if self.seed.is_empty() {
             Some(crate::services::round_runner::new_seed())
@@ -48,7 +58,10 @@ impl EventForm {
             self.seed.parse::<u64>().ok()
         };
         if seed.is_none() {
-            errors.push(("seed".to_owned(), "The seed must be a whole number, or left empty".to_owned()));
+            errors.push((
+                "seed".to_owned(),
+                "The seed must be a whole number, or left empty".to_owned(),
+            ));
         }
         let attendees = match read_list(&self.people) {
             Ok(list) => Some(list),
@@ -172,7 +185,9 @@ async fn groups_then(
     let (groups, emailed) = db::write(&state.pool, move |conn| {
         let groups = events::make_groups(conn, &list, size, seed)?;
         let emailed = if then == Then::Email {
-            Some(events::email_groups(conn, &composer, &name, &list, &groups, now)?)
+            Some(events::email_groups(
+                conn, &composer, &name, &list, &groups, now,
+            )?)
         } else {
             None
         };
@@ -181,7 +196,10 @@ async fn groups_then(
     .await?;
     if emailed.is_some() {
         state.wake_mailer();
-        tracing::info!(organiser_id = post.signed_in.organiser_id, "event groups emailed");
+        tracing::info!(
+            organiser_id = post.signed_in.organiser_id,
+            "event groups emailed"
+        );
     }
     if then == Then::Print {
         let print = PrintPage {

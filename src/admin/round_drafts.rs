@@ -42,7 +42,10 @@ pub async fn draw(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let all = form.get("all") == Some("yes");
-    let odd = state.settings.pairing.odd_one_out;
+    let odd = (
+        state.settings.pairing.odd_one_out,
+        state.settings.pairing.group_size,
+    );
     let after_days = state.settings.followup.after_days;
     let (by, now) = (Some(signed_in.organiser_id), state.clock.now());
     let (id, _) = db::write(&state.pool, move |conn| {

@@ -5,11 +5,11 @@ mod bounces;
 // `db` is the crate's database module; its commands are `database` here.
 #[path = "db.rs"]
 mod database;
+mod event;
 mod healthcheck;
 mod organiser;
 mod participants;
 mod report;
-mod event;
 mod round;
 mod round_drafts;
 

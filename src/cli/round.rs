@@ -119,6 +119,7 @@ async fn run_round(
         include_all: all,
         force,
         odd_one_out: settings.pairing.odd_one_out,
+        group_size: settings.pairing.group_size,
         followup_after_days: settings.followup.after_days,
     };
     let composer = Composer::new(settings);

@@ -13,7 +13,7 @@ use crate::services::round_runner::{self as runner, MIN_MINUTES_BETWEEN_MANUAL_R
 use super::round::{print_ghosts, print_plan, print_stats};
 
 pub async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
-    let odd = settings.pairing.odd_one_out;
+    let odd = (settings.pairing.odd_one_out, settings.pairing.group_size);
     let after_days = settings.followup.after_days;
     let now = Clock::system().now();
     let (id, plan, ghosts) = db::write(pool, move |conn| {

@@ -71,6 +71,10 @@ pub enum OddOneOutSetting {
 #[serde(deny_unknown_fields)]
 pub struct PairingSettings {
     pub odd_one_out: OddOneOutSetting,
+    /// People per group in a round, 2 (pairs) to 6; with more than 2,
+    /// groups that do not come out even have one more, and nobody sits out.
+    #[serde(deserialize_with = "group_size")]
+    pub group_size: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -250,6 +254,14 @@ fn positive_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     match u32::deserialize(d)? {
         0 => Err(serde::de::Error::custom("must be at least 1")),
         n => Ok(n),
+    }
+}
+
+/// Larger groups stop being a conversation; 1 is nobody to talk to.
+fn group_size<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    match usize::deserialize(d)? {
+        n @ 2..=6 => Ok(n),
+        _ => Err(serde::de::Error::custom("must be 2 to 6")),
     }
 }
 
@@ -449,5 +461,12 @@ mod tests {
         std::fs::write(&file, "[pairing]\nodd_one_out = \"drop\"\n").unwrap();
         let err = load(dir.path(), Some(&file)).unwrap_err();
         assert!(err.contains("pairing.odd_one_out"), "{err}");
+        for size in ["1", "7", "-2"] {
+            std::fs::write(&file, format!("[pairing]\ngroup_size = {size}\n")).unwrap();
+            let err = load(dir.path(), Some(&file)).unwrap_err();
+            assert!(err.contains("pairing.group_size"), "{size}: {err}");
+        }
+        std::fs::write(&file, "[pairing]\ngroup_size = 4\n").unwrap();
+        assert_eq!(load(dir.path(), Some(&file)).unwrap().pairing.group_size, 4);
     }
 }

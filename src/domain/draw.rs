@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use super::pairing::{
-    arrange, organisation_key, Candidate, History, OddOneOut, PairingRequest, PairingStats,
+    arrange_groups, organisation_key, Candidate, GroupRequest, History, OddOneOut, PairingStats,
     PersonId,
 };
 
@@ -30,6 +30,13 @@ pub struct DrawInputs {
     pub never: Vec<(PersonId, PersonId)>,
     pub must_not_sit_out: Vec<PersonId>,
     pub odd_one_out: String,
+    /// People per group (`pairing.group_size`); 2 for pairs.
+    #[serde(default = "pairs")]
+    pub group_size: usize,
+}
+
+fn pairs() -> usize {
+    2
 }
 
 /// What a draw put where.
@@ -57,6 +64,7 @@ impl DrawInputs {
         history: &History,
         must_not_sit_out: &BTreeSet<PersonId>,
         odd_one_out: OddOneOut,
+        group_size: usize,
     ) -> Self {
         let ids: HashSet<PersonId> = candidates.iter().map(|c| c.id).collect();
         let mut numbers: HashMap<String, u32> = HashMap::new();
@@ -90,6 +98,7 @@ impl DrawInputs {
                 .filter(|id| ids.contains(id))
                 .collect(),
             odd_one_out: odd_one_out.as_str().to_owned(),
+            group_size,
         }
     }
 
@@ -118,13 +127,15 @@ impl DrawInputs {
     pub fn draw(&self, seed: u64) -> (Drawn, PairingStats) {
         let candidates = self.engine_candidates();
         let history = self.history();
-        let request = PairingRequest {
+        // Size 2 is the pair engine itself; larger groups have nobody sitting out.
+        let request = GroupRequest {
             candidates: &candidates,
             history: &history,
+            size: self.group_size,
             odd_one_out: OddOneOut::parse_exact(&self.odd_one_out).unwrap_or_default(),
             must_not_sit_out: self.must_not_sit_out.iter().copied().collect(),
         };
-        let arrangement = arrange(&request, &mut ChaCha8Rng::seed_from_u64(seed));
+        let arrangement = arrange_groups(&request, &mut ChaCha8Rng::seed_from_u64(seed));
         let drawn = Drawn {
             groups: arrangement.groups,
             sat_out: arrangement.sat_out,
@@ -202,6 +213,7 @@ impl Drawn {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::pairing::{arrange, PairingRequest};
 
     fn people(n: i64) -> Vec<Candidate> {
         (1..=n)
@@ -220,7 +232,7 @@ mod tests {
         history.record_meeting(3, 99, 2);
         history.never_pair(4, 5);
         let bars = BTreeSet::from([7]);
-        let inputs = DrawInputs::new(&candidates, &history, &bars, OddOneOut::SitOut);
+        let inputs = DrawInputs::new(&candidates, &history, &bars, OddOneOut::SitOut, 2);
         assert_eq!(inputs.met, vec![(1, 2, 4)], "only pairs among the due");
         for seed in 0..20 {
             let direct = arrange(

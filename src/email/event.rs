@@ -23,7 +23,11 @@ impl Composer {
         number: usize,
         others: &[&Attendee],
     ) -> anyhow::Result<NewEmail> {
-        let event = if event.trim().is_empty() { "today's event" } else { event.trim() };
+        let event = if event.trim().is_empty() {
+            "today's event"
+        } else {
+            event.trim()
+        };
         Ok(NewEmail {
             kind: EmailKind::Event,
             participant_id,
@@ -31,8 +35,20 @@ impl Composer {
             to_address: address.as_str().to_owned(),
             reply_to: self.organisers_reply_to(),
             subject: format!("Your group at {event}: group {number}"),
-            body_text: EventText { name: &me.name, event, number, others }.render()?,
-            body_html: EventHtml { name: &me.name, event, number, others }.render()?,
+            body_text: EventText {
+                name: &me.name,
+                event,
+                number,
+                others,
+            }
+            .render()?,
+            body_html: EventHtml {
+                name: &me.name,
+                event,
+                number,
+                others,
+            }
+            .render()?,
             message_id: self.new_message_id(),
             round_id: None,
             calendar: None,

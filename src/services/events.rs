@@ -58,7 +58,11 @@ pub fn make_groups(
     let groups = event_groups(&request, &mut ChaCha8Rng::seed_from_u64(seed));
     Ok(groups
         .into_iter()
-        .map(|g| g.into_iter().filter_map(|id| index.get(&id).copied()).collect())
+        .map(|g| {
+            g.into_iter()
+                .filter_map(|id| index.get(&id).copied())
+                .collect()
+        })
         .collect())
 }
 
@@ -84,8 +88,14 @@ pub fn email_groups(
                 .map(|&other| &attendees[other])
                 .collect();
             let participant = participants::find_by_email_key(conn, &email.key())?.map(|p| p.id);
-            let message =
-                composer.event_group(event, &attendees[me], email, participant, number + 1, &others)?;
+            let message = composer.event_group(
+                event,
+                &attendees[me],
+                email,
+                participant,
+                number + 1,
+                &others,
+            )?;
             outbox::enqueue(conn, &message, now)?;
             queued += 1;
         }

@@ -24,13 +24,13 @@ use crate::services::round_runner::{self as runner, RoundOptions, RoundPlan, Tri
 pub fn draw(
     conn: &mut Conn,
     include_all: bool,
-    odd: OddOneOutSetting,
+    (odd, group_size): (OddOneOutSetting, usize),
     after_days: u32,
     created_by: Option<i64>,
     now: NaiveDateTime,
 ) -> anyhow::Result<(i64, RoundPlan)> {
     let ghosts = runner::ghosts(conn, now, after_days)?;
-    let prepared = runner::prepare(conn, now, include_all, odd, &ghosts)?;
+    let prepared = runner::prepare(conn, now, include_all, odd, group_size, &ghosts)?;
     let seed = runner::new_seed();
     let (drawn, _) = prepared.inputs.draw(seed);
     let id = round_drafts::insert(
@@ -164,13 +164,21 @@ pub fn send(
             }
         }
         let ghosts = runner::ghosts(conn, now, options.followup_after_days)?;
-        let prepared = runner::prepare(conn, now, draft.include_all, options.odd_one_out, &ghosts)?;
+        let prepared = runner::prepare(
+            conn,
+            now,
+            draft.include_all,
+            options.odd_one_out,
+            draft.inputs.group_size,
+            &ghosts,
+        )?;
         if let Some((joined, gone)) = changes(conn, &draft, &prepared.due)? {
             return Ok(Sent::Changed { joined, gone });
         }
         runner::pause_ghosts(conn, composer, now, options.followup_after_days)?;
         let options = RoundOptions {
             include_all: draft.include_all,
+            group_size: draft.inputs.group_size,
             ..options.clone()
         };
         let draw = StoredDraw {
@@ -264,6 +272,8 @@ pub fn manual_options(
         include_all: false,
         force,
         odd_one_out,
+        // A draft keeps the size it was drawn with.
+        group_size: 2,
         followup_after_days,
     }
 }

@@ -32,6 +32,8 @@ pub struct RoundOptions {
     /// Run even if a manual round ran in the last few minutes.
     pub force: bool,
     pub odd_one_out: OddOneOutSetting,
+    /// `pairing.group_size`: 2 for pairs, more for larger groups.
+    pub group_size: usize,
     /// `followup.after_days`: how long members have to answer before silence counts.
     pub followup_after_days: u32,
 }
@@ -115,6 +117,7 @@ pub fn prepare(
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
+    group_size: usize,
     ghosts: &[i64],
 ) -> anyhow::Result<Prepared> {
     let ghosts: std::collections::HashSet<i64> = ghosts.iter().copied().collect();
@@ -142,20 +145,23 @@ pub fn prepare(
         &history,
         &must_not_sit_out,
         engine_odd_one_out(odd),
+        group_size,
     );
     Ok(Prepared { due, inputs })
 }
 
-/// Works out the groups for the people due now (see [`prepare`]). Reads only.
+/// Works out the groups (of `group_size`, see `pairing.group_size`) for the
+/// people due now (see [`prepare`]). Reads only.
 pub fn plan(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
     odd: OddOneOutSetting,
+    group_size: usize,
     ghosts: &[i64],
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
-    let prepared = prepare(conn, now, include_all, odd, ghosts)?;
+    let prepared = prepare(conn, now, include_all, odd, group_size, ghosts)?;
     let (drawn, _) = prepared.inputs.draw(seed);
     let draw = StoredDraw {
         inputs: prepared.inputs,
@@ -236,6 +242,7 @@ pub fn run(
             now,
             options.include_all,
             options.odd_one_out,
+            options.group_size,
             &paused,
             new_seed(),
         )?;

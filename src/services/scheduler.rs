@@ -32,6 +32,8 @@ pub struct Scheduler {
     pub composer: Composer,
     pub settings: ScheduleSettings,
     pub odd_one_out: OddOneOutSetting,
+    /// `pairing.group_size`.
+    pub group_size: usize,
     pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
@@ -139,6 +141,7 @@ impl Scheduler {
             include_all: false,
             force: false,
             odd_one_out: self.odd_one_out,
+            group_size: self.group_size,
             followup_after_days: self.followup_after_days,
         };
         let composer = self.composer.clone();

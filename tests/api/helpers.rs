@@ -276,6 +276,7 @@ impl TestApp {
             include_all: true,
             force: true,
             odd_one_out: OddOneOutSetting::Trio,
+            group_size: self.settings.pairing.group_size,
             followup_after_days: self.settings.followup.after_days,
         };
         let composer = Composer::new(&self.settings);

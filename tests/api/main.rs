@@ -39,6 +39,7 @@ mod organisers;
 mod rematch;
 mod reminders;
 mod robustness;
+mod round_groups;
 mod round_storage;
 mod rounds;
 mod safety;

@@ -210,7 +210,7 @@ async fn with_nobody_free_the_honest_email_comes_after_the_wait_and_they_do_not_
     app.add_participant("Cat Cole", "cat@example.org", "York");
     let now = app.clock.now();
     for seed in 0..40 {
-        let plan = app.db(|c| runner::plan(c, now, true, OddOneOutSetting::SitOut, &[], seed));
+        let plan = app.db(|c| runner::plan(c, now, true, OddOneOutSetting::SitOut, 2, &[], seed));
         let sitter = plan.sat_out.expect("someone sits out").id;
         assert_ne!(sitter, bob, "seed {seed}: Bob sat out again");
     }
@@ -220,6 +220,7 @@ async fn with_nobody_free_the_honest_email_comes_after_the_wait_and_they_do_not_
         include_all: true,
         force: true,
         odd_one_out: OddOneOutSetting::SitOut,
+        group_size: 2,
         followup_after_days: 14,
     };
     let composer = unmentoring::email::Composer::new(&app.settings);

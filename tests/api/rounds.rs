@@ -18,6 +18,7 @@ fn manual(include_all: bool, force: bool) -> RoundOptions {
         include_all,
         force,
         odd_one_out: OddOneOutSetting::Trio,
+        group_size: 2,
         followup_after_days: 14,
     }
 }

@@ -41,6 +41,7 @@ fn reminders_queued_by_several_processes_at_once_go_out_once_each() {
         include_all: true,
         force: true,
         odd_one_out: settings.pairing.odd_one_out,
+        group_size: settings.pairing.group_size,
         followup_after_days: settings.followup.after_days,
     };
     let ran = runner::run(

@@ -85,6 +85,7 @@ fn two_runs_of_one_round_key_at_the_same_moment_make_one_round() {
         include_all: true,
         force: false,
         odd_one_out: settings.pairing.odd_one_out,
+        group_size: settings.pairing.group_size,
         followup_after_days: settings.followup.after_days,
     };
     let now = Clock::system().now();

@@ -50,6 +50,7 @@ async fn a_scheduled_round_that_failed_is_tried_again() {
         composer: Composer::new(&settings),
         settings: settings.schedule.clone(),
         odd_one_out: settings.pairing.odd_one_out,
+        group_size: settings.pairing.group_size,
         followup_after_days: settings.followup.after_days,
         outbox_wake: Arc::default(),
         clock: Clock::manual(slot + chrono::Duration::minutes(30)),
