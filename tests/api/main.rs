@@ -23,6 +23,7 @@ mod delivery;
 mod delivery_holds;
 mod delivery_timeouts;
 mod erasure;
+mod events;
 mod fixtures;
 mod followup;
 mod health;

@@ -83,3 +83,40 @@ async fn reporting_a_problem_avoiding_a_partner_and_unsubscribing() {
     browser.quit().await;
     audit.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_for_an_event() {
+    let app = server::spawn().await;
+    app.add_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD);
+    let browser = Browser::start(&app.address, JavaScript::On).await;
+    let mut audit = Audit::new();
+    browser.visit("/admin/login").await;
+    browser.fill("Email address", ORGANISER_EMAIL).await;
+    browser.fill("Password", ORGANISER_PASSWORD).await;
+    browser.press("Sign in").await;
+    browser.follow("Events").await;
+    audit.check(&browser, "admin-events").await;
+
+    browser.fill("People in each group", "12").await;
+    browser.press("Make the groups").await;
+    audit.check_errors(&browser, "admin-events-errors").await;
+    assert!(browser.error_summary().await.contains("Enter a group size from 2 to 8"));
+
+    browser.fill("People in each group", "3").await;
+    browser.fill("Name of the event (optional)", "LocalGovCamp").await;
+    browser
+        .fill(
+            "Attendees",
+            "name,email,organisation\nAnn,ann@example.org,Leeds\nBob,,Kent\nCat,cat@example.org,Fife\nDan,,York\nEve,eve@example.org,Bath\nFay,,Hull\nGus,,Leeds\n",
+        )
+        .await;
+    browser.press("Make the groups").await;
+    assert!(browser.main_text().await.contains("2 groups for 7 people"));
+    audit.check(&browser, "admin-events-groups").await;
+    browser.press("Print for the room").await;
+    assert_eq!(browser.h1().await, "Groups at LocalGovCamp");
+    audit.check(&browser, "admin-events-print").await;
+
+    browser.quit().await;
+    audit.finish();
+}
