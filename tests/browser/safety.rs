@@ -100,10 +100,15 @@ async fn groups_for_an_event() {
     browser.fill("People in each group", "12").await;
     browser.press("Make the groups").await;
     audit.check_errors(&browser, "admin-events-errors").await;
-    assert!(browser.error_summary().await.contains("Enter a group size from 2 to 8"));
+    assert!(browser
+        .error_summary()
+        .await
+        .contains("Enter a group size from 2 to 8"));
 
     browser.fill("People in each group", "3").await;
-    browser.fill("Name of the event (optional)", "LocalGovCamp").await;
+    browser
+        .fill("Name of the event (optional)", "LocalGovCamp")
+        .await;
     browser
         .fill(
             "Attendees",
