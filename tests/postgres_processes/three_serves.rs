@@ -277,7 +277,8 @@ async fn failed_sign_ins_count_on_every_process(servers: &[Server]) {
 }
 
 /// An organiser signs in on one process, previews on another, and the
-/// "Run this round" form reaches two processes at once: one round.
+/// "Send these introductions" for one draft reaches two processes at once:
+/// one round.
 async fn console_round_pressed_twice(
     site: &Site,
     servers: &[Server],
@@ -305,14 +306,20 @@ async fn console_round_pressed_twice(
         "the session works on another process"
     );
     let page = preview.text().await.unwrap();
-    let run_form = vec![
-        ("csrf_token", hidden_value(&page, "csrf_token")),
-        ("round_key", hidden_value(&page, "round_key")),
-        ("all", "yes".to_owned()),
-        ("force", "yes".to_owned()),
-    ];
+    let csrf = hidden_value(&page, "csrf_token");
+    let drawn = client
+        .post(servers[1].url("/admin/rounds/drafts"))
+        .form(&[("csrf_token", csrf.as_str()), ("all", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(drawn.status(), 303, "a draft");
+    let draft = drawn.headers()["location"].to_str().unwrap().to_owned();
+    let send_form = vec![("csrf_token", csrf), ("force", "yes".to_owned())];
     let press = |server: &Server| {
-        let request = client.post(server.url("/admin/rounds")).form(&run_form);
+        let request = client
+            .post(server.url(&format!("{draft}/send")))
+            .form(&send_form);
         async move { request.send().await.unwrap() }
     };
     let (a, b) = tokio::join!(press(&servers[0]), press(&servers[2]));
