@@ -31,6 +31,13 @@ pub use form::AdminForm;
 pub use import::{MAX_FILE as IMPORT_MAX_FILE, MAX_UPLOAD as IMPORT_MAX_UPLOAD};
 pub use session::{AdminError, CheckedPost, SignedIn};
 
+/// `?done=…` after a form: which success notice the page shows.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Done {
+    pub done: String,
+}
+
 /// What every organiser page's header needs.
 pub struct Chrome {
     pub email: String,

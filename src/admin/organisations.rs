@@ -7,9 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
-use super::{AdminError, CheckedPost, Chrome, SignedIn};
+use super::{AdminError, CheckedPost, Chrome, Done, SignedIn};
 use crate::db::{self, organisation_names, participants};
 use crate::domain::pairing::organisation_key;
 use crate::domain::{FieldErrors, OrganisationNames, Spelling};
@@ -43,12 +42,6 @@ struct OrganisationsPage {
     notice: bool,
     several: Vec<Organisation>,
     single: Vec<Organisation>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Done {
-    done: String,
 }
 
 /// Groups the spellings by organisation, in the order of the shown names.

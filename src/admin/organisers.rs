@@ -6,9 +6,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
-use super::{AdminError, CheckedPost, Chrome, SignedIn};
+use super::{AdminError, CheckedPost, Chrome, Done, SignedIn};
 use crate::db::{self, organiser_invites, organisers, outbox};
 use crate::domain::{Audience, FieldErrors, ParticipantEmail, Token};
 use crate::email::organiser_invite::invite_expiry;
@@ -32,12 +31,6 @@ struct OrganisersPage {
     notice: &'static str,
     rows: Vec<Row>,
     email: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Done {
-    done: String,
 }
 
 fn notice(done: &str) -> &'static str {

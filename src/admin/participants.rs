@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::{AdminError, CheckedPost, Chrome, SignedIn};
+use super::{AdminError, CheckedPost, Chrome, Done, SignedIn};
 use crate::db;
 use crate::db::participants::{self, OrganiserChange, Outcome, Person, Search, Source, Status};
 use crate::db::rounds::{self, Partner};
@@ -243,12 +243,6 @@ fn details(time: PeopleTime, person: &Person, state: &str) -> Vec<(&'static str,
         ("Confirmed", optional_date(time, p.confirmed_at, "Not yet")),
         ("Source", source.to_owned()),
     ]
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Done {
-    done: String,
 }
 
 fn not_found() -> HttpResponse {

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 
-use super::{AdminError, CheckedPost, Chrome, SignedIn};
+use super::{AdminError, CheckedPost, Chrome, Done, SignedIn};
 use crate::db::{self, concerns, never_pairs, participants};
 use crate::domain::{FieldErrors, NeverPairSource, ParticipantEmail, PeopleTime};
 use crate::email::concern_alert::CONCERNS_PAGE;
@@ -40,12 +40,6 @@ struct ConcernsPage {
     rules: Vec<RuleRow>,
     first_email: String,
     second_email: String,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Done {
-    done: String,
 }
 
 /// The page's success notice for `?done=`.
