@@ -321,3 +321,43 @@ fn show_lists_every_change_to_the_groups_and_who_is_in_them_now() {
         show.stdout
     );
 }
+
+#[test]
+fn replay_names_the_swaps_made_by_hand_before_sending() {
+    let mut site = Site::new();
+    add_people(&mut site);
+    let ran = site.run(&["round", "run", "--dry-run"]);
+    let draft: i64 = draft_id(&ran.stdout).parse().unwrap();
+    let pool = db::connect(site.database_url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let groups = db::round_drafts::find(&mut conn, draft)
+        .unwrap()
+        .unwrap()
+        .groups()
+        .groups;
+    let (a, b) = (groups[0][0], groups[1][0]);
+    let now = Clock::system().now();
+    unmentoring::services::round_drafts::swap(&mut conn, draft, a, b, None, now)
+        .unwrap()
+        .unwrap();
+    let mut name = |id: i64| participants::find(&mut conn, id).unwrap().unwrap().name;
+    let (name_a, name_b) = (name(a), name(b));
+    drop(conn);
+    assert!(site.run(&["round", "send", &draft.to_string()]).ok);
+    let replay = site.run(&["round", "replay", "1"]);
+    assert!(replay.ok, "{}", replay.all());
+    assert!(
+        replay
+            .stdout
+            .contains("edited by hand before it was sent (1 swap)"),
+        "{}",
+        replay.stdout
+    );
+    assert!(
+        replay.stdout.contains(&format!(
+            "{name_a} and {name_b} swapped, from the command line"
+        )),
+        "{}",
+        replay.stdout
+    );
+}

@@ -99,7 +99,22 @@ pub async fn send(
 }
 
 pub async fn replay(pool: &Pool, round_id: i64) -> anyhow::Result<ExitCode> {
-    let replay = db::run(pool, move |conn| drafts::replay(conn, round_id)).await?;
+    let (replay, names) = db::run(pool, move |conn| {
+        let replay = drafts::replay(conn, round_id)?;
+        // Swapped people by name (someone who left has none any more).
+        let mut names = std::collections::HashMap::new();
+        if let Replay::Identical { edits } = &replay {
+            for id in edits.iter().flat_map(|s| [s.first, s.second]) {
+                let name = participants::find(conn, id)?
+                    .map(|p| p.name)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| format!("participant {id} (left)"));
+                names.insert(id, name);
+            }
+        }
+        Ok((replay, names))
+    })
+    .await?;
     match replay {
         Replay::Identical { edits } if edits.is_empty() => {
             println!("Round {round_id}, drawn again from its seed and the people who were due: identical to what was sent.");
@@ -118,9 +133,9 @@ pub async fn replay(pool: &Pool, round_id: i64) -> anyhow::Result<ExitCode> {
                     |id| format!("by organiser {id}"),
                 );
                 println!(
-                    "  participants {} and {} swapped, {by}, at {} UTC",
-                    swap.first,
-                    swap.second,
+                    "  {} and {} swapped, {by}, at {} UTC",
+                    names[&swap.first],
+                    names[&swap.second],
                     swap.at.format("%Y-%m-%d %H:%M:%S")
                 );
             }
