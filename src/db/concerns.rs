@@ -30,6 +30,21 @@ pub fn insert(conn: &mut Conn, new: &NewConcern<'_>, now: NaiveDateTime) -> anyh
     Ok(())
 }
 
+/// Whether the same concern is stored and still open: a second press of
+/// the button, or the form sent again from the browser's history.
+pub fn is_open_already(conn: &mut Conn, new: &NewConcern<'_>) -> anyhow::Result<bool> {
+    diesel::select(diesel::dsl::exists(
+        concerns::table
+            .filter(concerns::reporter_id.eq(new.reporter_id))
+            .filter(concerns::about_id.eq(new.about_id))
+            .filter(concerns::round_id.eq(new.round_id))
+            .filter(concerns::concern.eq(new.concern))
+            .filter(concerns::dealt_with_at.is_null()),
+    ))
+    .get_result(conn)
+    .context("could not check for the same concern")
+}
+
 /// An open concern as the console shows it.
 #[derive(Debug, Clone)]
 pub struct OpenConcern {

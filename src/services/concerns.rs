@@ -18,7 +18,8 @@ pub struct Report<'a> {
     pub concern: &'a str,
 }
 
-/// Stores the report and its consequences. Call it inside a transaction.
+/// Stores the report and its consequences, once: the same report sent
+/// again changes nothing. Call it inside a transaction.
 pub fn report(
     conn: &mut Conn,
     composer: &Composer,
@@ -26,16 +27,16 @@ pub fn report(
     report: &Report<'_>,
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
-    concerns::insert(
-        conn,
-        &NewConcern {
-            reporter_id: report.reporter_id,
-            about_id: report.about_id,
-            round_id: report.round_id,
-            concern: report.concern,
-        },
-        now,
-    )?;
+    let new = NewConcern {
+        reporter_id: report.reporter_id,
+        about_id: report.about_id,
+        round_id: report.round_id,
+        concern: report.concern,
+    };
+    if concerns::is_open_already(conn, &new)? {
+        return Ok(());
+    }
+    concerns::insert(conn, &new, now)?;
     never_pairs::add(
         conn,
         report.reporter_id,

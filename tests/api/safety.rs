@@ -42,6 +42,14 @@ async fn a_report_is_kept_for_the_organisers_who_are_alerted_and_the_partner_is_
         .contains("We will not pair you with Bob Baker again"));
     assert_eq!(app.count("concerns WHERE dealt_with_at IS NULL"), 1);
     assert_eq!(app.count("never_pairs WHERE source = 'report'"), 1);
+    let again = app.post_form(&report, &[("concern", what)]).await;
+    assert!(again.body.contains("Thank you for telling us"));
+    assert_eq!(app.count("concerns"), 1, "sent twice, stored once");
+    assert_eq!(
+        app.count("outbox WHERE kind = 'alert'"),
+        2,
+        "one alert per organiser"
+    );
 
     app.deliver().await;
     for organiser in ["org1@council.example", "org2@council.example"] {
