@@ -26,6 +26,7 @@ mod trigger;
 
 pub mod pairing;
 pub mod sign_in;
+pub mod statistics;
 
 pub use arrangement::ArrangeForm;
 pub use attendees::{read_list, Attendee};
