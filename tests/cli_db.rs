@@ -141,6 +141,8 @@ fn fill(site: &mut Site) {
         )),
         publish: Some(true),
         challenged: Some(Some(4)),
+        would_repeat: Some(Some(true)),
+        new_connection: Some(Some(false)),
         remove: Vec::new(),
     };
     followups::save(conn, first, &answer, at("2026-11-20 10:00:00")).unwrap();

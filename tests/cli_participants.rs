@@ -47,6 +47,8 @@ fn answered_round(site: &Site) {
         note: Some(Some("@SUM(A1)".into())),
         publish: Some(false),
         challenged: Some(None),
+        would_repeat: None,
+        new_connection: None,
         remove: Vec::new(),
     };
     let answered_at = day(20).and_hms_opt(10, 0, 0).unwrap();

@@ -92,7 +92,18 @@ struct AnswerRow {
     note: String,
     links: i64,
     challenged: String,
+    would_repeat: &'static str,
+    new_connection: &'static str,
     publish: &'static str,
+}
+
+/// An optional yes/no answer as shown: empty when not answered.
+fn yes_no(answer: Option<bool>) -> &'static str {
+    match answer {
+        None => "",
+        Some(true) => "Yes",
+        Some(false) => "No",
+    }
 }
 
 impl From<MemberRow> for AnswerRow {
@@ -112,11 +123,9 @@ impl From<MemberRow> for AnswerRow {
             challenged: answer
                 .and_then(|a| a.challenged)
                 .map_or_else(String::new, |c| format!("{c} out of 5")),
-            publish: match answer.map(|a| a.publish) {
-                None => "",
-                Some(true) => "Yes",
-                Some(false) => "No",
-            },
+            would_repeat: yes_no(answer.and_then(|a| a.would_repeat)),
+            new_connection: yes_no(answer.and_then(|a| a.new_connection)),
+            publish: yes_no(answer.map(|a| a.publish)),
         }
     }
 }

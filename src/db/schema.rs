@@ -130,6 +130,8 @@ diesel::table! {
         answered_at -> Timestamp,
         updated_at -> Timestamp,
         met_at -> Nullable<Timestamp>,
+        would_repeat -> Nullable<Bool>,
+        new_connection -> Nullable<Bool>,
     }
 }
 

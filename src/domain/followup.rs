@@ -1,6 +1,7 @@
 //! The follow-up form: did you meet, what did you share. Field names, for
 //! people who script it: `met`, `no_reason`, `url` (repeatable), `note`,
-//! `publish`, `challenged`, and `remove` (repeatable: ids of links to take away).
+//! `publish`, `challenged`, `would_repeat`, `new_connection`, and `remove`
+//! (repeatable: ids of links to take away).
 //!
 //! A field left out of the request entirely keeps what was stored before, so
 //! a script can add a link without restating everything else.
@@ -106,6 +107,8 @@ pub struct FollowupForm {
     pub note: Option<String>,
     pub publish: Option<String>,
     pub challenged: Option<String>,
+    pub would_repeat: Option<String>,
+    pub new_connection: Option<String>,
     pub remove: Vec<String>,
 }
 
@@ -118,6 +121,10 @@ pub struct ValidFollowup {
     pub note: Option<Option<String>>,
     pub publish: Option<bool>,
     pub challenged: Option<Option<u8>>,
+    /// "Would you like another conversation like this?"
+    pub would_repeat: Option<Option<bool>>,
+    /// "Is this someone you would contact again about work?"
+    pub new_connection: Option<Option<bool>>,
     pub remove: Vec<i64>,
 }
 
@@ -136,6 +143,8 @@ impl FollowupForm {
                 "note" => form.note = Some(value),
                 "publish" => form.publish = Some(value),
                 "challenged" => form.challenged = Some(value),
+                "would_repeat" => form.would_repeat = Some(value),
+                "new_connection" => form.new_connection = Some(value),
                 "remove" => form.remove.push(value),
                 _ => {}
             }
@@ -187,6 +196,18 @@ impl FollowupForm {
                 }
             },
         };
+        let would_repeat = yes_no(
+            self.would_repeat.as_deref(),
+            "would_repeat",
+            "Select yes if you would like another conversation like this, or no if not",
+            &mut errors,
+        );
+        let new_connection = yes_no(
+            self.new_connection.as_deref(),
+            "new_connection",
+            "Select yes if you would contact them again about work, or no if not",
+            &mut errors,
+        );
         let remove = self
             .remove
             .iter()
@@ -200,6 +221,8 @@ impl FollowupForm {
                 note,
                 publish,
                 challenged,
+                would_repeat,
+                new_connection,
                 remove,
             }),
             _ => Err(errors),
@@ -220,6 +243,26 @@ impl FollowupForm {
             }
         }
         urls
+    }
+}
+
+/// An optional yes/no question: not sent keeps what was stored (`None`),
+/// empty clears it (`Some(None)`), anything but `yes` or `no` is an error.
+fn yes_no(
+    raw: Option<&str>,
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<bool>> {
+    match raw.map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some("yes") => Some(Some(true)),
+        Some("no") => Some(Some(false)),
+        Some(_) => {
+            errors.add(field, message);
+            None
+        }
     }
 }
 
@@ -246,6 +289,8 @@ mod tests {
             ("note", "Good chat"),
             ("publish", "yes"),
             ("challenged", "4"),
+            ("would_repeat", "yes"),
+            ("new_connection", "no"),
         ])
         .validate()
         .unwrap();
@@ -253,6 +298,8 @@ mod tests {
         assert_eq!(valid.urls.len(), 2);
         assert_eq!(valid.publish, Some(true));
         assert_eq!(valid.challenged, Some(Some(4)));
+        assert_eq!(valid.would_repeat, Some(Some(true)));
+        assert_eq!(valid.new_connection, Some(Some(false)));
         assert_eq!(valid.note, Some(Some("Good chat".into())));
     }
 
@@ -265,6 +312,7 @@ mod tests {
             (valid.note, valid.publish, valid.challenged),
             (None, None, None)
         );
+        assert_eq!((valid.would_repeat, valid.new_connection), (None, None));
     }
 
     #[test]
@@ -275,13 +323,23 @@ mod tests {
             ("challenged", "9"),
             ("publish", "maybe"),
             ("no_reason", "bored"),
+            ("would_repeat", "maybe"),
+            ("new_connection", "true"),
         ])
         .validate()
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| f.to_owned()).collect();
         assert_eq!(
             fields,
-            ["met", "no_reason", "url-2", "publish", "challenged"]
+            [
+                "met",
+                "no_reason",
+                "url-2",
+                "publish",
+                "challenged",
+                "would_repeat",
+                "new_connection"
+            ]
         );
     }
 

@@ -53,6 +53,10 @@ struct FollowupPage {
     publish_error: Option<String>,
     scores: Vec<RadioOption>,
     challenged_error: Option<String>,
+    would_repeat: Vec<RadioOption>,
+    would_repeat_error: Option<String>,
+    new_connection: Vec<RadioOption>,
+    new_connection_error: Option<String>,
     /// The `avoid_partner` box: ticked when sent ticked.
     avoid_partner: bool,
     /// They asked already: the partners are never paired with them again.
@@ -72,6 +76,7 @@ const PUBLISH: [(&str, &str); 2] = [
     ),
     ("no", "No, keep them private"),
 ];
+const YES_NO: [(&str, &str); 2] = [("yes", "Yes"), ("no", "No")];
 const SCORES: [(&str, &str); 5] = [
     ("1", "1 – not at all"),
     ("2", "2"),
@@ -145,6 +150,10 @@ impl FollowupPage {
             publish_error: errors.get("publish").map(str::to_owned),
             scores: radios(&SCORES, form.challenged.as_deref()),
             challenged_error: errors.get("challenged").map(str::to_owned),
+            would_repeat: radios(&YES_NO, form.would_repeat.as_deref()),
+            would_repeat_error: errors.get("would_repeat").map(str::to_owned),
+            new_connection: radios(&YES_NO, form.new_connection.as_deref()),
+            new_connection_error: errors.get("new_connection").map(str::to_owned),
             errors,
             avoid_partner: false,
             avoided: false,
@@ -163,8 +172,14 @@ fn form_of(answer: Option<&Answer>) -> FollowupForm {
         note: answer.and_then(|a| a.note.clone()),
         publish: answer.map(|a| if a.publish { "yes" } else { "no" }.to_owned()),
         challenged: answer.and_then(|a| a.challenged).map(|c| c.to_string()),
+        would_repeat: answer.and_then(|a| a.would_repeat).map(yes_no),
+        new_connection: answer.and_then(|a| a.new_connection).map(yes_no),
         remove: Vec::new(),
     }
+}
+
+fn yes_no(answer: bool) -> String {
+    if answer { "yes" } else { "no" }.to_owned()
 }
 
 /// What a member shared before: their answer, their links, and whether

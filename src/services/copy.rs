@@ -202,7 +202,7 @@ copied_tables! {
     email_changes by token_hash { token_hash, participant_id, email, created_at }
     followup_answers by group_member_id {
         group_member_id, met, no_reason, note, publish, challenged,
-        answered_at, updated_at, met_at,
+        answered_at, updated_at, met_at, would_repeat, new_connection,
     }
     shared_links by id { id, group_member_id, url, created_at }
     meetings by id {

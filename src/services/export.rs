@@ -183,7 +183,7 @@ pub fn rounds_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
     write(&ROUND_COLUMNS, rows)
 }
 
-pub const OUTPUT_COLUMNS: [&str; 10] = [
+pub const OUTPUT_COLUMNS: [&str; 12] = [
     "round",
     "round_date",
     "name",
@@ -193,6 +193,8 @@ pub const OUTPUT_COLUMNS: [&str; 10] = [
     "note",
     "published",
     "challenged",
+    "would_repeat",
+    "new_connection",
     "shared_at",
 ];
 
@@ -211,6 +213,8 @@ pub fn outputs_csv(conn: &mut Conn) -> anyhow::Result<Vec<u8>> {
             text(o.note.as_deref()),
             yes_no(o.publish),
             o.challenged.map_or_else(String::new, |c| c.to_string()),
+            o.would_repeat.map_or_else(String::new, yes_no),
+            o.new_connection.map_or_else(String::new, yes_no),
             time(o.shared_at),
         ]
     });

@@ -56,6 +56,10 @@ pub struct FollowupAnswer {
     pub publish: bool,
     /// 1 to 5: how much the conversation challenged their thinking.
     pub challenged: Option<i32>,
+    /// Would they like another conversation like this?
+    pub would_repeat: Option<bool>,
+    /// Is this someone they would contact again about work?
+    pub new_connection: Option<bool>,
     pub answered_at: String,
 }
 
@@ -152,6 +156,8 @@ fn rounds_taken_part(conn: &mut Conn, participant_id: i64) -> anyhow::Result<Vec
                 note: a.note,
                 publish: a.publish,
                 challenged: a.challenged,
+                would_repeat: a.would_repeat,
+                new_connection: a.new_connection,
                 answered_at: utc(a.updated_at),
             }),
             shared_links: links

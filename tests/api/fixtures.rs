@@ -38,6 +38,8 @@ pub fn followup(met: Met) -> ValidFollowup {
         note: None,
         publish: None,
         challenged: None,
+        would_repeat: None,
+        new_connection: None,
         remove: Vec::new(),
     }
 }

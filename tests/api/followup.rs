@@ -38,7 +38,16 @@ async fn a_member_records_a_meeting_and_can_come_back_to_add_more() {
     assert_eq!(page.status, 200);
     assert_eq!(page.header("cache-control"), "no-store");
     assert!(page.body.contains("we introduced you to Bob Baker"));
-    for field in ["met", "no_reason", "url", "note", "publish", "challenged"] {
+    for field in [
+        "met",
+        "no_reason",
+        "url",
+        "note",
+        "publish",
+        "challenged",
+        "would_repeat",
+        "new_connection",
+    ] {
         assert!(page.body.contains(&format!("name=\"{field}\"")), "{field}");
     }
 
@@ -321,5 +330,170 @@ async fn a_round_date_is_the_day_it_started_in_the_configured_time_zone() {
         .get(&format!("/admin/participants/{ann_id}"))
         .await;
     assert!(person.body.contains(LOCAL_DAY), "{}", person.body);
+    app.assert_all_email_sent().await;
+}
+
+/// Whether the page shows the radio `field` = `value` as chosen.
+fn chosen(body: &str, field: &str, value: &str) -> bool {
+    body.contains(&format!(
+        "name=\"{field}\" type=\"radio\" value=\"{value}\" checked"
+    ))
+}
+
+#[tokio::test]
+async fn the_two_yes_no_questions_are_stored_shown_again_and_kept_when_left_out() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    let link = ann.link_to(app.link_base(), "/followup/");
+    let page = app.get(&link).await;
+    assert!(page
+        .body
+        .contains("Would you like another conversation like this?"));
+    assert!(page
+        .body
+        .contains("Is this someone you would contact again about work?"));
+    for field in ["would_repeat", "new_connection"] {
+        for value in ["yes", "no"] {
+            assert!(page.body.contains(&format!(
+                "name=\"{field}\" type=\"radio\" value=\"{value}\""
+            )));
+            assert!(!chosen(&page.body, field, value), "nothing chosen yet");
+        }
+    }
+
+    let saved = app
+        .post_form(
+            &link,
+            &[
+                ("met", "yes"),
+                ("would_repeat", "yes"),
+                ("new_connection", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        app.count("followup_answers WHERE would_repeat = TRUE AND new_connection = FALSE"),
+        1
+    );
+    let after = app.get(&saved.location()).await;
+    assert!(chosen(&after.body, "would_repeat", "yes"));
+    assert!(!chosen(&after.body, "would_repeat", "no"));
+    assert!(chosen(&after.body, "new_connection", "no"));
+    assert!(!chosen(&after.body, "new_connection", "yes"));
+
+    // Left out of the request: both keep what was stored.
+    let kept = app
+        .post_form(&link, &[("met", "yes"), ("note", "Still good")])
+        .await;
+    assert_eq!(kept.status, 303);
+    assert_eq!(
+        app.count(
+            "followup_answers WHERE would_repeat = TRUE AND new_connection = FALSE \
+             AND note = 'Still good'"
+        ),
+        1
+    );
+
+    // Sent again: changed; sent empty: cleared.
+    app.post_form(
+        &link,
+        &[
+            ("met", "yes"),
+            ("would_repeat", "no"),
+            ("new_connection", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.count("followup_answers WHERE would_repeat = FALSE AND new_connection IS NULL"),
+        1
+    );
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn a_yes_no_answer_other_than_yes_or_no_is_refused_with_the_form_kept() {
+    let app = spawn_app().await;
+    let (ann, _) = paired(&app).await;
+    let link = ann.link_to(app.link_base(), "/followup/");
+    let page = app
+        .post_form(
+            &link,
+            &[
+                ("met", "yes"),
+                ("note", "Keep me"),
+                ("challenged", "3"),
+                ("would_repeat", "maybe"),
+                ("new_connection", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.title().starts_with("Error: "));
+    assert!(page.body.contains("There is a problem"));
+    assert!(page.body.contains(
+        "<a href=\"#would_repeat\">Select yes if you would like another conversation like this, or no if not</a>"
+    ));
+    assert!(page.body.contains("id=\"would_repeat-error\""));
+    assert!(!page.body.contains("<a href=\"#new_connection\">"));
+    assert!(page.body.contains("Keep me"));
+    assert!(chosen(&page.body, "met", "yes"));
+    assert!(chosen(&page.body, "challenged", "3"));
+    assert!(chosen(&page.body, "new_connection", "yes"));
+    assert!(!chosen(&page.body, "would_repeat", "yes"));
+    assert!(!chosen(&page.body, "would_repeat", "no"));
+
+    let other = app
+        .post_form(&link, &[("met", "yes"), ("new_connection", "maybe")])
+        .await;
+    assert_eq!(other.status, 200);
+    assert!(other.body.contains(
+        "<a href=\"#new_connection\">Select yes if you would contact them again about work, or no if not</a>"
+    ));
+    assert_eq!(app.count("followup_answers"), 0, "nothing stored");
+    app.assert_all_email_sent().await;
+}
+
+#[tokio::test]
+async fn the_yes_no_answers_are_in_the_downloaded_data() {
+    let app = spawn_app().await;
+    let (ann, bob) = paired(&app).await;
+    let saved = app
+        .post_form(
+            &ann.link_to(app.link_base(), "/followup/"),
+            &[
+                ("met", "yes"),
+                ("would_repeat", "no"),
+                ("new_connection", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    app.post_form(
+        &bob.link_to(app.link_base(), "/followup/"),
+        &[("met", "yes")],
+    )
+    .await;
+
+    let data_of =
+        |email: &ReceivedEmail| format!("{}/data.json", email.link_to(app.link_base(), "/me/"));
+    let ann_data = app.get(&data_of(&ann)).await;
+    assert_eq!(ann_data.status, 200, "{}", ann_data.body);
+    let ann_data: serde_json::Value = serde_json::from_str(&ann_data.body).unwrap();
+    let answer = &ann_data["rounds"][0]["answer"];
+    assert_eq!(answer["would_repeat"], false);
+    assert_eq!(answer["new_connection"], true);
+
+    let bob_data = app.get(&data_of(&bob)).await;
+    let bob_data: serde_json::Value = serde_json::from_str(&bob_data.body).unwrap();
+    let answer = &bob_data["rounds"][0]["answer"];
+    assert_eq!(answer["met"], "yes");
+    assert_eq!(
+        answer["would_repeat"],
+        serde_json::Value::Null,
+        "not answered"
+    );
+    assert_eq!(answer["new_connection"], serde_json::Value::Null);
     app.assert_all_email_sent().await;
 }

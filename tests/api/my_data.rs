@@ -22,6 +22,8 @@ async fn a_person_with_two_rounds_downloads_everything_stored_about_them() {
                 ("note", "We mapped a service"),
                 ("publish", "yes"),
                 ("challenged", "4"),
+                ("would_repeat", "yes"),
+                ("new_connection", "no"),
             ],
         )
         .await;
@@ -65,6 +67,8 @@ async fn a_person_with_two_rounds_downloads_everything_stored_about_them() {
     assert_eq!(first["answer"]["note"], "We mapped a service");
     assert_eq!(first["answer"]["publish"], true);
     assert_eq!(first["answer"]["challenged"], 4);
+    assert_eq!(first["answer"]["would_repeat"], true);
+    assert_eq!(first["answer"]["new_connection"], false);
     assert_eq!(
         first["shared_links"][0]["url"],
         "https://blog.example.org/what-i-learned"

@@ -117,6 +117,8 @@ fn answer(
         note: None,
         publish: None,
         challenged: Some(challenged),
+        would_repeat: None,
+        new_connection: None,
         remove: Vec::new(),
     };
     followups::save(conn, member, &answer, at(when)).unwrap();

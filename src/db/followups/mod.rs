@@ -34,6 +34,8 @@ pub struct Answer {
     pub note: Option<String>,
     pub publish: bool,
     pub challenged: Option<i32>,
+    pub would_repeat: Option<bool>,
+    pub new_connection: Option<bool>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -129,6 +131,14 @@ pub fn save(
         Some(c) => c.map(i32::from),
         None => before.as_ref().and_then(|b| b.challenged),
     };
+    let would_repeat = match answer.would_repeat {
+        Some(w) => w,
+        None => before.as_ref().and_then(|b| b.would_repeat),
+    };
+    let new_connection = match answer.new_connection {
+        Some(n) => n,
+        None => before.as_ref().and_then(|b| b.new_connection),
+    };
     let met_at = match answer.met {
         Met::Yes => Some(met_since(conn, member_id)?.unwrap_or(now)),
         _ => None,
@@ -140,6 +150,8 @@ pub fn save(
         followup_answers::note.eq(note),
         followup_answers::publish.eq(publish),
         followup_answers::challenged.eq(challenged),
+        followup_answers::would_repeat.eq(would_repeat),
+        followup_answers::new_connection.eq(new_connection),
         followup_answers::updated_at.eq(now),
     );
     let upsert = diesel::insert_into(followup_answers::table)
@@ -329,6 +341,8 @@ pub struct OutputRecord {
     pub note: Option<String>,
     pub publish: bool,
     pub challenged: Option<i32>,
+    pub would_repeat: Option<bool>,
+    pub new_connection: Option<bool>,
     pub url: Option<String>,
     pub shared_at: Option<NaiveDateTime>,
 }
@@ -358,6 +372,8 @@ pub fn all_outputs(conn: &mut Conn) -> anyhow::Result<Vec<OutputRecord>> {
             followup_answers::note,
             followup_answers::publish,
             followup_answers::challenged,
+            followup_answers::would_repeat,
+            followup_answers::new_connection,
             shared_links::url.nullable(),
             shared_links::created_at.nullable(),
         ))

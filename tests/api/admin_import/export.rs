@@ -91,7 +91,7 @@ async fn exports_neutralise_formulas_and_download_as_attachments() {
     let (header, rows) = parse_csv(&outputs.body);
     assert_eq!(
         header.join(","),
-        "round,round_date,name,organisation,met,url,note,published,challenged,shared_at"
+        "round,round_date,name,organisation,met,url,note,published,challenged,would_repeat,new_connection,shared_at"
     );
     assert_eq!(
         rows.len(),
