@@ -9,9 +9,11 @@ use lettre::message::Mailbox;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 
+mod experiment;
 mod organisation;
 mod privacy;
 
+pub use experiment::ExperimentSettings;
 pub use organisation::OrganisationSettings;
 pub use privacy::PrivacySettings;
 
@@ -30,6 +32,7 @@ pub struct Settings {
     pub meetings: MeetingsSettings,
     pub organisation: OrganisationSettings,
     pub privacy: PrivacySettings,
+    pub experiment: ExperimentSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -185,6 +185,7 @@ diesel::table! {
         sequence -> Integer,
         nudged_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        arm -> Text,
     }
 }
 

@@ -16,6 +16,7 @@ use diesel::sql_types::Text;
 
 use super::outbox::OutboxStatus;
 use super::participants::{Source, Status};
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::OddOneOut;
 use crate::domain::{
     BounceSource, Cadence, EmailKind, LeftReason, Met, NeverPairSource, NoReason, RematchReason,
@@ -75,6 +76,7 @@ stored_as_text! {
     RematchReason => "reason for a rematch",
     BounceSource => "bounce source",
     NeverPairSource => "never-pair rule source",
+    Arm => "experiment arm",
 }
 
 #[cfg(test)]

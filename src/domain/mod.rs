@@ -24,6 +24,7 @@ mod text;
 mod token;
 mod trigger;
 
+pub mod experiment;
 pub mod pairing;
 pub mod sign_in;
 pub mod statistics;

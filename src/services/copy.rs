@@ -207,7 +207,7 @@ copied_tables! {
     shared_links by id { id, group_member_id, url, created_at }
     meetings by id {
         id, round_id, group_number, room, arranged_at, arranged_by, starts_at,
-        sequence, nudged_at, created_at,
+        sequence, nudged_at, created_at, arm,
     }
     rematch_requests by id {
         id, round_id, member_id, participant_id, reason, from_group_number,

@@ -1,6 +1,12 @@
-//! An SMTP server that can be down (its port not listening) and up again:
-//! while up, connections are passed through to a [`TestSmtp`]; going down
-//! also cuts the connections open through it, as a server that stops would.
+//! An SMTP server that can be down and up again: while up, connections are
+//! passed through to a [`TestSmtp`]; while down, each connection is closed
+//! at once, before any greeting, as a server that is stopping does; going
+//! down also cuts the connections open through it.
+//!
+//! The gate keeps its port bound the whole time. A port left unbound while
+//! "down" can be handed by the system to any other socket (an outgoing
+//! database connection, another test's server), and then the gate could not
+//! come up again, or the processes would talk to someone else.
 
 use std::io::ErrorKind;
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -19,19 +25,15 @@ pub struct Gate {
 impl Gate {
     /// A gate in front of `backend`, down for now.
     pub fn down(backend: &TestSmtp) -> Self {
-        let port = TestSmtp::reserve().port;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let gate = Self {
-            port,
+            port: listener.local_addr().unwrap().port(),
             up: Arc::default(),
             open: Arc::default(),
         };
         let (up, open, backend_port) = (gate.up.clone(), gate.open.clone(), backend.port);
-        std::thread::spawn(move || loop {
-            while !up.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            serve_while_up(port, backend_port, &up, &open);
-        });
+        std::thread::spawn(move || serve(&listener, backend_port, &up, &open));
         gate
     }
 
@@ -47,17 +49,14 @@ impl Gate {
     }
 }
 
-/// Listens on `port` until the gate goes down, then stops listening.
-fn serve_while_up(port: u16, backend: u16, up: &AtomicBool, open: &Mutex<Vec<TcpStream>>) {
-    let listener = loop {
-        match TcpListener::bind(("127.0.0.1", port)) {
-            Ok(listener) => break listener,
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    };
-    listener.set_nonblocking(true).unwrap();
-    while up.load(Ordering::SeqCst) {
+/// Accepts for ever: passes connections through while up, closes them
+/// while down.
+fn serve(listener: &TcpListener, backend: u16, up: &AtomicBool, open: &Mutex<Vec<TcpStream>>) {
+    loop {
         match listener.accept() {
+            Ok((client, _)) if !up.load(Ordering::SeqCst) => {
+                let _ = client.shutdown(Shutdown::Both);
+            }
             Ok((client, _)) => {
                 client.set_nonblocking(false).unwrap();
                 let Ok(server) = TcpStream::connect(("127.0.0.1", backend)) else {
@@ -69,7 +68,7 @@ fn serve_while_up(port: u16, backend: u16, up: &AtomicBool, open: &Mutex<Vec<Tcp
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(10));
             }
-            Err(_) => return,
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
 }

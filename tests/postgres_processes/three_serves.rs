@@ -19,6 +19,9 @@ use crate::common::smtp::TestSmtp;
 
 const PEOPLE: usize = 300;
 const PASSWORD: &str = "a long organiser password";
+/// The longest wait for any step: far above what a step takes (seconds)
+/// even on a busy machine, so that only a step that never ends fails.
+const WAIT_SECS: u64 = 300;
 
 /// The test's own connection to the database the processes share.
 struct Db(AnyConnection);
@@ -28,6 +31,21 @@ impl Db {
         diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT count(*) FROM {from_where}"))
             .get_result(&mut self.0)
             .unwrap()
+    }
+
+    /// What the outbox holds, by status, for a failure message.
+    fn outbox_summary(&mut self) -> String {
+        let rows: Vec<(String, i64, Option<i32>, Option<String>)> = diesel::dsl::sql::<(
+            diesel::sql_types::Text,
+            diesel::sql_types::BigInt,
+            diesel::sql_types::Nullable<diesel::sql_types::Integer>,
+            diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        )>(
+            "SELECT status, count(*), max(attempts), max(last_error) FROM outbox GROUP BY status",
+        )
+        .load(&mut self.0)
+        .unwrap();
+        format!("{rows:?}")
     }
 
     fn round_keys(&mut self) -> Vec<String> {
@@ -195,16 +213,16 @@ async fn three_processes_make_one_round_per_slot_and_send_every_email_once() {
     // Signups while the SMTP server is down: every worker tries, and retries.
     sign_up_everyone(&servers).await;
     until(
-        120,
+        WAIT_SECS,
         "every confirmation tried while the server is down",
         || db.count("outbox WHERE kind = 'confirm' AND attempts >= 1") == PEOPLE as i64,
     )
     .await;
     assert!(smtp.received().is_empty());
     gate.up();
-    until(120, "the confirmations", || smtp.received().len() >= PEOPLE).await;
+    until(WAIT_SECS, "the confirmations", || smtp.received().len() >= PEOPLE).await;
     confirm_everyone(&servers, &smtp.received()).await;
-    until(120, "the welcome emails", || {
+    until(WAIT_SECS, "the welcome emails", || {
         db.count("outbox WHERE status <> 'sent'") == 0
     })
     .await;
@@ -219,18 +237,25 @@ async fn three_processes_make_one_round_per_slot_and_send_every_email_once() {
         Utc::now() < slot,
         "the three processes took more than 20 s to start"
     );
-    until(120, "the slot's round", || db.count("rounds") >= 1).await;
+    until(WAIT_SECS, "the slot's round", || db.count("rounds") >= 1).await;
     until(
-        120,
+        WAIT_SECS,
         "every introduction tried while the server is down",
         || db.count("outbox WHERE kind = 'intro' AND attempts >= 1") == PEOPLE as i64,
     )
     .await;
     gate.up();
-    until(120, "the introductions", || {
-        db.count("outbox WHERE status <> 'sent'") == 0
-    })
-    .await;
+    let deadline = Instant::now() + Duration::from_secs(WAIT_SECS);
+    while db.count("outbox WHERE status <> 'sent'") > 0 {
+        if Instant::now() > deadline {
+            let logs: Vec<String> = servers.iter().map(errors_logged).collect();
+            panic!(
+                "waited {WAIT_SECS} s for the introductions: {}\n{logs:#?}",
+                db.outbox_summary()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let key = format!(
         "schedule:{}",
@@ -334,7 +359,7 @@ async fn console_round_pressed_twice(
     assert_eq!(shown[0], shown[1], "both presses show the one round");
     assert_eq!(db.round_keys().len(), 2, "one round for the form");
 
-    until(120, "the second round's introductions", || {
+    until(WAIT_SECS, "the second round's introductions", || {
         db.count("outbox WHERE status <> 'sent'") == 0
     })
     .await;
