@@ -54,7 +54,10 @@ mod tests {
         let s = load_with("").unwrap();
         assert_eq!(s.experiment.matched_share, 0.0);
         assert!(!s.experiment.is_running());
-        assert!(s.experiment.hypothesis.starts_with("Being paired at random"));
+        assert!(s
+            .experiment
+            .hypothesis
+            .starts_with("Being paired at random"));
         let s = load_with("[experiment]\nmatched_share = 0.5\n").unwrap();
         assert_eq!(s.experiment.matched_share, 0.5);
         assert!(s.experiment.is_running());

@@ -62,6 +62,32 @@ async fn a_worker_whose_hold_ran_out_cannot_record_over_the_next_holder() {
     );
 }
 
+#[tokio::test]
+async fn a_claim_takes_the_longest_waiting_first_not_the_first_queued() {
+    let app = spawn_app().await;
+    app.sign_up("first@example.org").await;
+    app.sign_up("second@example.org").await;
+    let first = claim_as_another_worker(&app, chrono::Duration::minutes(2));
+    assert_eq!(first.len(), 2);
+    let mut conn = app.pool.get().unwrap();
+    let now = app.clock.now();
+    // The first is due again a second after the second: by id it would come first.
+    for (email, wait) in first.iter().zip([2, 1]) {
+        let retry_at = now + chrono::Duration::seconds(wait);
+        let failed = outbox::mark_retry(&mut conn, &hold_of(email), "451 later", retry_at);
+        assert!(failed.unwrap());
+    }
+    let second_id = first[1].id;
+    app.clock.advance(chrono::Duration::seconds(5));
+    let now = app.clock.now();
+    let one = db::transaction(&mut conn, |c| {
+        outbox::claim_due(c, now, now + chrono::Duration::minutes(2), 1)
+    })
+    .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].id, second_id, "the one waiting since longer");
+}
+
 /// The app sending through a server whose first connection stalls after
 /// RCPT TO until the 5 s SMTP timeout; later connections go through.
 async fn app_behind_a_stall() -> (TestApp, StallingSmtp) {

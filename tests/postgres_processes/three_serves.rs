@@ -56,10 +56,15 @@ impl Db {
 }
 
 /// Checks every 100 ms until `done`; fails after `secs` seconds.
-async fn until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
+async fn until(secs: u64, what: &str, db: &mut Db, mut done: impl FnMut(&mut Db) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
-    while !done() {
-        assert!(Instant::now() < deadline, "waited {secs} s for {what}");
+    while !done(db) {
+        if Instant::now() > deadline {
+            panic!(
+                "waited {secs} s for {what}; the outbox: {}",
+                db.outbox_summary()
+            );
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -215,14 +220,18 @@ async fn three_processes_make_one_round_per_slot_and_send_every_email_once() {
     until(
         WAIT_SECS,
         "every confirmation tried while the server is down",
-        || db.count("outbox WHERE kind = 'confirm' AND attempts >= 1") == PEOPLE as i64,
+        &mut db,
+        |db| db.count("outbox WHERE kind = 'confirm' AND attempts >= 1") == PEOPLE as i64,
     )
     .await;
     assert!(smtp.received().is_empty());
     gate.up();
-    until(WAIT_SECS, "the confirmations", || smtp.received().len() >= PEOPLE).await;
+    until(WAIT_SECS, "the confirmations", &mut db, |_| {
+        smtp.received().len() >= PEOPLE
+    })
+    .await;
     confirm_everyone(&servers, &smtp.received()).await;
-    until(WAIT_SECS, "the welcome emails", || {
+    until(WAIT_SECS, "the welcome emails", &mut db, |db| {
         db.count("outbox WHERE status <> 'sent'") == 0
     })
     .await;
@@ -237,25 +246,22 @@ async fn three_processes_make_one_round_per_slot_and_send_every_email_once() {
         Utc::now() < slot,
         "the three processes took more than 20 s to start"
     );
-    until(WAIT_SECS, "the slot's round", || db.count("rounds") >= 1).await;
+    until(WAIT_SECS, "the slot's round", &mut db, |db| {
+        db.count("rounds") >= 1
+    })
+    .await;
     until(
         WAIT_SECS,
         "every introduction tried while the server is down",
-        || db.count("outbox WHERE kind = 'intro' AND attempts >= 1") == PEOPLE as i64,
+        &mut db,
+        |db| db.count("outbox WHERE kind = 'intro' AND attempts >= 1") == PEOPLE as i64,
     )
     .await;
     gate.up();
-    let deadline = Instant::now() + Duration::from_secs(WAIT_SECS);
-    while db.count("outbox WHERE status <> 'sent'") > 0 {
-        if Instant::now() > deadline {
-            let logs: Vec<String> = servers.iter().map(errors_logged).collect();
-            panic!(
-                "waited {WAIT_SECS} s for the introductions: {}\n{logs:#?}",
-                db.outbox_summary()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(WAIT_SECS, "the introductions", &mut db, |db| {
+        db.count("outbox WHERE status <> 'sent'") == 0
+    })
+    .await;
 
     let key = format!(
         "schedule:{}",
@@ -359,7 +365,7 @@ async fn console_round_pressed_twice(
     assert_eq!(shown[0], shown[1], "both presses show the one round");
     assert_eq!(db.round_keys().len(), 2, "one round for the form");
 
-    until(WAIT_SECS, "the second round's introductions", || {
+    until(WAIT_SECS, "the second round's introductions", db, |db| {
         db.count("outbox WHERE status <> 'sent'") == 0
     })
     .await;

@@ -62,7 +62,10 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-/// Due: queued, its time come, and nobody's hold on it still running.
+/// Due: queued, its time come, and nobody's hold on it still running;
+/// the longest waiting first. (In order of id, a batch of messages that keep
+/// failing while the server is down would be due again each time a worker
+/// came back for more, and the messages after them would never be tried.)
 macro_rules! due_now {
     ($now:expr) => {
         outbox::table
@@ -73,7 +76,7 @@ macro_rules! due_now {
                     .is_null()
                     .or(outbox::locked_until.le($now)),
             )
-            .order(outbox::id)
+            .order((outbox::next_attempt_at, outbox::id))
     };
 }
 
