@@ -16,6 +16,7 @@
 pub mod bounces;
 pub mod concerns;
 pub mod email_changes;
+pub mod experiment;
 pub mod followups;
 pub mod meetings;
 pub mod never_pairs;

@@ -253,9 +253,10 @@ pub fn more_answers_for_power(sd: f64, difference: f64, power: f64, alpha: f64) 
 ///
 /// - Fewer than [`MIN_ANSWERS`] in either arm, or no significant difference
 ///   while the power calculation ([`more_answers_for_power`], power 0.8,
-///   the observed difference, or 0.5 points if that is 0, and the spread of
-///   all answers) wants more per arm than there are: "Not enough answers
-///   yet (need about N more)", N the answers still missing over both arms.
+///   the spread of all answers, and the observed difference or 0.5 points,
+///   whichever needs fewer answers) wants more per arm than there are: "Not
+///   enough answers yet (need about N more)", N the answers still missing
+///   over both arms.
 /// - Otherwise, with the Mann–Whitney p at or above [`ALPHA`]: "No clear
 ///   difference so far".
 /// - Below it: which arm reported more challenge, with the difference and
@@ -292,29 +293,57 @@ pub fn verdict(random: &[f64], matched: &[f64]) -> String {
         }
         return "No clear difference so far".to_string();
     }
-    let observed = if nr > 0 && nm > 0 {
-        mean(random) - mean(matched)
-    } else {
-        0.0
-    };
-    let difference = if observed == 0.0 {
-        DEFAULT_DIFFERENCE
-    } else {
-        observed
-    };
-    let all: Vec<f64> = random.iter().chain(matched).copied().collect();
-    let sd = if all.len() >= 2 {
-        variance(&all).sqrt()
-    } else {
-        0.0
-    };
-    let per_arm = more_answers_for_power(sd, difference, POWER, ALPHA)
-        .map_or(MIN_ANSWERS as u64, |n| n.max(MIN_ANSWERS as u64));
+    let per_arm = answers_per_arm(random, matched);
     let missing = per_arm.saturating_sub(nr as u64) + per_arm.saturating_sub(nm as u64);
     if !enough || missing > 0 {
         format!("Not enough answers yet (need about {missing} more)")
     } else {
         "No clear difference so far".to_string()
+    }
+}
+
+/// The answers each arm needs before "no clear difference" means anything:
+/// enough for 80 % power to detect the difference observed so far, or a
+/// difference of 0.5 points, whichever needs fewer (a tiny observed
+/// difference would otherwise ask for tens of thousands), and at least
+/// [`MIN_ANSWERS`].
+fn answers_per_arm(random: &[f64], matched: &[f64]) -> u64 {
+    let sd = spread(random, matched);
+    let for_half_point = more_answers_for_power(sd, DEFAULT_DIFFERENCE, POWER, ALPHA);
+    let for_observed = observed_difference(random, matched)
+        .and_then(|d| more_answers_for_power(sd, d, POWER, ALPHA));
+    [for_half_point, for_observed]
+        .into_iter()
+        .flatten()
+        .min()
+        .map_or(MIN_ANSWERS as u64, |n| n.max(MIN_ANSWERS as u64))
+}
+
+/// How many more answers, over both arms, would give 80 % power to detect
+/// the difference in mean challenge observed so far, or 0.5 points when
+/// none is observed yet; None when the answers have no spread to go on.
+pub fn answers_for_observed_difference(random: &[f64], matched: &[f64]) -> Option<u64> {
+    let difference = observed_difference(random, matched).unwrap_or(DEFAULT_DIFFERENCE);
+    let per_arm = more_answers_for_power(spread(random, matched), difference, POWER, ALPHA)?;
+    Some(per_arm.saturating_sub(random.len() as u64) + per_arm.saturating_sub(matched.len() as u64))
+}
+
+/// mean(random) − mean(matched), when both have answers and it is not 0.
+fn observed_difference(random: &[f64], matched: &[f64]) -> Option<f64> {
+    if random.is_empty() || matched.is_empty() {
+        return None;
+    }
+    let d = mean(random) - mean(matched);
+    (d != 0.0).then_some(d)
+}
+
+/// The standard deviation of all answers together; 0 with fewer than two.
+fn spread(random: &[f64], matched: &[f64]) -> f64 {
+    let all: Vec<f64> = random.iter().chain(matched).copied().collect();
+    if all.len() >= 2 {
+        variance(&all).sqrt()
+    } else {
+        0.0
     }
 }
 

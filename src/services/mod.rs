@@ -9,6 +9,7 @@ pub mod concerns;
 pub mod copy;
 pub mod email_change;
 pub mod events;
+pub mod experiment;
 pub mod export;
 pub mod housekeeping;
 pub mod import;

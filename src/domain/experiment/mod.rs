@@ -2,6 +2,8 @@
 //! paired at random and one paired by shared interests, so that what people
 //! say afterwards can be compared (`experiment.matched_share`).
 
+pub mod analysis;
 mod arm;
 
+pub use analysis::{analyse, publishable, Outcome, Results};
 pub use arm::Arm;

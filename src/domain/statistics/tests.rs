@@ -142,13 +142,19 @@ fn verdict_names_the_arm_with_more_challenge() {
 #[test]
 fn verdict_with_too_few_answers_says_how_many_more() {
     // 5 and 4 answers, observed difference 0.4, sd of all nine
-    // 0.9718253158075502: 2·((1.95996 + 0.84162)·0.97183/0.4)² = 92.66, so
-    // 93 per arm: 88 + 89 more.
+    // 0.9718253158075502. For the observed difference:
+    // 2·((1.95996 + 0.84162)·0.97183/0.4)² = 92.66, so 93 per arm: 88 + 89
+    // more. For 0.5 points: 2·(… /0.5)² = 59.30, 60 per arm: 55 + 56 more,
+    // which the verdict asks for (whichever needs fewer).
     let random = [3.0, 4.0, 2.0, 5.0, 3.0];
     let matched = [2.0, 4.0, 3.0, 3.0];
     assert_eq!(
         verdict(&random, &matched),
-        "Not enough answers yet (need about 177 more)"
+        "Not enough answers yet (need about 111 more)"
+    );
+    assert_eq!(
+        answers_for_observed_difference(&random, &matched),
+        Some(177)
     );
     // Even a large difference is not reported on fewer than 10 answers.
     assert_eq!(
