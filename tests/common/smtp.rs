@@ -8,6 +8,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use socket2::{Domain, Socket, Type};
+
 use mailin_embedded::response::{INTERNAL_ERROR, NO_MAILBOX, OK, TRANSACTION_FAILED};
 use mailin_embedded::{Handler, Response, Server};
 
@@ -92,6 +94,10 @@ impl Handler for Recorder {
 #[derive(Clone)]
 pub struct TestSmtp {
     pub port: u16,
+    /// Until [`TestSmtp::listen`]: a socket bound to the port but not
+    /// listening, so connections are refused and no other socket can be
+    /// given the port meanwhile (a port merely remembered could be).
+    reserved: Arc<Mutex<Option<Socket>>>,
     received: Arc<Mutex<Vec<ReceivedEmail>>>,
     answer: Arc<Mutex<Answer>>,
     recipient_answers: Arc<Mutex<HashMap<String, Answer>>>,
@@ -108,13 +114,13 @@ impl TestSmtp {
     /// Picks a free port but does not listen yet: connections are refused
     /// until [`TestSmtp::listen`].
     pub fn reserve() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        socket.bind(&any_port.into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
         Self {
             port,
+            reserved: Arc::new(Mutex::new(Some(socket))),
             received: Arc::default(),
             answer: Arc::new(Mutex::new(Answer::Accept)),
             recipient_answers: Arc::default(),
@@ -122,8 +128,10 @@ impl TestSmtp {
     }
 
     pub fn listen(&self) {
-        let listener =
-            TcpListener::bind(("127.0.0.1", self.port)).expect("the reserved SMTP port was taken");
+        let socket = self.reserved.lock().unwrap().take();
+        let socket = socket.expect("the test SMTP server listens once");
+        socket.listen(128).unwrap();
+        let listener = TcpListener::from(socket);
         let mut server = Server::new(Recorder {
             received: self.received.clone(),
             answer: self.answer.clone(),
