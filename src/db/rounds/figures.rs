@@ -137,10 +137,7 @@ impl Figures {
     }
 }
 
-/// `part` as a % of `whole`, to one decimal; none when `whole` is 0.
-pub fn percent(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| round1(100.0 * part as f64 / whole as f64))
-}
+pub use crate::domain::experiment::analysis::percent;
 
 fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0

@@ -142,9 +142,9 @@ impl Figures {
     }
 }
 
-/// A percentage 0–100 to one decimal; None of nothing.
+/// `part` as a % of `whole`, to one decimal; none when `whole` is 0.
 pub fn percent(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+    (whole > 0).then(|| (100.0 * part as f64 / whole as f64 * 10.0).round() / 10.0)
 }
 
 /// The two arms compared.
