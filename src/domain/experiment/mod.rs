@@ -3,6 +3,7 @@
 //! say afterwards can be compared (`experiment.matched_share`).
 
 pub mod analysis;
+pub mod summary;
 mod arm;
 
 pub use analysis::{analyse, publishable, Outcome, Results};
