@@ -139,11 +139,20 @@ fn json_has_each_arm_the_comparison_and_each_round() {
     );
     let all = &json["arms"]["all"];
     assert_eq!(
-        [&all["groups"], &all["people"], &all["answered_pct"], &all["met_pct"]],
+        [
+            &all["groups"],
+            &all["people"],
+            &all["answered_pct"],
+            &all["met_pct"]
+        ],
         [&json!(5), &json!(10), &json!(90.0), &json!(77.8)]
     );
     assert_eq!(
-        [&all["shared_pct"], &all["would_repeat_pct"], &all["new_connection_pct"]],
+        [
+            &all["shared_pct"],
+            &all["would_repeat_pct"],
+            &all["new_connection_pct"]
+        ],
         [&json!(42.9), &json!(66.7), &json!(50.0)]
     );
     assert_eq!(all["challenge_mean"], json!(3.71));
@@ -154,8 +163,13 @@ fn json_has_each_arm_the_comparison_and_each_round() {
     let met = statistics::two_proportions(4, 5, 3, 4).unwrap();
     assert_eq!(c["met_p"], json!(round_to(met.p_two_sided, 4)));
     let diff = statistics::difference_ci(&RANDOM, &MATCHED, 0.95).unwrap();
-    assert_eq!(c["challenge_difference_ci_low"], json!(round_to(diff.low, 2)));
-    let p = statistics::mann_whitney(&RANDOM, &MATCHED).unwrap().p_two_sided;
+    assert_eq!(
+        c["challenge_difference_ci_low"],
+        json!(round_to(diff.low, 2))
+    );
+    let p = statistics::mann_whitney(&RANDOM, &MATCHED)
+        .unwrap()
+        .p_two_sided;
     assert_eq!(c["challenge_p"], json!(round_to(p, 4)));
     assert_eq!(c["verdict"], json!(statistics::verdict(&RANDOM, &MATCHED)));
     assert!(c["more_answers_for_power"].is_u64() || c["more_answers_for_power"].is_null());
@@ -174,7 +188,12 @@ fn json_has_each_arm_the_comparison_and_each_round() {
 
 fn parse_csv(out: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let rows = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
@@ -251,7 +270,10 @@ fn text_has_the_arms_the_comparison_rounds_and_what_they_mean() {
     );
     let verdict = statistics::verdict(&RANDOM, &MATCHED);
     assert!(text.contains(&format!("Verdict: {verdict}")), "{text}");
-    assert_eq!(line("    2  2026-11-02 09:00  matched"), "2 2026-11-02 09:00 matched 1 2 1 (50.0%) 3.00");
+    assert_eq!(
+        line("    2  2026-11-02 09:00  matched"),
+        "2 2026-11-02 09:00 matched 1 2 1 (50.0%) 3.00"
+    );
     assert!(text.contains("t-based"), "{text}");
     assert!(text.contains("as a % of those who answered"), "{text}");
     assert!(!text.contains("No comparison is running"));
@@ -265,7 +287,10 @@ fn without_a_matched_share_or_matched_groups_only_everyone_is_shown() {
         text.contains("No comparison is running: experiment.matched_share is 0."),
         "{text}"
     );
-    assert!(!text.contains("MATCHED") && !text.contains("Verdict"), "{text}");
+    assert!(
+        !text.contains("MATCHED") && !text.contains("Verdict"),
+        "{text}"
+    );
 
     let json: Value = serde_json::from_str(&report(&mut site, "json")).unwrap();
     assert_eq!(json["comparing"], json!(false));

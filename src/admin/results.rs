@@ -12,9 +12,9 @@ use crate::db;
 use crate::domain::experiment::analysis::{Figures, Results};
 use crate::domain::experiment::summary::{self, arm_cells, round_arms, total_arms, MEANINGS};
 use crate::domain::PeopleTime;
+use crate::pages::private_html;
 use crate::services::experiment;
 use crate::startup::AppState;
-use crate::pages::private_html;
 
 /// One figure across the arms.
 struct FigureRow {
@@ -107,7 +107,10 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let settings = state.settings.experiment.clone();
-    let results = db::run(&state.pool, move |conn| experiment::results(conn, &settings)).await?;
+    let results = db::run(&state.pool, move |conn| {
+        experiment::results(conn, &settings)
+    })
+    .await?;
     let setup = &state.settings.experiment;
     let arms = total_arms(&results);
     let page = ResultsPage {

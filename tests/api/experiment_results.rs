@@ -45,7 +45,10 @@ async fn results_compare_the_arms_with_the_verdict_and_every_round() {
     let page = organiser.get("/admin/results").await;
     assert_eq!(page.status, 200);
     let body = &page.body;
-    assert!(body.contains("href=\"/admin/results\" aria-current=\"page\""), "{body}");
+    assert!(
+        body.contains("href=\"/admin/results\" aria-current=\"page\""),
+        "{body}"
+    );
 
     let verdict = statistics::verdict(&[5.0], &[4.0]);
     assert!(body.contains(&escaped(&verdict)), "{verdict}: {body}");
@@ -55,22 +58,37 @@ async fn results_compare_the_arms_with_the_verdict_and_every_round() {
         rows[2],
         strings(&["Answered", "4 (66.7%)", "4 (80.0%)", "8 (72.7%)"])
     );
-    assert_eq!(rows[3], strings(&["Met", "3 (75.0%)", "3 (75.0%)", "6 (75.0%)"]));
-    assert_eq!(rows[7], strings(&["Challenge", "5.00", "4.00", "4.50 (-1.85 to 10.85)"]));
+    assert_eq!(
+        rows[3],
+        strings(&["Met", "3 (75.0%)", "3 (75.0%)", "6 (75.0%)"])
+    );
+    assert_eq!(
+        rows[7],
+        strings(&["Challenge", "5.00", "4.00", "4.50 (-1.85 to 10.85)"])
+    );
     assert!(body.contains("<th scope=\"col\">Paired at random</th><th scope=\"col\">Paired by interests</th><th scope=\"col\">Everyone</th>"));
 
     let comparison = table_rows(body, "comparison-caption");
     assert_eq!(
         comparison[2],
-        strings(&["Met difference (random − matched)", "0.0 percentage points, p = 1.0000"])
+        strings(&[
+            "Met difference (random − matched)",
+            "0.0 percentage points, p = 1.0000"
+        ])
     );
 
     let rounds = table_rows(body, "rounds-caption");
     let (one, two) = (built.round_1.to_string(), built.round_2.to_string());
     assert_eq!(rounds.len(), 6);
     assert_eq!(rounds[1][0], format!("Round {one}"));
-    assert_eq!(rounds[1][2..], strings(&["Paired by interests", "2", "5", "3 (75.0%)", "4.00"]));
+    assert_eq!(
+        rounds[1][2..],
+        strings(&["Paired by interests", "2", "5", "3 (75.0%)", "4.00"])
+    );
     assert_eq!(rounds[3][0], format!("Round {two}"));
-    assert_eq!(rounds[3][2..], strings(&["Paired at random", "1", "2", "0 (–)", "–"]));
+    assert_eq!(
+        rounds[3][2..],
+        strings(&["Paired at random", "1", "2", "0 (–)", "–"])
+    );
     assert!(body.contains("t-based"), "{body}");
 }

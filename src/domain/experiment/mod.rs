@@ -3,8 +3,8 @@
 //! say afterwards can be compared (`experiment.matched_share`).
 
 pub mod analysis;
-pub mod summary;
 mod arm;
+pub mod summary;
 
 pub use analysis::{analyse, publishable, Outcome, Results};
 pub use arm::Arm;

@@ -302,7 +302,11 @@ pub fn comparison_display(c: &Comparison) -> [(&'static str, String); 4] {
     };
     let met = match &cells[4] {
         Cell::Decimal(Some(_), _) => {
-            format!("{} percentage points, p = {}", cells[4].text(), cells[5].text())
+            format!(
+                "{} percentage points, p = {}",
+                cells[4].text(),
+                cells[5].text()
+            )
         }
         _ => DASH.to_owned(),
     };
@@ -324,7 +328,10 @@ mod tests {
         assert_eq!(cell.json(), json!(0.67));
         assert_eq!(cell.text(), "0.67");
         let none = Cell::rounded(None, 1);
-        assert_eq!((none.csv(), none.text(), none.json()), ("".to_owned(), DASH.to_owned(), Value::Null));
+        assert_eq!(
+            (none.csv(), none.text(), none.json()),
+            ("".to_owned(), DASH.to_owned(), Value::Null)
+        );
         assert_eq!(with_pct(&Cell::count(0), &none), "0 (–)");
     }
 
