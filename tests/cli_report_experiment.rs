@@ -320,3 +320,20 @@ fn experiment_with_one_round_is_refused_with_exit_code_2() {
     let err = std::fs::read_to_string(err).unwrap();
     assert!(err.contains("leave out --round"), "{err}");
 }
+
+#[test]
+fn an_empty_database_has_no_rounds_and_no_figures() {
+    let mut site = Site::new();
+    let text = report(&mut site, "text");
+    assert!(text.contains("No rounds yet."), "{text}");
+    assert!(text.contains("No comparison is running"), "{text}");
+    assert!(!text.contains("NaN"), "{text}");
+    let json: Value = serde_json::from_str(&report(&mut site, "json")).unwrap();
+    assert_eq!(json["rounds"], json!([]));
+    assert_eq!(json["arms"]["all"]["people"], json!(0));
+    assert_eq!(json["arms"]["all"]["met_pct"], Value::Null);
+    assert_eq!(json["arms"]["all"]["challenge_mean"], Value::Null);
+    let (_, rows) = parse_csv(&report(&mut site, "csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][..4], ["total", "all", "", "0"]);
+}

@@ -92,3 +92,25 @@ async fn results_compare_the_arms_with_the_verdict_and_every_round() {
     );
     assert!(body.contains("t-based"), "{body}");
 }
+
+#[tokio::test]
+async fn results_without_a_matched_share_show_everyone_and_no_comparison() {
+    let app = spawn_app().await;
+    app.db(|c| Ok(fixture::build(c)));
+    let organiser = app.organiser().await;
+    let body = organiser.get("/admin/results").await.body;
+    assert!(
+        body.contains("No comparison is running: experiment.matched_share is 0"),
+        "{body}"
+    );
+    assert!(!body.contains("comparison-caption") && !body.contains("Paired by interests"));
+    let rows = table_rows(&body, "arms-caption");
+    assert_eq!(rows[1], strings(&["People", "11"]));
+    assert_eq!(rows[3], strings(&["Met", "6 (75.0%)"]));
+    let rounds = table_rows(&body, "rounds-caption");
+    assert_eq!(rounds.len(), 2);
+    assert_eq!(
+        rounds[0][2..],
+        strings(&["Everyone", "4", "9", "6 (75.0%)", "4.50"])
+    );
+}
