@@ -10,7 +10,7 @@ use askama::Template;
 use super::{AdminError, Chrome, SignedIn};
 use crate::db;
 use crate::domain::experiment::analysis::{Figures, Results};
-use crate::domain::experiment::summary::{self, arm_cells, round_arms, total_arms, MEANINGS};
+use crate::domain::experiment::summary::{self, round_arms, total_arms, FIGURE_ROWS, MEANINGS};
 use crate::domain::PeopleTime;
 use crate::pages::private_html;
 use crate::services::experiment;
@@ -58,12 +58,11 @@ fn heading(arm: &str) -> &'static str {
 }
 
 fn figure_rows(arms: &[(&'static str, &Figures)]) -> Vec<FigureRow> {
-    let shown: Vec<[String; 9]> = arms.iter().map(|(_, f)| summary::arm_display(f)).collect();
-    MEANINGS
-        .iter()
-        .take(9)
+    let shown: Vec<[String; FIGURE_ROWS]> =
+        arms.iter().map(|(_, f)| summary::arm_display(f)).collect();
+    summary::figure_labels()
         .enumerate()
-        .map(|(i, (label, _))| FigureRow {
+        .map(|(i, label)| FigureRow {
             label,
             values: shown.iter().map(|cells| cells[i].clone()).collect(),
         })
@@ -74,15 +73,15 @@ fn round_rows(results: &Results, time: &PeopleTime) -> Vec<RoundRow> {
     let mut rows = Vec::new();
     for r in &results.rounds {
         for (arm, f) in round_arms(results.comparing, r) {
-            let shown = summary::arm_display(f);
+            let [groups, people, met, challenge] = summary::round_display(f);
             rows.push(RoundRow {
                 id: r.round_id,
                 date: time.date(r.started_at),
                 arm: heading(arm),
-                groups: shown[0].clone(),
-                people: shown[1].clone(),
-                met: shown[3].clone(),
-                challenge: arm_cells(f)[10].text(),
+                groups,
+                people,
+                met,
+                challenge,
             });
         }
     }

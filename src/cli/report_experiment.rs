@@ -12,7 +12,7 @@ use crate::db::{self, open_database};
 use crate::domain::experiment::analysis::{Comparison, Figures, Results};
 use crate::domain::experiment::summary::{
     self, arm_cells, comparison_cells, round_arms, total_arms, ARM_COLUMNS, COMPARISON_COLUMNS,
-    MEANINGS,
+    FIGURE_ROWS, MEANINGS,
 };
 use crate::services::experiment;
 
@@ -73,11 +73,6 @@ fn csv(out: &mut impl Write, results: &Results) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The per-arm table's row labels: [`MEANINGS`] but the comparison.
-fn labels() -> impl Iterator<Item = &'static str> {
-    MEANINGS.iter().take(9).map(|(label, _)| *label)
-}
-
 const LABEL: usize = 18;
 const COLUMN: usize = 24;
 
@@ -88,8 +83,9 @@ fn arms_table(out: &mut impl Write, results: &Results) -> io::Result<()> {
         header.push_str(&format!("  {:<COLUMN$}", arm.to_uppercase()));
     }
     writeln!(out, "{}", header.trim_end())?;
-    let shown: Vec<[String; 9]> = arms.iter().map(|(_, f)| summary::arm_display(f)).collect();
-    for (i, label) in labels().enumerate() {
+    let shown: Vec<[String; FIGURE_ROWS]> =
+        arms.iter().map(|(_, f)| summary::arm_display(f)).collect();
+    for (i, label) in summary::figure_labels().enumerate() {
         let mut line = format!("{label:<LABEL$}");
         for cells in &shown {
             line.push_str(&format!("  {:<COLUMN$}", cells[i]));
@@ -142,11 +138,9 @@ fn rounds_table(out: &mut impl Write, results: &Results) -> io::Result<()> {
             r.started_at.format("%Y-%m-%d %H:%M").to_string(),
         );
         for (arm, f) in round_arms(results.comparing, r) {
-            // The mean alone: a round's interval is too wide to be worth reading.
-            let shown = summary::arm_display(f);
-            let mean = arm_cells(f)[10].text();
+            let [groups, people, met, mean] = summary::round_display(f);
             let arm = arm.to_owned();
-            let cells = [&id, &started, &arm, &shown[0], &shown[1], &shown[3], &mean];
+            let cells = [&id, &started, &arm, &groups, &people, &met, &mean];
             row(out, cells.map(|c| c.as_str()))?;
         }
     }

@@ -271,9 +271,18 @@ pub fn pct(cell: &Cell) -> String {
     }
 }
 
-/// The figures of one arm as the per-arm table shows them, one per
-/// [`MEANINGS`] row but the comparison's.
-pub fn arm_display(f: &Figures) -> [String; 9] {
+/// How many of [`MEANINGS`] are rows of the per-arm table: all but the
+/// comparison's.
+pub const FIGURE_ROWS: usize = 9;
+
+/// The per-arm table's row labels.
+pub fn figure_labels() -> impl Iterator<Item = &'static str> {
+    MEANINGS.iter().take(FIGURE_ROWS).map(|(label, _)| *label)
+}
+
+/// The figures of one arm as the per-arm table shows them, in
+/// [`figure_labels`] order.
+pub fn arm_display(f: &Figures) -> [String; FIGURE_ROWS] {
     let c = arm_cells(f);
     [
         c[0].text(),
@@ -285,6 +294,19 @@ pub fn arm_display(f: &Figures) -> [String; 9] {
         pct(&c[9]),
         mean_with_ci(&c[10], &c[11], &c[12]),
         c[13].text(),
+    ]
+}
+
+/// An arm of one round as the per-round tables show it: groups, people,
+/// met and the mean challenge (alone: a round's interval is too wide to be
+/// worth reading).
+pub fn round_display(f: &Figures) -> [String; 4] {
+    let c = arm_cells(f);
+    [
+        c[0].text(),
+        c[1].text(),
+        with_pct(&c[4], &c[5]),
+        c[10].text(),
     ]
 }
 
