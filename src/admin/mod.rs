@@ -1,5 +1,5 @@
 //! The organiser console under `/admin`: sign-in, dashboard, rounds,
-//! participants, concerns and never-pair rules, import, export, the outbox,
+//! the experiment's results, participants, concerns and never-pair rules, import, export, the outbox,
 //! organisers (invitations, passwords) and organisation names. Every
 //! state-changing request is a POST carrying the session's form token from
 //! this site (but the invitation page, whose link is the secret).
@@ -20,6 +20,7 @@ mod outbox;
 mod participant_edit;
 mod participants;
 pub mod password;
+mod results;
 mod round_drafts;
 mod round_pages;
 mod safety;
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(round_drafts::swap)
         .service(round_drafts::send)
         .service(round_pages::show)
+        .service(results::show)
         .service(outbox::list)
         .service(outbox::retry)
         .service(participants::list)

@@ -10,6 +10,7 @@ mod healthcheck;
 mod organiser;
 mod participants;
 mod report;
+mod report_experiment;
 mod round;
 mod round_drafts;
 

@@ -1,6 +1,7 @@
-//! `unmentoring report [--round ID] [--format text|csv|json]`: the experiment's
-//! results per round (oldest first) and for all rounds together. What each
-//! figure means is in [`crate::db::rounds::figures`] and in the text output's footer.
+//! `unmentoring report [--round ID] [--format text|csv|json]`: the rounds'
+//! figures per round (oldest first) and for all rounds together. What each
+//! figure means is in [`crate::db::rounds::figures`] and in the text output's
+//! footer. `--experiment` compares the arms instead (`report_experiment`).
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -19,6 +20,10 @@ pub struct ReportArgs {
     /// Only this round (its number from `round list`).
     #[arg(long, value_name = "ID")]
     pub round: Option<i64>,
+    /// The experiment's comparison of random pairing with pairing by
+    /// interests, per arm, overall and per round.
+    #[arg(long)]
+    pub experiment: bool,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -35,6 +40,13 @@ pub enum Format {
 }
 
 pub async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<ExitCode> {
+    if args.experiment {
+        if args.round.is_some() {
+            eprintln!("--experiment reports every round: leave out --round.");
+            return Ok(ExitCode::from(2));
+        }
+        return super::report_experiment::run(args.format, settings).await;
+    }
     let pool = open_database(&settings).await?;
     let only = args.round;
     let rounds = db::run(&pool, move |conn| figures::load(conn, only)).await?;

@@ -11,7 +11,7 @@ use crate::fixtures::followup;
 use crate::helpers::spawn_app;
 
 /// The text of each cell of each body row of the table captioned by `caption_id`.
-fn table_rows(body: &str, caption_id: &str) -> Vec<Vec<String>> {
+pub fn table_rows(body: &str, caption_id: &str) -> Vec<Vec<String>> {
     let start = body
         .find(&format!("id=\"{caption_id}\""))
         .unwrap_or_else(|| panic!("no table {caption_id}: {body}"));

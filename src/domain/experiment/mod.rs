@@ -4,6 +4,7 @@
 
 pub mod analysis;
 mod arm;
+pub mod summary;
 
 pub use analysis::{analyse, publishable, Outcome, Results};
 pub use arm::Arm;
