@@ -165,8 +165,11 @@ fn pct(value: Option<f64>) -> String {
 fn challenge(f: &Figures) -> String {
     match (f.challenge(), f.challenge_mean()) {
         (Some(ci), _) => format!(
-            "{:.1} out of 5 (95% confidence interval {:.1} to {:.1}, from {} answers)",
-            ci.mean, ci.low, ci.high, ci.n
+            "{:.1} out of 5 (95% confidence interval {} to {}, from {} answers)",
+            ci.mean,
+            number(ci.low),
+            number(ci.high),
+            ci.n
         ),
         (None, Some(mean)) => {
             format!("{mean:.1} out of 5 (from 1 answer: too few for an interval)")
@@ -186,6 +189,12 @@ fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// One decimal, with a real minus sign: with few answers an interval can
+/// reach below 0, and a hyphen is easy to miss.
+fn number(x: f64) -> String {
+    signed(x, 1).trim_start_matches('+').to_owned()
+}
+
 fn p_value(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".to_owned()
@@ -203,6 +212,8 @@ mod tests {
         assert_eq!(signed(0.44, 1), "+0.4");
         assert_eq!(signed(-1.26, 1), "\u{2212}1.3");
         assert_eq!(signed(-0.01, 1), "0.0");
+        assert_eq!(number(-9.71), "\u{2212}9.7");
+        assert_eq!(number(15.71), "15.7");
         assert_eq!(p_value(0.0004), "p < 0.001");
         assert_eq!(p_value(0.5), "p = 0.500");
         assert_eq!(pct(None), NONE_YET);
