@@ -254,7 +254,7 @@ async fn the_page_shows_the_same_figures_in_words() {
         "3.5 out of 5 (95% confidence interval 1.4 to 5.6, from 4 answers)",
         "t-based",
         "−1.0 points (95% confidence interval −7.1 to +5.1).",
-        "<dd>p = 0.699</dd>",
+        "<td>p = 0.699</td>",
         "−33.3 percentage points (p = 0.273).",
         "Not enough answers yet (need about",
         "<time datetime=\"2026-10-01\">1 October 2026</time></th><td>5</td><td>10</td><td>83.3%</td><td>3.5</td>",
