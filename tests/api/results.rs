@@ -4,8 +4,9 @@
 use serde_json::{json, Value};
 use unmentoring::domain::{Met, ValidFollowup};
 
+use crate::common::smtp::TestSmtp;
 use crate::fixtures::{at, followup, link};
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_in, TestApp};
 
 /// A follow-up answer with the experiment's questions.
 fn answer(met: Met, challenged: Option<u8>, would_repeat: Option<bool>) -> ValidFollowup {
@@ -330,4 +331,30 @@ async fn every_page_links_to_the_results_in_its_header() {
             "{path}: {nav}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_hypothesis_is_escaped_and_a_running_comparison_is_said_to_run() {
+    let app = spawn_app_in(tempfile::tempdir().unwrap(), TestSmtp::start(), |s| {
+        s.experiment.hypothesis = "<script>alert(1)</script> & pairs \"differ\"".to_owned();
+        s.experiment.matched_share = 0.5;
+    })
+    .await;
+    let page = app.get("/results").await;
+    assert!(!page.body.contains("<script>"), "{}", page.body);
+    // askama writes numeric character references.
+    assert!(
+        page.body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; pairs &#34;differ&#34;"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("A comparison is running"));
+    assert!(page.body.contains("No results yet"));
+    let data = results_json(&app).await;
+    assert_eq!(
+        data["hypothesis"],
+        json!("<script>alert(1)</script> & pairs \"differ\"")
+    );
+    assert_eq!(data["comparing"], json!(true));
 }
