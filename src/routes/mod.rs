@@ -13,6 +13,7 @@ mod my_data;
 mod no_reply;
 mod pages;
 mod report;
+mod results;
 mod signup;
 mod stay;
 mod unsubscribe;
@@ -53,6 +54,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::healthz)
         .service(learned::page)
         .service(learned::feed)
+        .service(results::page)
+        .service(results::json)
         .service(pages::privacy)
         .service(pages::contact)
         .service(pages::accessibility)

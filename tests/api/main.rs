@@ -40,6 +40,7 @@ mod organisation_names;
 mod organisers;
 mod rematch;
 mod reminders;
+mod results;
 mod robustness;
 mod round_groups;
 mod round_storage;

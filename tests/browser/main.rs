@@ -10,7 +10,7 @@
 //! - `driver`, `actions`: the browser, and what a person does with it;
 //! - `audit`: the checks run on every page;
 //! - `server`: the server under test, and fixtures;
-//! - `journeys`, `keyboard`, `pages`, `safety`, `admin`: the tests;
+//! - `journeys`, `keyboard`, `pages`, `results`, `safety`, `admin`: the tests;
 //! - `self_test`: the checks fail on a page with faults.
 
 #[path = "../common/mod.rs"]
@@ -29,6 +29,7 @@ mod driver;
 mod journeys;
 mod keyboard;
 mod pages;
+mod results;
 mod safety;
 mod self_test;
 mod server;
