@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::pages::results_chart::escape;
+
 /// One round on the chart.
 pub struct Point {
     pub label: String,
@@ -109,13 +111,6 @@ pub fn description(points: &[Point]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

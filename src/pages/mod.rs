@@ -5,7 +5,6 @@
 mod error;
 pub mod forms;
 pub mod results_chart;
-pub mod results_json;
 pub mod results_view;
 pub mod secret_link;
 pub mod signup;

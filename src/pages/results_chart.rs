@@ -158,7 +158,8 @@ pub fn description(points: &[Point]) -> String {
         .join("; ")
 }
 
-fn escape(text: &str) -> String {
+/// Text made safe inside SVG markup (also used by the console's chart).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

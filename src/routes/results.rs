@@ -9,9 +9,10 @@ use askama::Template;
 
 use crate::db;
 use crate::domain::experiment::analysis::MIN_GROUPS_PUBLISHED;
+use crate::domain::experiment::summary::to_public_json;
 use crate::domain::experiment::Results;
 use crate::pages::results_view::ResultsView;
-use crate::pages::{html, results_json, PageError};
+use crate::pages::{html, PageError};
 use crate::services::experiment::public_results;
 use crate::startup::AppState;
 
@@ -39,11 +40,8 @@ pub async fn page(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
 #[tracing::instrument(name = "results as JSON", skip(state))]
 pub async fn json(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let results = read(&state).await?;
-    let document = results_json::document(
-        &state.settings.experiment.hypothesis,
-        &results,
-        state.settings.people_time(),
-    );
+    let experiment = &state.settings.experiment;
+    let document = to_public_json(&results, &experiment.hypothesis, experiment.matched_share);
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .json(document))

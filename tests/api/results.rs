@@ -190,10 +190,9 @@ async fn the_json_has_each_arm_the_comparison_and_each_published_round() {
         assert_eq!(random[key], value, "random {key}: {random}");
     }
     // 3 ± t(0.975, 1) · √2/√2 = 3 ± 12.706.
-    assert_eq!(random["challenge"]["mean"], json!(3.0));
-    assert_close(&random["challenge"]["low"], -9.71);
-    assert_close(&random["challenge"]["high"], 15.71);
-    assert_eq!(random["challenge"]["n"], json!(2));
+    assert_eq!(random["challenge_mean"], json!(3.0));
+    assert_close(&random["challenge_ci_low"], -9.71);
+    assert_close(&random["challenge_ci_high"], 15.71);
 
     let matched = &data["arms"]["matched"];
     assert_eq!(matched["people"], json!(4));
@@ -202,7 +201,7 @@ async fn the_json_has_each_arm_the_comparison_and_each_published_round() {
     assert_eq!(matched["shared_pct"], json!(0.0));
     assert_eq!(matched["would_repeat_pct"], json!(100.0));
     assert_eq!(matched["new_connection_pct"], Value::Null);
-    assert_eq!(matched["challenge"]["mean"], json!(4.0));
+    assert_eq!(matched["challenge_mean"], json!(4.0));
 
     // Everyone in round A only: 4, 2, 5, 3 gives 3.5 ± 3.182 · 0.6455.
     let all = &data["arms"]["all"];
@@ -212,28 +211,43 @@ async fn the_json_has_each_arm_the_comparison_and_each_published_round() {
     assert_eq!(all["met_pct"], json!(83.3));
     assert_eq!(all["shared_pct"], json!(20.0));
     assert_eq!(all["would_repeat_pct"], json!(75.0));
-    assert_eq!(all["challenge"]["mean"], json!(3.5));
-    assert_close(&all["challenge"]["low"], 1.45);
-    assert_close(&all["challenge"]["high"], 5.55);
+    assert_eq!(all["challenge_mean"], json!(3.5));
+    assert_close(&all["challenge_ci_low"], 1.45);
+    assert_close(&all["challenge_ci_high"], 5.55);
 
     // Random − matched: −1 ± t(0.975, 2) · √2 (Welch); met 2/3 − 3/3.
     let comparison = &data["comparison"];
-    assert_eq!(
-        comparison["challenge_difference"]["difference"],
-        json!(-1.0)
-    );
-    assert_close(&comparison["challenge_difference"]["low"], -7.08);
-    assert_close(&comparison["challenge_difference"]["high"], 5.08);
-    assert_eq!(comparison["met_difference_pct"], json!(-33.3));
+    assert_eq!(comparison["challenge_difference"], json!(-1.0));
+    assert_close(&comparison["challenge_difference_ci_low"], -7.08);
+    assert_close(&comparison["challenge_difference_ci_high"], 5.08);
+    assert_eq!(comparison["met_pct_difference"], json!(-33.3));
     assert_close(&comparison["met_p"], 0.273);
     assert_close(&comparison["challenge_p"], 0.699);
     assert!(comparison["more_answers_for_power"].as_u64().unwrap() > 0);
     let verdict = comparison["verdict"].as_str().unwrap();
     assert!(verdict.starts_with("Not enough answers yet"), "{verdict}");
 
+    assert_eq!(data["min_groups_per_round"], json!(5));
+    let rounds = data["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 1, "round B has 4 groups: left out");
+    assert!(rounds[0]["started_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-10-01"));
+    let arms = rounds[0]["arms"].as_object().unwrap();
     assert_eq!(
-        data["rounds"],
-        json!([{"date": "2026-10-01", "groups": 5, "people": 10, "met_pct": 83.3, "challenge_mean": 3.5}])
+        arms.keys().collect::<Vec<_>>(),
+        ["all"],
+        "no arm within a round"
+    );
+    let round = &arms["all"];
+    assert_eq!(
+        (&round["groups"], &round["people"]),
+        (&json!(5), &json!(10))
+    );
+    assert_eq!(
+        (&round["met_pct"], &round["challenge_mean"]),
+        (&json!(83.3), &json!(3.5))
     );
 }
 

@@ -183,17 +183,38 @@ fn arms_json(random: &Figures, matched: &Figures, all: &Figures) -> Value {
 
 /// The whole document described at the top of this module.
 pub fn to_json(results: &Results, hypothesis: &str, matched_share: f64) -> Value {
-    let rounds: Vec<Value> = results
+    let rounds = results
         .rounds
         .iter()
-        .map(|r| {
-            json!({
-                "round": r.round_id,
-                "started_at": started_at(r),
-                "arms": arms_json(&r.random, &r.matched, &r.all),
-            })
-        })
+        .map(|r| round_json(r, arms_json(&r.random, &r.matched, &r.all)))
         .collect();
+    document(results, hypothesis, matched_share, rounds)
+}
+
+/// The document for the public (`/results.json`): the same, except that each
+/// round gives only everyone's figures, as an arm within a round may be one
+/// or two groups whose answers could be singled out. The overall arms come
+/// from many groups.
+pub fn to_public_json(results: &Results, hypothesis: &str, matched_share: f64) -> Value {
+    let rounds = results
+        .rounds
+        .iter()
+        .map(|r| round_json(r, json!({ "all": object(ARM_COLUMNS, arm_cells(&r.all)) })))
+        .collect();
+    let mut document = document(results, hypothesis, matched_share, rounds);
+    document["min_groups_per_round"] = json!(super::analysis::MIN_GROUPS_PUBLISHED);
+    document
+}
+
+fn round_json(r: &RoundResults, arms: Value) -> Value {
+    json!({
+        "round": r.round_id,
+        "started_at": started_at(r),
+        "arms": arms,
+    })
+}
+
+fn document(results: &Results, hypothesis: &str, matched_share: f64, rounds: Vec<Value>) -> Value {
     let comparison = results
         .comparison
         .as_ref()
