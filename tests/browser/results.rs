@@ -65,6 +65,18 @@ async fn the_results_page_empty_and_with_figures() {
     assert!(text.contains("Round by round"), "{text}");
     audit.check(&browser, "results-with-figures").await;
 
+    // The organisers' Results page, with the same rounds.
+    app.add_organiser("results@example.org", "a long organiser password");
+    browser.visit("/admin/login").await;
+    browser.fill("Email address", "results@example.org").await;
+    browser.fill("Password", "a long organiser password").await;
+    browser.press("Sign in").await;
+    browser.follow("Results").await;
+    assert_eq!(browser.path().await, "/admin/results");
+    let text = browser.main_text().await;
+    assert!(text.contains("Not enough answers yet"), "{text}");
+    audit.check(&browser, "admin-results").await;
+
     browser.quit().await;
     audit.finish();
 }
