@@ -14,7 +14,9 @@ use crate::db::{self, rounds};
 use crate::domain::pairing::PairingStats;
 use crate::pages::{private_html, see_other};
 use crate::services::round_drafts::{self as drafts, Sent, SwapRefused};
-use crate::services::round_runner::{RoundPlan, MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES};
+use crate::services::round_runner::{
+    Grouping, RoundPlan, MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES,
+};
 use crate::startup::AppState;
 
 #[derive(Template)]
@@ -42,14 +44,11 @@ pub async fn draw(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let all = form.get("all") == Some("yes");
-    let odd = (
-        state.settings.pairing.odd_one_out,
-        state.settings.pairing.group_size,
-    );
+    let grouping = Grouping::from_settings(&state.settings);
     let after_days = state.settings.followup.after_days;
     let (by, now) = (Some(signed_in.organiser_id), state.clock.now());
     let (id, _) = db::write(&state.pool, move |conn| {
-        drafts::draw(conn, all, odd, after_days, by, now)
+        drafts::draw(conn, all, grouping, after_days, by, now)
     })
     .await?;
     Ok(see_other(&format!("/admin/rounds/drafts/{id}")))

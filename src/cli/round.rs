@@ -120,6 +120,7 @@ async fn run_round(
         force,
         odd_one_out: settings.pairing.odd_one_out,
         group_size: settings.pairing.group_size,
+        matched_share: settings.experiment.matched_share,
         followup_after_days: settings.followup.after_days,
     };
     let composer = Composer::new(settings);

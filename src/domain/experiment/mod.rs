@@ -3,5 +3,6 @@
 //! say afterwards can be compared (`experiment.matched_share`).
 
 mod arm;
+pub mod topics;
 
 pub use arm::Arm;
