@@ -192,7 +192,11 @@ impl DrawInputs {
         let drawn = Drawn {
             groups: random.groups.into_iter().chain(matched.groups).collect(),
             sat_out: random.sat_out,
-            left_out: random.left_out.into_iter().chain(matched.left_out).collect(),
+            left_out: random
+                .left_out
+                .into_iter()
+                .chain(matched.left_out)
+                .collect(),
             arms,
         };
         let stats = self.stats(&drawn);

@@ -15,13 +15,13 @@ const STOP_WORDS: &[&str] = &[
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "etc",
     "few", "for", "from", "further", "get", "had", "has", "have", "having", "he", "her", "here",
-    "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like",
-    "me", "more", "most", "my", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
-    "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such",
-    "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this",
-    "those", "through", "to", "too", "under", "until", "up", "us", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-    "you", "your", "yours",
+    "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like", "me",
+    "more", "most", "my", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other",
+    "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
+    "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "under", "until", "up", "us", "very", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you",
+    "your", "yours",
 ];
 
 /// The topic words of `text`, in order, stop words removed.
@@ -100,8 +100,14 @@ mod tests {
     #[test]
     fn terms_are_numbered_in_order_of_first_appearance_with_counts() {
         let mut terms = TermNumbers::default();
-        assert_eq!(terms.counts(Some("rust, gardening; Rust")), vec![(0, 2), (1, 1)]);
-        assert_eq!(terms.counts(Some("knitting and rust")), vec![(2, 1), (0, 1)]);
+        assert_eq!(
+            terms.counts(Some("rust, gardening; Rust")),
+            vec![(0, 2), (1, 1)]
+        );
+        assert_eq!(
+            terms.counts(Some("knitting and rust")),
+            vec![(2, 1), (0, 1)]
+        );
         assert_eq!(terms.counts(None), vec![]);
         assert_eq!(terms.counts(Some("the and")), vec![]);
     }
