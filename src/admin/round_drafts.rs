@@ -8,9 +8,10 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::outbox::when;
-use super::round_pages::{message, Group, Person};
+use super::round_pages::{arm_label, message, Group, Person};
 use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db::{self, rounds};
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::PairingStats;
 use crate::pages::{private_html, see_other};
 use crate::services::round_drafts::{self as drafts, Sent, SwapRefused};
@@ -138,12 +139,17 @@ async fn draft_page(
 }
 
 fn groups_of(plan: &RoundPlan) -> Vec<Group> {
+    let drawn = &plan.draw.drawn;
+    let arms: Vec<(usize, Arm)> = (0..plan.groups.len())
+        .map(|i| (i + 1, drawn.arm(i)))
+        .collect();
     plan.groups
         .iter()
         .enumerate()
         .map(|(i, g)| Group {
             number: i + 1,
             people: g.iter().map(Person::from).collect(),
+            arm: arm_label(&arms, i + 1),
         })
         .collect()
 }
