@@ -286,7 +286,10 @@ impl DrawInputs {
 /// rule (trio, larger group or one person sitting out) handles it, so a round
 /// still has at most one person sitting out. If that would leave the random
 /// arm with fewer people than a group, one group's worth more goes back to
-/// it, so nobody is alone in an arm.
+/// it, so nobody is alone in an arm. Nobody in the matched arm sits out, so
+/// people who must not sit out are safe there; in the random arm the engine
+/// keeps them from sitting out as it always does (unless everyone in that
+/// arm must not, which the split does not try to prevent).
 pub fn matched_count(n: usize, share_ppm: u32, group_size: usize) -> usize {
     let size = group_size.max(2);
     let mut k = ((n as f64) * f64::from(share_ppm) / PPM).round() as usize;
