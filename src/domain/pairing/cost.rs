@@ -25,13 +25,13 @@ pub(crate) struct Cost {
     /// Pairs from the same organisation.
     pub same_org: u32,
     /// Sum over pairs of how unlike their topics are, `(1 − cosine)` in
-    /// millionths ([`DISSIMILARITY_SCALE`]): only in the matched arm of the
+    /// thousandths ([`DISSIMILARITY_SCALE`]): only in the matched arm of the
     /// experiment, 0 everywhere else, so the other tiers order as before.
     pub dissimilarity: u64,
 }
 
 /// One whole `1 − cosine` in [`Cost::dissimilarity`].
-pub(crate) const DISSIMILARITY_SCALE: u64 = 1_000_000;
+pub(crate) const DISSIMILARITY_SCALE: u64 = 1_000;
 
 impl Cost {
     /// The cost of a perfect group: nobody met before, nobody shares an organisation.

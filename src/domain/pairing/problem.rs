@@ -82,7 +82,7 @@ impl<'a> Problem<'a> {
         self.similarity.is_some()
     }
 
-    /// `1 − cosine` of two people's topics in millionths; 0 outside the matched arm.
+    /// `1 − cosine` of two people's topics in thousandths; 0 outside the matched arm.
     pub fn dissimilarity(&self, a: u32, b: u32) -> u64 {
         self.similarity
             .as_ref()

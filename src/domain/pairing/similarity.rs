@@ -43,7 +43,8 @@ impl TopicVector {
     }
 }
 
-/// `1 − cosine` as an integer in millionths, so that costs stay exact integers.
+/// `1 − cosine` as an integer in thousandths, so that costs stay exact integers (finer
+/// steps would push the blossom weights past `i64` and slow it down).
 pub(crate) fn dissimilarity(a: &TopicVector, b: &TopicVector) -> u64 {
     ((1.0 - a.cosine(b)) * DISSIMILARITY_SCALE as f64).round() as u64
 }
@@ -93,7 +94,7 @@ mod tests {
         assert!((a.cosine(&b) - 0.8).abs() < 1e-12);
         assert!((a.cosine(&a) - 1.0).abs() < 1e-12);
         assert_eq!(a.cosine(&TopicVector::default()), 0.0);
-        assert_eq!(dissimilarity(&a, &b), 200_000);
+        assert_eq!(dissimilarity(&a, &b), 200);
         let pool = Similarity::new(vec![a.clone(), b.clone()], 0);
         let dense = Similarity::new(vec![a, b], 10);
         assert_eq!(pool.dissimilarity(0, 1), dense.dissimilarity(1, 0));
