@@ -208,6 +208,30 @@ fn the_matched_arm_keeps_never_pair_rules_and_avoids_avoidable_repeats() {
 }
 
 #[test]
+fn the_matched_arm_leaves_people_out_rather_than_break_a_rule() {
+    // Three people who share every word, each pair under a rule: no group
+    // keeps the rules, so the matched arm (all of them) leaves them out.
+    let due = people(4);
+    let topics = vec![Some("open data".to_owned()); 4];
+    let mut history = History::new();
+    for (a, b) in [(100, 101), (100, 102), (101, 102)] {
+        history.never_pair(a, b);
+    }
+    let inputs = inputs(&due, &history, &topics, 1.0, 2, OddOneOut::Trio);
+    for seed in 0..30 {
+        let (drawn, _) = inputs.draw(seed);
+        for group in &drawn.groups {
+            assert!(!(group.contains(&100) && group.contains(&101)));
+            assert!(!(group.contains(&100) && group.contains(&102)));
+            assert!(!(group.contains(&101) && group.contains(&102)));
+        }
+        let placed: usize = drawn.groups.iter().map(Vec::len).sum();
+        assert_eq!(placed + drawn.left_out.len(), 4, "seed {seed}: {drawn:?}");
+        assert_eq!(drawn.left_out.len(), 2, "seed {seed}: {drawn:?}");
+    }
+}
+
+#[test]
 fn a_share_of_0_draws_exactly_what_the_engine_draws() {
     let due = people(23);
     let mut history = History::new();

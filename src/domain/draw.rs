@@ -394,6 +394,31 @@ mod tests {
     }
 
     #[test]
+    fn the_matched_arm_fills_whole_groups_and_leaves_nobody_alone_in_an_arm() {
+        // (people, share in ppm, group size) → matched count.
+        for (n, ppm, size, matched) in [
+            (60, 500_000, 2, 30),
+            (60, 300_000, 2, 18),
+            (31, 500_000, 2, 16),
+            (31, 500_000, 3, 15),
+            (7, 500_000, 3, 3),
+            (5, 900_000, 2, 2),
+            (6, 1_000_000, 2, 6),
+            (7, 1_000_000, 2, 4),
+            (3, 500_000, 2, 0),
+            (1, 1_000_000, 2, 0),
+            (0, 500_000, 2, 0),
+        ] {
+            let k = matched_count(n, ppm, size);
+            assert_eq!(k, matched, "{n} people, {ppm} ppm, groups of {size}");
+            assert!(
+                k == 0 || n - k == 0 || n - k >= size,
+                "nobody alone in the random arm"
+            );
+        }
+    }
+
+    #[test]
     fn a_swap_exchanges_two_people_in_different_groups_only() {
         let drawn = Drawn {
             groups: vec![vec![1, 2], vec![3, 4], vec![5, 6, 7]],
