@@ -97,6 +97,18 @@ async fn a_round_with_a_matched_share_stores_both_arms_and_matches_by_topics() {
         3
     );
     assert_eq!(page.body.matches("<td>Random</td>").count(), 3);
+
+    // A draft shows the arms it drew too.
+    let drawn = organiser
+        .post("/admin/rounds/drafts", &[("all", "yes")])
+        .await;
+    assert_eq!(drawn.status, 303, "{}", drawn.body);
+    let draft = organiser.get(&drawn.location()).await;
+    assert_eq!(
+        draft.body.matches("<td>Matched by interests</td>").count(),
+        3
+    );
+    assert_eq!(draft.body.matches("<td>Random</td>").count(), 3);
 }
 
 #[tokio::test]
