@@ -7,7 +7,7 @@
 //! then a close to uniformly random choice among the best arrangements.
 //! Groups have `size` people, some `size + 1` when the count does not
 //! divide (see [`group_search::group_sizes`]); nobody sits out. Size 2 is the pair
-//! engine, [`arrange`], unchanged.
+//! engine, [`super::arrange`], unchanged.
 
 use std::collections::BTreeSet;
 
@@ -37,7 +37,7 @@ pub struct GroupRequest<'a> {
 
 /// Arranges the candidates into groups of `request.size` (some one larger).
 ///
-/// Size 2 calls [`arrange`] and returns exactly what it does. Larger sizes
+/// Size 2 calls [`super::arrange`] and returns exactly what it does. Larger sizes
 /// give groups of `size` or `size + 1`, `sat_out: None` (a lone candidate is
 /// the one exception: there is nobody to group them with, so they sit out),
 /// `left_out` for never-pair rules, and statistics counted over every pair
