@@ -174,6 +174,7 @@ fn run_round(pool: Pool, composer: &Composer) -> Pool {
         force: true,
         odd_one_out: OddOneOutSetting::Trio,
         group_size: 2,
+        matched_share: 0.0,
         followup_after_days: 14,
     };
     match round_runner::run(&mut conn, composer, &options, at(NOW)).unwrap() {

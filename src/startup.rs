@@ -99,6 +99,7 @@ impl Application {
             settings: settings.schedule.clone(),
             odd_one_out: settings.pairing.odd_one_out,
             group_size: settings.pairing.group_size,
+            matched_share: settings.experiment.matched_share,
             followup_after_days: settings.followup.after_days,
             outbox_wake: wake.clone(),
             clock: clock.clone(),

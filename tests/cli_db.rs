@@ -210,7 +210,11 @@ fn fill(site: &mut Site) {
     unmentoring::services::round_drafts::draw(
         conn,
         true,
-        (unmentoring::configuration::OddOneOutSetting::Trio, 2),
+        unmentoring::services::round_runner::Grouping {
+            odd_one_out: unmentoring::configuration::OddOneOutSetting::Trio,
+            group_size: 2,
+            matched_share: 0.0,
+        },
         14,
         None,
         now,

@@ -361,3 +361,74 @@ fn replay_names_the_swaps_made_by_hand_before_sending() {
         replay.stdout
     );
 }
+
+#[test]
+fn with_a_matched_share_round_show_names_each_groups_arm_and_replay_is_identical() {
+    let mut site = Site::new();
+    site.set("EXPERIMENT__MATCHED_SHARE", "0.5");
+    add_people(&mut site);
+    let mut conn = unmentoring::db::connection(&site.database()).unwrap();
+    diesel::sql_query("UPDATE participants SET topics = 'Open data and housing'")
+        .execute(&mut conn)
+        .unwrap();
+    let ran = site.run(&["round", "run"]);
+    assert!(ran.ok, "{}", ran.all());
+    // Six people: two matched (the share rounded down to whole pairs), four random.
+    assert_eq!(
+        ran.stdout.matches("(matched by interests): ").count(),
+        1,
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(
+        ran.stdout.matches("(random): ").count(),
+        2,
+        "{}",
+        ran.stdout
+    );
+    let arms: Vec<(i32, String)> =
+        diesel::sql_query("SELECT group_number AS n, arm AS a FROM meetings ORDER BY group_number")
+            .load::<ArmRow>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.n, r.a))
+            .collect();
+    assert_eq!(
+        arms.iter().filter(|(_, a)| a == "matched").count(),
+        1,
+        "{arms:?}"
+    );
+
+    let shown = site.run(&["round", "show", "1"]);
+    assert!(shown.ok, "{}", shown.all());
+    let (matched, _) = arms.iter().find(|(_, a)| a == "matched").unwrap();
+    assert!(
+        shown
+            .stdout
+            .contains(&format!("Group {matched} (matched by interests)\n")),
+        "{}",
+        shown.stdout
+    );
+    assert_eq!(
+        shown.stdout.matches(" (random)\n").count(),
+        2,
+        "{}",
+        shown.stdout
+    );
+
+    let replay = site.run(&["round", "replay", "1"]);
+    assert!(replay.ok, "{}", replay.all());
+    assert!(
+        replay.stdout.contains("identical to what was sent"),
+        "{}",
+        replay.stdout
+    );
+}
+
+#[derive(QueryableByName)]
+struct ArmRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    n: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    a: String,
+}

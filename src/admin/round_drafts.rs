@@ -8,13 +8,16 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::outbox::when;
-use super::round_pages::{message, Group, Person};
+use super::round_pages::{arm_label, message, Group, Person};
 use super::{AdminError, AdminForm, CheckedPost, Chrome, SignedIn};
 use crate::db::{self, rounds};
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::PairingStats;
 use crate::pages::{private_html, see_other};
 use crate::services::round_drafts::{self as drafts, Sent, SwapRefused};
-use crate::services::round_runner::{RoundPlan, MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES};
+use crate::services::round_runner::{
+    Grouping, RoundPlan, MIN_MINUTES_BETWEEN_MANUAL_ROUNDS as MIN_MINUTES,
+};
 use crate::startup::AppState;
 
 #[derive(Template)]
@@ -42,14 +45,11 @@ pub async fn draw(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let all = form.get("all") == Some("yes");
-    let odd = (
-        state.settings.pairing.odd_one_out,
-        state.settings.pairing.group_size,
-    );
+    let grouping = Grouping::from_settings(&state.settings);
     let after_days = state.settings.followup.after_days;
     let (by, now) = (Some(signed_in.organiser_id), state.clock.now());
     let (id, _) = db::write(&state.pool, move |conn| {
-        drafts::draw(conn, all, odd, after_days, by, now)
+        drafts::draw(conn, all, grouping, after_days, by, now)
     })
     .await?;
     Ok(see_other(&format!("/admin/rounds/drafts/{id}")))
@@ -139,12 +139,17 @@ async fn draft_page(
 }
 
 fn groups_of(plan: &RoundPlan) -> Vec<Group> {
+    let drawn = &plan.draw.drawn;
+    let arms: Vec<(usize, Arm)> = (0..plan.groups.len())
+        .map(|i| (i + 1, drawn.arm(i)))
+        .collect();
     plan.groups
         .iter()
         .enumerate()
         .map(|(i, g)| Group {
             number: i + 1,
             people: g.iter().map(Person::from).collect(),
+            arm: arm_label(&arms, i + 1),
         })
         .collect()
 }

@@ -12,6 +12,7 @@ use super::{AdminError, AdminForm, Chrome, SignedIn};
 use crate::db::participants::{self, Participant};
 use crate::db::rounds::{self, MemberRow, Round};
 use crate::db::{self, outbox, rematches};
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::OddOneOut;
 use crate::domain::Met;
 use crate::pages::{private_html, MessagePage};
@@ -42,6 +43,20 @@ impl From<&Participant> for Person {
 pub(super) struct Group {
     pub(super) number: usize,
     pub(super) people: Vec<Person>,
+    /// The experiment's arm in words ([`Arm::label`]); only when some group
+    /// of the round was matched by interests, and then for every group.
+    pub(super) arm: Option<&'static str>,
+}
+
+/// The arm label of group `number` (from 1) given every group's arm, if any
+/// group is matched.
+pub(super) fn arm_label(arms: &[(usize, Arm)], number: usize) -> Option<&'static str> {
+    let any_matched = arms.iter().any(|&(_, arm)| arm == Arm::Matched);
+    let arm = arms
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map_or(Arm::Random, |a| a.1);
+    any_matched.then(|| arm.label())
 }
 
 struct RoundRow {
@@ -176,10 +191,13 @@ pub async fn show(
         let emails = outbox::round_emails(conn, id)?;
         let places = rematches::places_of_round(conn, id)?;
         let requests = rematches::of_round(conn, id)?;
-        Ok(Some((round, sat_out, members, emails, places, requests)))
+        let arms = crate::db::meetings::arms_of_round(conn, id)?;
+        Ok(Some((
+            round, sat_out, members, emails, places, requests, arms,
+        )))
     })
     .await?;
-    let Some((round, sat_out, members, emails, places, requests)) = found else {
+    let Some((round, sat_out, members, emails, places, requests, arms)) = found else {
         return Ok(message(
             StatusCode::NOT_FOUND,
             "There is no such round",
@@ -193,6 +211,10 @@ pub async fn show(
         .filter(|(p, _)| p.left_at.is_some())
         .map(|(p, _)| p.id)
         .collect();
+    let arms: Vec<(usize, Arm)> = arms
+        .into_iter()
+        .map(|(n, arm)| (usize::try_from(n).unwrap_or(0), arm))
+        .collect();
     let mut groups: Vec<Group> = Vec::new();
     for m in members.iter().filter(|m| !left.contains(&m.member_id)) {
         let number = usize::try_from(m.group_number).unwrap_or(0);
@@ -200,6 +222,7 @@ pub async fn show(
             groups.push(Group {
                 number,
                 people: Vec::new(),
+                arm: arm_label(&arms, number),
             });
         }
         if let Some(group) = groups.last_mut() {

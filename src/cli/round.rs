@@ -11,6 +11,7 @@ use crate::db::open_database;
 use crate::db::participants::Participant;
 use crate::db::rounds::{self, Round};
 use crate::db::{self, rematches, Pool};
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::PairingStats;
 use crate::email::Composer;
 use crate::services::round_changes;
@@ -120,6 +121,7 @@ async fn run_round(
         force,
         odd_one_out: settings.pairing.odd_one_out,
         group_size: settings.pairing.group_size,
+        matched_share: settings.experiment.matched_share,
         followup_after_days: settings.followup.after_days,
     };
     let composer = Composer::new(settings);
@@ -217,10 +219,11 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
         }
         let places = rematches::places_of_round(conn, id)?;
         let requests = rematches::of_round(conn, id)?;
-        Ok(Some((round, members, places, requests)))
+        let arms = crate::db::meetings::arms_of_round(conn, id)?;
+        Ok(Some((round, members, places, requests, arms)))
     })
     .await?;
-    let Some((round, members, places, requests)) = found else {
+    let Some((round, members, places, requests, arms)) = found else {
         eprintln!("There is no round {id}. `unmentoring round list` shows the rounds.");
         return Ok(ExitCode::from(2));
     };
@@ -231,10 +234,14 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
         .filter(|(p, _)| p.left_at.is_some())
         .map(|(p, _)| p.participant_id)
         .collect();
+    let arm_of = arm_labels(&arms);
     let mut current = None;
     for (number, person) in members.iter().filter(|(_, p)| !left.contains(&p.id)) {
         if current != Some(*number) {
-            println!("\nGroup {number}");
+            match arm_of(*number) {
+                Some(arm) => println!("\nGroup {number} ({arm})"),
+                None => println!("\nGroup {number}"),
+            }
             current = Some(*number);
         }
         println!("  {}", describe(&person.name, &person.organisation));
@@ -251,6 +258,19 @@ async fn show(pool: &Pool, id: i64) -> anyhow::Result<ExitCode> {
     println!();
     print_stats(&round.stats());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each group's arm in words (`arm_of(group_number)`), only for a round
+/// with a matched group: a round without the experiment shows no arms.
+fn arm_labels(arms: &[(i32, Arm)]) -> impl Fn(i32) -> Option<String> + '_ {
+    let any_matched = arms.iter().any(|&(_, arm)| arm == Arm::Matched);
+    move |number| {
+        let arm = arms
+            .iter()
+            .find(|(n, _)| *n == number)
+            .map_or(Arm::Random, |a| a.1);
+        any_matched.then(|| arm.label().to_lowercase())
+    }
 }
 
 fn print_round_header(round: &Round) {
@@ -278,12 +298,18 @@ fn describe(name: &str, organisation: &str) -> String {
 }
 
 pub(super) fn print_plan(plan: &RoundPlan) {
+    let drawn = &plan.draw.drawn;
     for (i, group) in plan.groups.iter().enumerate() {
         let people: Vec<String> = group
             .iter()
             .map(|p| describe(&p.name, &p.organisation))
             .collect();
-        println!("Group {}: {}", i + 1, people.join(" + "));
+        let arm = if drawn.has_matched() {
+            format!(" ({})", drawn.arm(i).label().to_lowercase())
+        } else {
+            String::new()
+        };
+        println!("Group {}{arm}: {}", i + 1, people.join(" + "));
     }
     if let Some(p) = &plan.sat_out {
         println!("Sits out: {}", describe(&p.name, &p.organisation));

@@ -13,12 +13,12 @@ use crate::services::round_runner::{self as runner, MIN_MINUTES_BETWEEN_MANUAL_R
 use super::round::{print_ghosts, print_plan, print_stats};
 
 pub async fn dry_run(pool: &Pool, settings: &Settings, all: bool) -> anyhow::Result<ExitCode> {
-    let odd = (settings.pairing.odd_one_out, settings.pairing.group_size);
+    let grouping = runner::Grouping::from_settings(settings);
     let after_days = settings.followup.after_days;
     let now = Clock::system().now();
     let (id, plan, ghosts) = db::write(pool, move |conn| {
         let ghost_ids = runner::ghosts(conn, now, after_days)?;
-        let (id, plan) = drafts::draw(conn, all, odd, after_days, None, now)?;
+        let (id, plan) = drafts::draw(conn, all, grouping, after_days, None, now)?;
         let ghosts = ghost_ids
             .into_iter()
             .filter_map(|id| participants::find(conn, id).transpose())

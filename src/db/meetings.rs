@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::participants::{Participant, Status};
 use super::schema::{group_members, meetings, participants};
 use super::Conn;
+use crate::domain::experiment::Arm;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = meetings)]
@@ -37,20 +38,36 @@ pub fn new_room() -> String {
     format!("{:032x}", rand::rng().random::<u128>())
 }
 
-/// Makes the meeting row of each new group (`group_numbers`) of a round.
+/// Makes the meeting row of each new group (`group_numbers`) of a round,
+/// each in the random arm (the column's default): rematches, and every
+/// group when no experiment runs.
 pub fn create(
     conn: &mut Conn,
     round_id: i64,
     group_numbers: &[i32],
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
+    create_with_arms(conn, round_id, group_numbers, &[], now)
+}
+
+/// [`create`], recording each group's arm of the experiment: `arms[i]` is
+/// the arm of `group_numbers[i]`, random where `arms` is shorter.
+pub fn create_with_arms(
+    conn: &mut Conn,
+    round_id: i64,
+    group_numbers: &[i32],
+    arms: &[Arm],
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     let rows: Vec<_> = group_numbers
         .iter()
-        .map(|&number| {
+        .enumerate()
+        .map(|(i, &number)| {
             (
                 meetings::round_id.eq(round_id),
                 meetings::group_number.eq(number),
                 meetings::room.eq(Some(new_room())),
+                meetings::arm.eq(arms.get(i).copied().unwrap_or_default()),
                 meetings::created_at.eq(now),
             )
         })
@@ -61,6 +78,16 @@ pub fn create(
             .context("could not store a round's meetings")?;
     }
     Ok(())
+}
+
+/// The arm of each group of a round that has a meeting row, by group number.
+pub fn arms_of_round(conn: &mut Conn, round_id: i64) -> anyhow::Result<Vec<(i32, Arm)>> {
+    meetings::table
+        .filter(meetings::round_id.eq(round_id))
+        .order(meetings::group_number)
+        .select((meetings::group_number, meetings::arm))
+        .load(conn)
+        .context("could not read the arms of a round's groups")
 }
 
 /// The meeting of one group.

@@ -5,19 +5,30 @@
 //!
 //! Organisations are stored as numbers (equal numbers for equal
 //! organisation keys, in order of first appearance): the engine compares
-//! nothing else, and a stored draw then holds no names.
+//! nothing else, and a stored draw then holds no names. Topics likewise, for
+//! the experiment's matched arm: term numbers with counts, never the words.
+//!
+//! With `experiment.matched_share` above 0, a draw first splits the people
+//! at random into two arms ([`DrawInputs::split`]), from the round's seed, so
+//! that the split replays too.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use rand::rngs::ChaCha8Rng;
-use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use super::experiment::topics::{tf_idf, TermNumbers};
+use super::experiment::Arm;
 use super::pairing::{
-    arrange_groups, organisation_key, Candidate, GroupRequest, History, OddOneOut, PairingStats,
-    PersonId,
+    arrange_groups, arrange_groups_by_similarity, organisation_key, Arrangement, Candidate,
+    GroupRequest, History, OddOneOut, PairingStats, PersonId,
 };
+
+/// Parts per million in [`DrawInputs::matched_share_ppm`].
+const PPM: f64 = 1_000_000.0;
 
 /// What the engine is given for one round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,10 +44,23 @@ pub struct DrawInputs {
     /// People per group (`pairing.group_size`); 2 for pairs.
     #[serde(default = "pairs")]
     pub group_size: usize,
+    /// `experiment.matched_share` in parts per million (an integer, so that
+    /// inputs compare exactly); 0, as in every draw stored before the
+    /// experiment, pairs everyone at random.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub matched_share_ppm: u32,
+    /// Each candidate's topic words as (term number, count), in the order of
+    /// `candidates`; empty unless the share is above 0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Vec<(u32, u32)>>,
 }
 
 fn pairs() -> usize {
     2
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What a draw put where.
@@ -45,6 +69,10 @@ pub struct Drawn {
     pub groups: Vec<Vec<PersonId>>,
     pub sat_out: Option<PersonId>,
     pub left_out: Vec<PersonId>,
+    /// The arm of each group, in the order of `groups`; empty when every
+    /// group is random (no experiment, or a draw stored before it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<Arm>,
 }
 
 /// Two people an organiser swapped between groups before sending.
@@ -99,7 +127,21 @@ impl DrawInputs {
                 .collect(),
             odd_one_out: odd_one_out.as_str().to_owned(),
             group_size,
+            matched_share_ppm: 0,
+            topics: Vec::new(),
         }
+    }
+
+    /// These inputs with the experiment running at `matched_share` (0 to 1;
+    /// 0 changes nothing): `topics[i]` is what `candidates[i]` would like to
+    /// talk about, kept only as term numbers.
+    pub fn with_experiment(mut self, matched_share: f64, topics: &[Option<&str>]) -> Self {
+        self.matched_share_ppm = (matched_share.clamp(0.0, 1.0) * PPM).round() as u32;
+        if self.matched_share_ppm > 0 {
+            let mut terms = TermNumbers::default();
+            self.topics = topics.iter().map(|t| terms.counts(*t)).collect();
+        }
+        self
     }
 
     fn history(&self) -> History {
@@ -124,10 +166,54 @@ impl DrawInputs {
     }
 
     /// The draw for `seed`: the same inputs and seed always draw the same.
+    /// Without the experiment this is the engine on everyone, exactly as
+    /// before the experiment existed; with it, the split and then each arm,
+    /// all from the one seeded source.
     pub fn draw(&self, seed: u64) -> (Drawn, PairingStats) {
-        let candidates = self.engine_candidates();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        if self.matched_share_ppm == 0 {
+            let all: Vec<usize> = (0..self.candidates.len()).collect();
+            let arrangement = self.arrange(&all, None, &mut rng);
+            let drawn = Drawn {
+                groups: arrangement.groups,
+                sat_out: arrangement.sat_out,
+                left_out: arrangement.left_out,
+                arms: Vec::new(),
+            };
+            return (drawn, arrangement.stats);
+        }
+        let (random, matched) = self.split(&mut rng);
+        let random = self.arrange(&random, None, &mut rng);
+        let vectors = tf_idf(&self.topics_by_candidate());
+        let matched = self.arrange(&matched, Some(&vectors), &mut rng);
+        let arms = std::iter::repeat_n(Arm::Random, random.groups.len())
+            .chain(std::iter::repeat_n(Arm::Matched, matched.groups.len()))
+            .collect();
+        let drawn = Drawn {
+            groups: random.groups.into_iter().chain(matched.groups).collect(),
+            sat_out: random.sat_out,
+            left_out: random
+                .left_out
+                .into_iter()
+                .chain(matched.left_out)
+                .collect(),
+            arms,
+        };
+        let stats = self.stats(&drawn);
+        (drawn, stats)
+    }
+
+    /// The candidates at `indices` (in that order) arranged by the engine:
+    /// at random, or by similarity given everyone's topic vectors.
+    fn arrange<R: Rng + ?Sized>(
+        &self,
+        indices: &[usize],
+        vectors: Option<&[super::pairing::TopicVector]>,
+        rng: &mut R,
+    ) -> Arrangement {
+        let all = self.engine_candidates();
+        let candidates: Vec<Candidate> = indices.iter().map(|&i| all[i].clone()).collect();
         let history = self.history();
-        // Size 2 is the pair engine itself; larger groups have nobody sitting out.
         let request = GroupRequest {
             candidates: &candidates,
             history: &history,
@@ -135,15 +221,36 @@ impl DrawInputs {
             odd_one_out: OddOneOut::parse_exact(&self.odd_one_out).unwrap_or_default(),
             must_not_sit_out: self.must_not_sit_out.iter().copied().collect(),
         };
-        let arrangement = arrange_groups(&request, &mut ChaCha8Rng::seed_from_u64(seed));
-        let drawn = Drawn {
-            groups: arrangement.groups,
-            sat_out: arrangement.sat_out,
-            left_out: arrangement.left_out,
-        };
-        (drawn, arrangement.stats)
+        match vectors {
+            None => arrange_groups(&request, rng),
+            Some(vectors) => {
+                let topics = indices.iter().map(|&i| vectors[i].clone()).collect();
+                arrange_groups_by_similarity(&request, topics, rng)
+            }
+        }
     }
 
+    /// Term counts for every candidate (none for a candidate without).
+    fn topics_by_candidate(&self) -> Vec<Vec<(u32, u32)>> {
+        let mut topics = self.topics.clone();
+        topics.resize(self.candidates.len(), Vec::new());
+        topics
+    }
+
+    /// Splits the candidates (as indices, each arm in candidate order) into
+    /// the random arm and the matched arm: a uniformly random set of
+    /// [`matched_count`] people is matched, so everyone has the same chance.
+    pub fn split<R: Rng + ?Sized>(&self, rng: &mut R) -> (Vec<usize>, Vec<usize>) {
+        let n = self.candidates.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(rng);
+        let k = matched_count(n, self.matched_share_ppm, self.group_size);
+        let mut matched = order[..k].to_vec();
+        let mut random = order[k..].to_vec();
+        matched.sort_unstable();
+        random.sort_unstable();
+        (random, matched)
+    }
     /// The figures of `drawn` (after swaps, say) under these inputs.
     pub fn stats(&self, drawn: &Drawn) -> PairingStats {
         let history = self.history();
@@ -172,7 +279,38 @@ impl DrawInputs {
     }
 }
 
+/// How many of `n` people the matched arm gets: the share of them, rounded,
+/// then down to a multiple of `group_size` so that the matched arm fills
+/// whole groups and nobody in it sits out (those not taken go to the random
+/// arm). Whatever does not divide lands in the random arm, whose odd-one-out
+/// rule (trio, larger group or one person sitting out) handles it, so a round
+/// still has at most one person sitting out. If that would leave the random
+/// arm with fewer people than a group, one group's worth more goes back to
+/// it, so nobody is alone in an arm. Nobody in the matched arm sits out, so
+/// people who must not sit out are safe there; in the random arm the engine
+/// keeps them from sitting out as it always does (unless everyone in that
+/// arm must not, which the split does not try to prevent).
+pub fn matched_count(n: usize, share_ppm: u32, group_size: usize) -> usize {
+    let size = group_size.max(2);
+    let mut k = ((n as f64) * f64::from(share_ppm) / PPM).round() as usize;
+    k = k.min(n) / size * size;
+    if n > k && n - k < size {
+        k = k.saturating_sub(size);
+    }
+    k
+}
+
 impl Drawn {
+    /// The arm of the group at `index` (from 0): random unless recorded.
+    pub fn arm(&self, index: usize) -> Arm {
+        self.arms.get(index).copied().unwrap_or_default()
+    }
+
+    /// Whether any group was paired by interests.
+    pub fn has_matched(&self) -> bool {
+        self.arms.contains(&Arm::Matched)
+    }
+
     /// The group number (from 1) of a person, if they are in a group.
     pub fn group_of(&self, id: PersonId) -> Option<usize> {
         self.groups
@@ -256,15 +394,42 @@ mod tests {
     }
 
     #[test]
+    fn the_matched_arm_fills_whole_groups_and_leaves_nobody_alone_in_an_arm() {
+        // (people, share in ppm, group size) → matched count.
+        for (n, ppm, size, matched) in [
+            (60, 500_000, 2, 30),
+            (60, 300_000, 2, 18),
+            (31, 500_000, 2, 16),
+            (31, 500_000, 3, 15),
+            (7, 500_000, 3, 3),
+            (5, 900_000, 2, 2),
+            (6, 1_000_000, 2, 6),
+            (7, 1_000_000, 2, 4),
+            (3, 500_000, 2, 0),
+            (1, 1_000_000, 2, 0),
+            (0, 500_000, 2, 0),
+        ] {
+            let k = matched_count(n, ppm, size);
+            assert_eq!(k, matched, "{n} people, {ppm} ppm, groups of {size}");
+            assert!(
+                k == 0 || n - k == 0 || n - k >= size,
+                "nobody alone in the random arm"
+            );
+        }
+    }
+
+    #[test]
     fn a_swap_exchanges_two_people_in_different_groups_only() {
         let drawn = Drawn {
             groups: vec![vec![1, 2], vec![3, 4], vec![5, 6, 7]],
             sat_out: None,
             left_out: vec![],
+            arms: vec![Arm::Random, Arm::Matched, Arm::Random],
         };
         let mut swapped = drawn.clone();
         assert!(swapped.swap(2, 7));
         assert_eq!(swapped.groups, vec![vec![1, 7], vec![3, 4], vec![5, 6, 2]]);
+        assert_eq!(swapped.arms, drawn.arms, "each group keeps its arm");
         assert!(!swapped.clone().swap(1, 7), "same group");
         assert!(!swapped.clone().swap(1, 42), "not in the round");
         let at = NaiveDateTime::default();

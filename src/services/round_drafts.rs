@@ -17,20 +17,20 @@ use crate::db::rounds::{self, Round};
 use crate::db::{participants, Conn};
 use crate::domain::{Drawn, Swap};
 use crate::email::Composer;
-use crate::services::round_runner::{self as runner, RoundOptions, RoundPlan, Trigger};
+use crate::services::round_runner::{self as runner, Grouping, RoundOptions, RoundPlan, Trigger};
 
 /// Draws the groups for the people due now and stores them as a draft;
 /// returns its id and plan. Reads everything else only.
 pub fn draw(
     conn: &mut Conn,
     include_all: bool,
-    (odd, group_size): (OddOneOutSetting, usize),
+    grouping: Grouping,
     after_days: u32,
     created_by: Option<i64>,
     now: NaiveDateTime,
 ) -> anyhow::Result<(i64, RoundPlan)> {
     let ghosts = runner::ghosts(conn, now, after_days)?;
-    let prepared = runner::prepare(conn, now, include_all, odd, group_size, &ghosts)?;
+    let prepared = runner::prepare(conn, now, include_all, grouping, &ghosts)?;
     let seed = runner::new_seed();
     let (drawn, _) = prepared.inputs.draw(seed);
     let id = round_drafts::insert(
@@ -168,8 +168,10 @@ pub fn send(
             conn,
             now,
             draft.include_all,
-            options.odd_one_out,
-            draft.inputs.group_size,
+            Grouping {
+                group_size: draft.inputs.group_size,
+                ..options.grouping()
+            },
             &ghosts,
         )?;
         if let Some((joined, gone)) = changes(conn, &draft, &prepared.due)? {
@@ -272,8 +274,9 @@ pub fn manual_options(
         include_all: false,
         force,
         odd_one_out,
-        // A draft keeps the size it was drawn with.
+        // A draft keeps the size and share it was drawn with.
         group_size: 2,
+        matched_share: 0.0,
         followup_after_days,
     }
 }

@@ -34,8 +34,40 @@ pub struct RoundOptions {
     pub odd_one_out: OddOneOutSetting,
     /// `pairing.group_size`: 2 for pairs, more for larger groups.
     pub group_size: usize,
+    /// `experiment.matched_share`: 0 pairs everyone at random.
+    pub matched_share: f64,
     /// `followup.after_days`: how long members have to answer before silence counts.
     pub followup_after_days: u32,
+}
+
+/// How a round's people are grouped (`[pairing]` and `[experiment]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grouping {
+    pub odd_one_out: OddOneOutSetting,
+    /// `pairing.group_size`.
+    pub group_size: usize,
+    /// `experiment.matched_share`.
+    pub matched_share: f64,
+}
+
+impl Grouping {
+    pub fn from_settings(settings: &crate::configuration::Settings) -> Self {
+        Grouping {
+            odd_one_out: settings.pairing.odd_one_out,
+            group_size: settings.pairing.group_size,
+            matched_share: settings.experiment.matched_share,
+        }
+    }
+}
+
+impl RoundOptions {
+    pub fn grouping(&self) -> Grouping {
+        Grouping {
+            odd_one_out: self.odd_one_out,
+            group_size: self.group_size,
+            matched_share: self.matched_share,
+        }
+    }
 }
 
 /// Who would be paired with whom, before anything is stored. Each person's
@@ -116,8 +148,7 @@ pub fn prepare(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
-    odd: OddOneOutSetting,
-    group_size: usize,
+    grouping: Grouping,
     ghosts: &[i64],
 ) -> anyhow::Result<Prepared> {
     let ghosts: std::collections::HashSet<i64> = ghosts.iter().copied().collect();
@@ -140,28 +171,29 @@ pub fn prepare(
             organisation: p.organisation.clone(),
         })
         .collect();
+    let topics: Vec<Option<&str>> = due.iter().map(|p| p.topics.as_deref()).collect();
     let inputs = DrawInputs::new(
         &candidates,
         &history,
         &must_not_sit_out,
-        engine_odd_one_out(odd),
-        group_size,
-    );
+        engine_odd_one_out(grouping.odd_one_out),
+        grouping.group_size,
+    )
+    .with_experiment(grouping.matched_share, &topics);
     Ok(Prepared { due, inputs })
 }
 
-/// Works out the groups (of `group_size`, see `pairing.group_size`) for the
-/// people due now (see [`prepare`]). Reads only.
+/// Works out the groups (see [`Grouping`]) for the people due now (see
+/// [`prepare`]). Reads only.
 pub fn plan(
     conn: &mut Conn,
     now: NaiveDateTime,
     include_all: bool,
-    odd: OddOneOutSetting,
-    group_size: usize,
+    grouping: Grouping,
     ghosts: &[i64],
     seed: u64,
 ) -> anyhow::Result<RoundPlan> {
-    let prepared = prepare(conn, now, include_all, odd, group_size, ghosts)?;
+    let prepared = prepare(conn, now, include_all, grouping, ghosts)?;
     let (drawn, _) = prepared.inputs.draw(seed);
     let draw = StoredDraw {
         inputs: prepared.inputs,
@@ -241,8 +273,7 @@ pub fn run(
             conn,
             now,
             options.include_all,
-            options.odd_one_out,
-            options.group_size,
+            options.grouping(),
             &paused,
             new_seed(),
         )?;
@@ -307,7 +338,7 @@ pub(crate) fn store(
         .iter()
         .map(|g| g.iter().map(|p| p.id).collect())
         .collect();
-    let round_id = rounds::insert(
+    let round_id = rounds::insert_with_arms(
         conn,
         &NewRound {
             round_key: &options.key,
@@ -320,6 +351,8 @@ pub(crate) fn store(
             sat_out: plan.sat_out.as_ref().map(|p| p.id),
         },
         &ids,
+        // Swaps move people, never groups: each group keeps its drawn arm.
+        &plan.draw.drawn.arms,
     )?;
     rounds::inputs::store(conn, round_id, &plan.draw)?;
     queue_introductions(conn, composer, &plan.groups, round_id, now)?;

@@ -34,6 +34,8 @@ pub struct Scheduler {
     pub odd_one_out: OddOneOutSetting,
     /// `pairing.group_size`.
     pub group_size: usize,
+    /// `experiment.matched_share`.
+    pub matched_share: f64,
     pub followup_after_days: u32,
     pub outbox_wake: Arc<Notify>,
     pub clock: Clock,
@@ -142,6 +144,7 @@ impl Scheduler {
             force: false,
             odd_one_out: self.odd_one_out,
             group_size: self.group_size,
+            matched_share: self.matched_share,
             followup_after_days: self.followup_after_days,
         };
         let composer = self.composer.clone();

@@ -277,6 +277,7 @@ impl TestApp {
             force: true,
             odd_one_out: OddOneOutSetting::Trio,
             group_size: self.settings.pairing.group_size,
+            matched_share: self.settings.experiment.matched_share,
             followup_after_days: self.settings.followup.after_days,
         };
         let composer = Composer::new(&self.settings);

@@ -24,6 +24,7 @@ mod delivery_holds;
 mod delivery_timeouts;
 mod erasure;
 mod events;
+mod experiment_arms;
 mod experiment_results;
 mod fixtures;
 mod followup;

@@ -209,8 +209,13 @@ async fn with_nobody_free_the_honest_email_comes_after_the_wait_and_they_do_not_
     // Three people next round, one sits out: never Bob, whatever the seed.
     app.add_participant("Cat Cole", "cat@example.org", "York");
     let now = app.clock.now();
+    let grouping = runner::Grouping {
+        odd_one_out: OddOneOutSetting::SitOut,
+        group_size: 2,
+        matched_share: 0.0,
+    };
     for seed in 0..40 {
-        let plan = app.db(|c| runner::plan(c, now, true, OddOneOutSetting::SitOut, 2, &[], seed));
+        let plan = app.db(|c| runner::plan(c, now, true, grouping, &[], seed));
         let sitter = plan.sat_out.expect("someone sits out").id;
         assert_ne!(sitter, bob, "seed {seed}: Bob sat out again");
     }
@@ -221,6 +226,7 @@ async fn with_nobody_free_the_honest_email_comes_after_the_wait_and_they_do_not_
         force: true,
         odd_one_out: OddOneOutSetting::SitOut,
         group_size: 2,
+        matched_share: 0.0,
         followup_after_days: 14,
     };
     let composer = unmentoring::email::Composer::new(&app.settings);

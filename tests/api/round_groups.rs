@@ -38,6 +38,7 @@ async fn a_round_with_group_size_three_makes_groups_of_three_and_four() {
         force: true,
         odd_one_out: app.settings.pairing.odd_one_out,
         group_size: app.settings.pairing.group_size,
+        matched_share: app.settings.experiment.matched_share,
         followup_after_days: 14,
     };
     let composer = Composer::new(&app.settings);

@@ -19,6 +19,7 @@ fn manual(include_all: bool, force: bool) -> RoundOptions {
         force,
         odd_one_out: OddOneOutSetting::Trio,
         group_size: 2,
+        matched_share: 0.0,
         followup_after_days: 14,
     }
 }

@@ -42,6 +42,7 @@ fn reminders_queued_by_several_processes_at_once_go_out_once_each() {
         force: true,
         odd_one_out: settings.pairing.odd_one_out,
         group_size: settings.pairing.group_size,
+        matched_share: settings.experiment.matched_share,
         followup_after_days: settings.followup.after_days,
     };
     let ran = runner::run(

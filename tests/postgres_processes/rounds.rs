@@ -86,6 +86,7 @@ fn two_runs_of_one_round_key_at_the_same_moment_make_one_round() {
         force: false,
         odd_one_out: settings.pairing.odd_one_out,
         group_size: settings.pairing.group_size,
+        matched_share: settings.experiment.matched_share,
         followup_after_days: settings.followup.after_days,
     };
     let now = Clock::system().now();

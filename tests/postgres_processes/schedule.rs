@@ -51,6 +51,7 @@ async fn a_scheduled_round_that_failed_is_tried_again() {
         settings: settings.schedule.clone(),
         odd_one_out: settings.pairing.odd_one_out,
         group_size: settings.pairing.group_size,
+        matched_share: settings.experiment.matched_share,
         followup_after_days: settings.followup.after_days,
         outbox_wake: Arc::default(),
         clock: Clock::manual(slot + chrono::Duration::minutes(30)),

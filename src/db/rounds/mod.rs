@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use super::participants::Status;
 use super::schema::{group_members, participants, rounds};
 use super::Conn;
+use crate::domain::experiment::Arm;
 use crate::domain::pairing::{History, OddOneOut, PairingStats};
 use crate::domain::Trigger;
 
@@ -138,6 +139,17 @@ pub fn list(conn: &mut Conn, limit: i64) -> anyhow::Result<Vec<Round>> {
 
 /// Stores a round and its groups, and marks everyone grouped as having had a round.
 pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> anyhow::Result<i64> {
+    insert_with_arms(conn, round, groups, &[])
+}
+
+/// [`insert`], recording the experiment's arm of each group (`arms[i]` for
+/// `groups[i]`; random where `arms` is shorter) on its meeting row.
+pub fn insert_with_arms(
+    conn: &mut Conn,
+    round: &NewRound<'_>,
+    groups: &[Vec<i64>],
+    arms: &[Arm],
+) -> anyhow::Result<i64> {
     let s = round.stats;
     let id: i64 = diesel::insert_into(rounds::table)
         .values((
@@ -178,7 +190,7 @@ pub fn insert(conn: &mut Conn, round: &NewRound<'_>, groups: &[Vec<i64>]) -> any
             .context("could not store a round's groups")?;
     }
     let numbers: Vec<i32> = (1..=groups.len()).map(count).collect();
-    super::meetings::create(conn, id, &numbers, round.started_at)?;
+    super::meetings::create_with_arms(conn, id, &numbers, arms, round.started_at)?;
     // Everyone grouped had a round now; a pause that has ended is over; and
     // whoever was first in line after a failed rematch has had their turn.
     let grouped = group_members::table

@@ -5,6 +5,7 @@
 pub mod analysis;
 mod arm;
 pub mod summary;
+pub mod topics;
 
 pub use analysis::{analyse, publishable, Outcome, Results};
 pub use arm::Arm;

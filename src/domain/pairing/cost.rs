@@ -24,7 +24,14 @@ pub(crate) struct Cost {
     pub recency: u64,
     /// Pairs from the same organisation.
     pub same_org: u32,
+    /// Sum over pairs of how unlike their topics are, `(1 − cosine)` in
+    /// thousandths ([`DISSIMILARITY_SCALE`]): only in the matched arm of the
+    /// experiment, 0 everywhere else, so the other tiers order as before.
+    pub dissimilarity: u64,
 }
+
+/// One whole `1 − cosine` in [`Cost::dissimilarity`].
+pub(crate) const DISSIMILARITY_SCALE: u64 = 1_000;
 
 impl Cost {
     /// The cost of a perfect group: nobody met before, nobody shares an organisation.
@@ -34,6 +41,7 @@ impl Cost {
         repeats: 0,
         recency: 0,
         same_org: 0,
+        dissimilarity: 0,
     };
 
     /// Cost of the lone person sitting out: only forbidden when they sat out last time.
@@ -52,6 +60,7 @@ impl Cost {
             repeats: u32::from(last_met.is_some()),
             recency: last_met.map_or(0, u64::from),
             same_org: u32::from(same_org),
+            dissimilarity: 0,
         }
     }
 
@@ -70,6 +79,7 @@ impl Add for Cost {
             repeats: self.repeats + other.repeats,
             recency: self.recency + other.recency,
             same_org: self.same_org + other.same_org,
+            dissimilarity: self.dissimilarity + other.dissimilarity,
         }
     }
 }
@@ -91,6 +101,7 @@ impl Sub for Cost {
             repeats: self.repeats - other.repeats,
             recency: self.recency - other.recency,
             same_org: self.same_org - other.same_org,
+            dissimilarity: self.dissimilarity - other.dissimilarity,
         }
     }
 }

@@ -46,11 +46,14 @@ impl Graph {
         for v in 0..n {
             for u in (v + 1)..n {
                 let (a, b) = (people[v] as usize, people[u] as usize);
-                let pair = super::cost::Cost::pair(
-                    problem.is_never_pair(a as u32, b as u32),
-                    met[a * n + b],
-                    problem.orgs[a] == problem.orgs[b],
-                );
+                let pair = super::cost::Cost {
+                    dissimilarity: problem.dissimilarity(a as u32, b as u32),
+                    ..super::cost::Cost::pair(
+                        problem.is_never_pair(a as u32, b as u32),
+                        met[a * n + b],
+                        problem.orgs[a] == problem.orgs[b],
+                    )
+                };
                 cost[v * n + u] = weights.scalar(pair);
                 cost[u * n + v] = cost[v * n + u];
             }

@@ -7,7 +7,7 @@
 //! then a close to uniformly random choice among the best arrangements.
 //! Groups have `size` people, some `size + 1` when the count does not
 //! divide (see [`group_search::group_sizes`]); nobody sits out. Size 2 is the pair
-//! engine, [`arrange`], unchanged.
+//! engine, [`super::arrange`], unchanged.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +17,8 @@ use super::cost::Cost;
 use super::group_search::{self, group_cost, PairCosts, Partition};
 use super::problem::Problem;
 use super::{
-    arrange, Arrangement, Candidate, History, OddOneOut, PairingRequest, PairingStats, PersonId,
+    arrange_problem, Arrangement, Candidate, History, OddOneOut, PairingRequest, PairingStats,
+    PersonId, TopicVector,
 };
 
 /// Everything one round of groups depends on (besides the random source).
@@ -36,31 +37,56 @@ pub struct GroupRequest<'a> {
 
 /// Arranges the candidates into groups of `request.size` (some one larger).
 ///
-/// Size 2 calls [`arrange`] and returns exactly what it does. Larger sizes
+/// Size 2 calls [`super::arrange`] and returns exactly what it does. Larger sizes
 /// give groups of `size` or `size + 1`, `sat_out: None` (a lone candidate is
 /// the one exception: there is nobody to group them with, so they sit out),
 /// `left_out` for never-pair rules, and statistics counted over every pair
 /// inside each group (`trios` counts the groups of three). The result
 /// depends only on the request and the random source.
 pub fn arrange_groups<R: Rng + ?Sized>(request: &GroupRequest<'_>, rng: &mut R) -> Arrangement {
-    let pairing = PairingRequest {
-        candidates: request.candidates,
-        history: request.history,
-        odd_one_out: request.odd_one_out,
-        must_not_sit_out: request.must_not_sit_out.clone(),
-    };
-    if request.size <= 2 {
-        return arrange(&pairing, rng);
+    let problem = Problem::new(&request.pairing());
+    arrange_problem_groups(&problem, request.size, rng)
+}
+
+/// [`arrange_groups`] for the matched arm of the experiment: the same hard
+/// rules in the same order (never-pair rules, then who must not sit out,
+/// then no avoidable repeats), then the greatest total similarity of the
+/// topics of the people grouped together (`topics[i]` is the vector of
+/// `request.candidates[i]`), summed over every pair inside each group.
+/// Organisations count for nothing here.
+pub fn arrange_groups_by_similarity<R: Rng + ?Sized>(
+    request: &GroupRequest<'_>,
+    topics: Vec<TopicVector>,
+    rng: &mut R,
+) -> Arrangement {
+    let problem = Problem::new(&request.pairing()).by_similarity(topics);
+    arrange_problem_groups(&problem, request.size, rng)
+}
+
+impl GroupRequest<'_> {
+    fn pairing(&self) -> PairingRequest<'_> {
+        PairingRequest {
+            candidates: self.candidates,
+            history: self.history,
+            odd_one_out: self.odd_one_out,
+            must_not_sit_out: self.must_not_sit_out.clone(),
+        }
     }
-    let problem = Problem::new(&pairing);
+}
+
+fn arrange_problem_groups<R: Rng + ?Sized>(
+    problem: &Problem<'_>,
+    size: usize,
+    rng: &mut R,
+) -> Arrangement {
     let n = problem.len();
-    if n == 1 {
-        return arrange(&pairing, rng);
+    if size <= 2 || n == 1 {
+        return arrange_problem(problem, rng);
     }
-    let costs = RoundCosts(&problem);
-    let mut partition = group_search::search(&costs, n, request.size, rng);
-    let left_out = leave_out_broken(&mut partition, &problem, rng);
-    into_arrangement(partition, &problem, left_out)
+    let costs = RoundCosts(problem);
+    let mut partition = group_search::search(&costs, n, size, rng);
+    let left_out = leave_out_broken(&mut partition, problem, rng);
+    into_arrangement(partition, problem, left_out)
 }
 
 /// A round's pair costs: the pair engine's, never-pair rules first.

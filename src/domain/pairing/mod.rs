@@ -36,6 +36,7 @@ mod never;
 mod pool;
 mod problem;
 mod regroup;
+mod similarity;
 mod state;
 mod trio;
 mod weights;
@@ -45,10 +46,11 @@ use std::collections::BTreeSet;
 use rand::Rng;
 
 pub use event::{event_groups, EventRequest};
-pub use groups::{arrange_groups, GroupRequest};
+pub use groups::{arrange_groups, arrange_groups_by_similarity, GroupRequest};
 pub use history::History;
 pub use pool::{arrange_pool, PoolArrangement, PoolRequest};
 use problem::Problem;
+pub use similarity::TopicVector;
 use state::State;
 
 /// Identifies a person; the engine only compares ids.
@@ -130,10 +132,14 @@ pub struct Arrangement {
 /// The result depends only on the request (including the order of the
 /// candidates) and the random source, so a seeded generator replays a round.
 pub fn arrange<R: Rng + ?Sized>(request: &PairingRequest<'_>, rng: &mut R) -> Arrangement {
-    let problem = Problem::new(request);
-    let mut state = optimise(&problem, rng);
-    let left_out = never::leave_out_broken(&mut state, &problem, rng);
-    state.into_arrangement(&problem, left_out)
+    arrange_problem(&Problem::new(request), rng)
+}
+
+/// [`arrange`] for a problem already built (with similarity, say).
+fn arrange_problem<R: Rng + ?Sized>(problem: &Problem<'_>, rng: &mut R) -> Arrangement {
+    let mut state = optimise(problem, rng);
+    let left_out = never::leave_out_broken(&mut state, problem, rng);
+    state.into_arrangement(problem, left_out)
 }
 
 /// Case- and space-insensitive key: lowercase, all Unicode whitespace removed.

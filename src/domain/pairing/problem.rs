@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::cost::Cost;
 use super::never::NeverRules;
+use super::similarity::{Similarity, TopicVector};
 use super::state::Group;
 use super::{organisation_key, History, OddOneOut, PairingRequest, PersonId};
 
@@ -11,6 +12,10 @@ use super::{organisation_key, History, OddOneOut, PairingRequest, PersonId};
 /// the never-pair rules among them), so the many cost look-ups of local
 /// search and mixing are plain array reads.
 pub(crate) const DENSE_LIMIT: usize = 128;
+
+/// Matched arms up to this size get a table of dissimilarities (4 MB at
+/// most); larger ones compute each cosine from the sparse vectors.
+const SIMILARITY_DENSE_LIMIT: usize = 1000;
 
 /// A round's candidates as dense indices `0..n`, with everything the cost of
 /// a group depends on.
@@ -30,6 +35,8 @@ pub(crate) struct Problem<'a> {
     history: &'a History,
     /// Row-major `n × n` copy of the history for small pools.
     dense: Option<Vec<Option<u32>>>,
+    /// Only in the matched arm: how alike people's topics are.
+    similarity: Option<Similarity>,
 }
 
 impl<'a> Problem<'a> {
@@ -50,11 +57,36 @@ impl<'a> Problem<'a> {
             barred,
             history: request.history,
             dense: None,
+            similarity: None,
         };
         if problem.len() <= DENSE_LIMIT {
             problem.dense = Some(problem.history_matrix());
         }
         problem
+    }
+
+    /// The matched arm's problem: the same hard rules, then the most similar
+    /// topics (`topics[i]` is candidate `i`'s). Organisations are ignored
+    /// (everyone gets their own number): the arm is paired by interests, and
+    /// a shared organisation must not outrank a shared interest.
+    pub fn by_similarity(mut self, topics: Vec<TopicVector>) -> Self {
+        debug_assert_eq!(topics.len(), self.len());
+        self.orgs = (0..self.len() as u32).collect();
+        self.org_sizes = vec![1; self.len()];
+        self.similarity = Some(Similarity::new(topics, SIMILARITY_DENSE_LIMIT));
+        self
+    }
+
+    /// Whether pair costs include [`Cost::dissimilarity`].
+    pub fn has_similarity(&self) -> bool {
+        self.similarity.is_some()
+    }
+
+    /// `1 − cosine` of two people's topics in thousandths; 0 outside the matched arm.
+    pub fn dissimilarity(&self, a: u32, b: u32) -> u64 {
+        self.similarity
+            .as_ref()
+            .map_or(0, |s| s.dissimilarity(a, b))
     }
 
     /// Whether the person at index `i` must not sit out.
@@ -84,11 +116,14 @@ impl<'a> Problem<'a> {
 
     /// Cost of putting `a` and `b` in the same group.
     pub fn pair_cost(&self, a: u32, b: u32) -> Cost {
-        Cost::pair(
-            self.never.contains(a, b),
-            self.last_met(a, b),
-            self.orgs[a as usize] == self.orgs[b as usize],
-        )
+        Cost {
+            dissimilarity: self.dissimilarity(a, b),
+            ..Cost::pair(
+                self.never.contains(a, b),
+                self.last_met(a, b),
+                self.orgs[a as usize] == self.orgs[b as usize],
+            )
+        }
     }
 
     /// Cost of one group: the sum over every pair inside it, or, for a lone

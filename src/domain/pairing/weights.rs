@@ -1,6 +1,6 @@
 //! Turning the lexicographic [`Cost`] into one integer for the blossom solver.
 
-use super::cost::Cost;
+use super::cost::{Cost, DISSIMILARITY_SCALE};
 use super::problem::Problem;
 
 /// Mixed-radix weights: each cost component gets a weight larger than the
@@ -16,6 +16,11 @@ pub(crate) struct Weights {
     /// it, which keeps the weights small without changing the order (the
     /// offset adds the same amount per repeat, and repeats weigh more).
     oldest_round: u64,
+    /// What one unit of every tier above dissimilarity weighs: 1 (and
+    /// dissimilarity always 0) outside the matched arm, so those scalars are
+    /// exactly what they were before the matched arm existed; in it, more than
+    /// the largest total dissimilarity an arrangement can have.
+    unit: i128,
 }
 
 impl Weights {
@@ -34,12 +39,19 @@ impl Weights {
         // people this is about 2^90 per broken rule (with the widest span of
         // rounds), and a whole arrangement's total stays below 2^111.
         let never = 2 * forbidden;
+        // Pairs inside one arrangement of the pair engine (at most one trio).
+        let unit = if problem.has_similarity() {
+            (pairs + 1) * i128::from(DISSIMILARITY_SCALE) + 1
+        } else {
+            1
+        };
         Weights {
             never,
             forbidden,
             repeat,
             recency,
             oldest_round,
+            unit,
         }
     }
 
@@ -47,10 +59,11 @@ impl Weights {
     pub fn scalar(&self, cost: Cost) -> i128 {
         let repeats = i128::from(cost.repeats);
         let recency = i128::from(cost.recency) - repeats * i128::from(self.oldest_round);
-        i128::from(cost.never) * self.never
+        let above = i128::from(cost.never) * self.never
             + i128::from(cost.forbidden) * self.forbidden
             + repeats * self.repeat
             + recency * self.recency
-            + i128::from(cost.same_org)
+            + i128::from(cost.same_org);
+        above * self.unit + i128::from(cost.dissimilarity)
     }
 }
