@@ -4,6 +4,7 @@
 
 pub mod analysis;
 mod arm;
+pub mod split;
 pub mod summary;
 pub mod topics;
 
