@@ -25,6 +25,7 @@
 
 mod common;
 
+use common::csv_output::parse_csv;
 use common::process::{poll, Guard, Site};
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
@@ -242,21 +243,6 @@ fn report(site: &mut Site, args: &[&str]) -> String {
     let ran = site.run(&all);
     assert!(ran.ok, "{all:?}: {}", ran.all());
     ran.stdout
-}
-
-fn parse_csv(out: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
 }
 
 fn table(out: &str) -> Vec<Vec<String>> {

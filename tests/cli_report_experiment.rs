@@ -28,6 +28,7 @@
 
 mod common;
 
+use common::csv_output::parse_csv;
 use common::process::{poll, Guard, Site};
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
@@ -184,21 +185,6 @@ fn json_has_each_arm_the_comparison_and_each_round() {
     // One score has a mean but no interval.
     assert_eq!(r2["matched"]["challenge_ci_low"], Value::Null);
     assert_eq!(r2["all"]["challenge_mean"], json!(3.67));
-}
-
-fn parse_csv(out: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
 }
 
 /// A row's value in `column`.

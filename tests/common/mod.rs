@@ -2,6 +2,7 @@
 //! that stalls, and helpers to read the emails they receive.
 #![allow(dead_code)]
 
+pub mod csv_output;
 pub mod database;
 pub mod logs;
 pub mod mail;
