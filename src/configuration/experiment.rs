@@ -29,7 +29,7 @@ fn share<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         Ok(value)
     } else {
         Err(serde::de::Error::custom(format!(
-            "experiment.matched_share must be from 0.0 to 1.0, not {value}"
+            "must be from 0.0 to 1.0, not {value},"
         )))
     }
 }
@@ -38,9 +38,7 @@ fn sentence<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let value = String::deserialize(d)?;
     let value = value.trim();
     if value.is_empty() {
-        return Err(serde::de::Error::custom(
-            "experiment.hypothesis must not be empty",
-        ));
+        return Err(serde::de::Error::custom("must not be empty"));
     }
     Ok(value.to_owned())
 }
