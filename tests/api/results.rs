@@ -2,7 +2,7 @@
 //! least 5 groups count, and nothing about a person is ever shown.
 
 use serde_json::{json, Value};
-use unmentoring::domain::{Met, ValidFollowup};
+use unmentoring::domain::{LeftReason, Met, ValidFollowup};
 
 use crate::common::smtp::TestSmtp;
 use crate::fixtures::{at, followup, link};
@@ -371,4 +371,37 @@ async fn the_hypothesis_is_escaped_and_a_running_comparison_is_said_to_run() {
         json!("<script>alert(1)</script> & pairs \"differ\"")
     );
     assert_eq!(data["comparing"], json!(true));
+}
+
+#[tokio::test]
+async fn someone_who_declines_or_leaves_half_way_is_counted_as_documented() {
+    let app = spawn_app().await;
+    let round = round_a(&app);
+    let members = app.db(|c| unmentoring::db::rounds::member_ids(c, round));
+    let mut people: Vec<i64> = members.keys().copied().collect();
+    people.sort_unstable();
+
+    // Person 8 (matched, met, challenge 3) declines after answering: no
+    // longer in the group, so no longer counted anywhere.
+    let now = app.clock.now();
+    let left = app.db(|c| {
+        unmentoring::db::rematches::leave_group(c, members[&people[7]], LeftReason::Declined, now)
+    });
+    assert!(left);
+    let matched = results_json(&app).await["arms"]["matched"].clone();
+    assert_eq!(matched["people"], json!(3));
+    assert_eq!(matched["answered"], json!(2));
+    assert_eq!(matched["challenge_mean"], json!(5.0));
+
+    // Person 1 (random, met, challenge 4, the one shared link) leaves
+    // UnMentoring: their details and links are erased, their answers stay,
+    // anonymous, so the counts do not change behind the public's back.
+    app.erase(people[0]);
+    let random = results_json(&app).await["arms"]["random"].clone();
+    assert_eq!(random["people"], json!(6));
+    assert_eq!(random["answered"], json!(3));
+    assert_eq!(random["challenge_mean"], json!(3.0));
+    assert_eq!(random["shared"], json!(0), "their link went with them");
+    let page = app.get("/results").await;
+    assert!(!page.body.contains("Person 1"), "nobody is named");
 }

@@ -5,7 +5,9 @@
 //! Definitions (the same as `unmentoring report` where they overlap):
 //! - people: group members still in their group (someone who declined or
 //!   bounced has left it); a rematched person counts in their new group, which
-//!   is in the `random` arm, as rematches are paired at random;
+//!   is in the `random` arm, as rematches are paired at random; someone
+//!   who later left UnMentoring still counts, anonymously, with their
+//!   answers (their shared links were erased with them);
 //! - groups: the groups those people are in;
 //! - answered: people who sent the follow-up; met: of those who answered,
 //!   those who said they met (a % of the answers, not of everyone);
